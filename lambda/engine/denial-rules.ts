@@ -1,0 +1,163 @@
+import type { DenialCategory } from './categories';
+
+/**
+ * How an `access denied` line's `error=` text maps to a category: an ordered table, first match wins.
+ *
+ * The authenticator wraps each family of errors in a fixed prefix, and a family is decided by that
+ * prefix before any rule runs. This matters for safety, not only speed: token errors echo text chosen
+ * by anonymous clients (a forged host can read `…ExpiredToken…`), so a token error is only ever
+ * compared with token rules, and those are anchored at the start of the message, where the
+ * authenticator's own words stand.
+ */
+export interface DenialRule {
+  readonly category: DenialCategory;
+  /** Lower-case phrases the message starts with (compared anywhere when the prefix was lost). */
+  readonly startsWith?: readonly string[];
+  /** Lower-case phrases the message contains; used only where the text is not client-controlled. */
+  readonly contains?: readonly string[];
+  readonly pattern?: RegExp;
+}
+
+export interface DenialFamily {
+  readonly name: 'token' | 'sts' | 'mapping';
+  /** Lower-case prefixes that put an error in this family; stripped before the rules run. */
+  readonly prefixes: readonly string[];
+  readonly rules: readonly DenialRule[];
+  /** When no rule matches an error of this family. */
+  readonly fallback: DenialCategory;
+}
+
+export const TOKEN_FAMILY: DenialFamily = {
+  name: 'token',
+  prefixes: ['input token was not properly formatted: '],
+  rules: [
+    { category: 'TOKEN_TOO_LARGE', startsWith: ['token is too large'] },
+    { category: 'TOKEN_NOT_AWS', startsWith: ['token is missing expected "k8s-aws-v1." prefix'] },
+    { category: 'TOKEN_BAD_SCHEME', startsWith: ['unexpected scheme '] },
+    {
+      category: 'TOKEN_STS_HOST_REJECTED',
+      startsWith: [
+        'unexpected hostname',
+        'could not parse region for pre-signed url',
+        'invalid region identifier format provided',
+        'global endpoint unsupported in partition',
+        'partition {',
+        'invalid host format',
+      ],
+    },
+    { category: 'TOKEN_BAD_PATH', startsWith: ['unexpected path in pre-signed url'] },
+    {
+      category: 'TOKEN_BAD_QUERY',
+      startsWith: [
+        'malformed query parameter',
+        'duplicate query parameter found',
+        'non-whitelisted query parameter',
+        'query parameter with multiple values not supported',
+      ],
+    },
+    { category: 'TOKEN_WRONG_ACTION', startsWith: ['unexpected action parameter in pre-signed url'] },
+    { category: 'TOKEN_CLUSTER_ID_NOT_SIGNED', startsWith: ['client did not sign the x-k8s-aws-id header'] },
+    { category: 'TOKEN_BAD_EXPIRES', startsWith: ['invalid x-amz-expires parameter'] },
+    { category: 'TOKEN_MISSING_DATE', startsWith: ['x-amz-date parameter must be present'] },
+    { category: 'TOKEN_BAD_DATE', startsWith: ['error parsing x-amz-date parameter'] },
+    { category: 'TOKEN_EXPIRED', startsWith: ['x-amz-date parameter is expired'] },
+    { category: 'TOKEN_REQUEST_BUILD_ERROR', startsWith: ['error creating http request'] },
+  ],
+  // base64 and url.Parse errors are passed through unchanged, so they have no phrase of their own.
+  fallback: 'TOKEN_DECODE_ERROR',
+};
+
+/** STS bodies come from AWS itself (the host passed the STS host check), so `contains` is safe here. */
+export const STS_FAMILY: DenialFamily = {
+  name: 'sts',
+  prefixes: ['sts getcalleridentity failed: ', 'sts getcalleridentity was throttled: '],
+  rules: [
+    { category: 'STS_THROTTLED', contains: ['"code":"throttling"', 'rate exceeded'] },
+    { category: 'STS_INVALID_CLIENT_TOKEN', contains: ['invalidclienttokenid'] },
+    { category: 'STS_SIGNATURE_MISMATCH', contains: ['signaturedoesnotmatch'] },
+    { category: 'STS_EXPIRED_CREDENTIALS', contains: ['expiredtoken'] },
+    { category: 'STS_SERVER_ERROR', pattern: /error from aws \(expected 200, got 5\d\d\)/ },
+    {
+      category: 'STS_REJECTED_NO_BODY',
+      pattern: /error from aws \(expected 200, got \d+\)(?: on [\w-]+ endpoint)?\.?$/,
+    },
+    { category: 'STS_OTHER', startsWith: ['error from aws'] },
+    { category: 'STS_UNREACHABLE', startsWith: ['error during get', 'error reading http result'] },
+    {
+      category: 'STS_BAD_RESPONSE',
+      contains: [
+        'invalid character',
+        'cannot unmarshal',
+        'unexpected end of json input',
+        "' is invalid",
+        'does not have a recognized partition',
+        'does not have a role',
+        'unrecognized resource',
+        'is not a valid service for identities',
+        'malformed userid',
+      ],
+    },
+  ],
+  fallback: 'STS_OTHER',
+};
+
+/** Mapping errors carry no prefix; the caller is a real AWS principal, the text is the authenticator's. */
+export const MAPPING_FAMILY: DenialFamily = {
+  name: 'mapping',
+  prefixes: [],
+  rules: [
+    // First: the username is rendered from the caller's session name and could echo other phrases.
+    { category: 'USERNAME_RESERVED_PREFIX', startsWith: ["invalid username '"] },
+    { category: 'IDENTITY_NOT_MAPPED', startsWith: ['arn is not mapped', 'identity is not mapped'] },
+    { category: 'IDENTITY_ARN_MISMATCH', contains: ['arn does not match user id'] },
+    { category: 'TEMPLATE_SESSION_NOT_INSTANCE_ID', contains: ['sessionname did not contain an instance id'] },
+    {
+      category: 'TEMPLATE_EC2_LOOKUP_FAILED',
+      contains: ['failed querying private dns', 'failed to find node'],
+    },
+    { category: 'TEMPLATE_DNS1123', contains: ['not a dns-1123'] },
+    { category: 'MAPPER_LOOKUP_ERROR', startsWith: ['mapper ', '[mapper '] },
+  ],
+  fallback: 'UNKNOWN',
+};
+
+/** The STS throttling prefix says it all, whatever the body (v0.6.28+ logs the raw body only). */
+const THROTTLED_PREFIX = 'sts getcalleridentity was throttled: ';
+
+/**
+ * Classifies an `error=` text. Errors that lost their family prefix (hand-edited excerpts) are tried
+ * against every family, mapping first, with phrases compared anywhere in the text.
+ */
+export function categorizeDenial(error: string): DenialCategory {
+  const lower = error.toLowerCase();
+  if (lower.startsWith(THROTTLED_PREFIX)) return 'STS_THROTTLED';
+  for (const family of [TOKEN_FAMILY, STS_FAMILY]) {
+    for (const prefix of family.prefixes) {
+      if (lower.startsWith(prefix)) {
+        return firstMatch(family.rules, lower.slice(prefix.length), true) ?? family.fallback;
+      }
+    }
+  }
+  const mapped = firstMatch(MAPPING_FAMILY.rules, lower, true);
+  if (mapped) return mapped;
+  for (const family of [MAPPING_FAMILY, STS_FAMILY, TOKEN_FAMILY]) {
+    const loose = firstMatch(family.rules, lower, false);
+    if (loose) return loose;
+  }
+  return 'UNKNOWN';
+}
+
+function firstMatch(rules: readonly DenialRule[], text: string, anchored: boolean): DenialCategory | undefined {
+  for (const rule of rules) {
+    if (matches(rule, text, anchored)) return rule.category;
+  }
+  return undefined;
+}
+
+function matches(rule: DenialRule, text: string, anchored: boolean): boolean {
+  if (rule.startsWith?.some((phrase) => (anchored ? text.startsWith(phrase) : text.includes(phrase)))) {
+    return true;
+  }
+  if (rule.contains?.some((phrase) => text.includes(phrase))) return true;
+  return rule.pattern?.test(text) ?? false;
+}

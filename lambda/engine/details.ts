@@ -1,0 +1,70 @@
+import type { Category } from './categories';
+import type { AuthenticatorRecord } from './types';
+
+/**
+ * Category-specific facts quoted from the error text, for the fix and the message. Every value is
+ * untrusted (the host, query key and date of a token error are whatever the client sent).
+ */
+type DetailExtractor = (error: string, record: AuthenticatorRecord) => Record<string, string>;
+
+const STS_BODY_CODE = /"Code"\s*:\s*"([^"]{1,100})"/;
+const STS_BODY_MESSAGE = /"Message"\s*:\s*"([^"]{1,500})"/;
+const HTTP_STATUS = /expected 200, got (\d{3})/;
+const ENDPOINT = / on ([\w-]+) endpoint/;
+
+const stsDetails: DetailExtractor = (error) =>
+  pick({
+    stsCode: STS_BODY_CODE.exec(error)?.[1],
+    stsMessage: STS_BODY_MESSAGE.exec(error)?.[1],
+    httpStatus: HTTP_STATUS.exec(error)?.[1],
+    stsEndpoint: ENDPOINT.exec(error)?.[1],
+  });
+
+const mapperName: DetailExtractor = (error) => pick({ mapper: /mapper (\w+)/.exec(error)?.[1] });
+
+const EXTRACTORS: Partial<Record<Category, DetailExtractor>> = {
+  TOKEN_STS_HOST_REJECTED: (error) =>
+    pick({ host: /hostname "((?:[^"\\]|\\.)*)"/.exec(error)?.[1] ?? /too few labels: (\S+)/.exec(error)?.[1] }),
+  TOKEN_BAD_SCHEME: (error) => pick({ scheme: /scheme "((?:[^"\\]|\\.)*)"/.exec(error)?.[1] }),
+  TOKEN_BAD_QUERY: (error) => pick({ parameter: /parameter (?:found: )?"((?:[^"\\]|\\.)*)"/.exec(error)?.[1] }),
+  TOKEN_BAD_EXPIRES: (error) => pick({ expires: /pre-signed URL: (-?\d+)/.exec(error)?.[1] }),
+  TOKEN_EXPIRED: (error) => pick({ signedAt: /expiration\) (.+)$/.exec(error)?.[1] }),
+  STS_UNREACHABLE: stsDetails,
+  STS_REJECTED_NO_BODY: stsDetails,
+  STS_INVALID_CLIENT_TOKEN: stsDetails,
+  STS_SIGNATURE_MISMATCH: stsDetails,
+  STS_EXPIRED_CREDENTIALS: stsDetails,
+  STS_THROTTLED: stsDetails,
+  STS_SERVER_ERROR: stsDetails,
+  STS_OTHER: stsDetails,
+  IDENTITY_ARN_MISMATCH: mapperName,
+  MAPPER_LOOKUP_ERROR: mapperName,
+  TEMPLATE_SESSION_NOT_INSTANCE_ID: (error) =>
+    pick({ mapper: /mapper (\w+)/.exec(error)?.[1], template: /template "([^"]*)"/.exec(error)?.[1] }),
+  TEMPLATE_EC2_LOOKUP_FAILED: (error) =>
+    pick({
+      mapper: /mapper (\w+)/.exec(error)?.[1],
+      instanceId: /\b(i-[0-9a-f]{8,17})\b/.exec(error)?.[1],
+      ec2Error: /(UnauthorizedOperation|InvalidInstanceID\.NotFound|RequestLimitExceeded|Throttling)/.exec(error)?.[1],
+    }),
+  USERNAME_RESERVED_PREFIX: (error) =>
+    pick({ username: /^invalid username '(.*)' for mapper/.exec(error)?.[1], mapper: /for mapper (\w+)/.exec(error)?.[1] }),
+  // The parse error is in `msg` itself (`Errors parsing configmap: %+v`); YAML errors name a line.
+  AWS_AUTH_PARSE_ERROR: (_error, record) => {
+    const text = record.fields.error ?? record.msg;
+    return pick({ yamlError: text, yamlLine: /line (\d+)/.exec(text)?.[1] });
+  },
+};
+
+export function detailsOf(category: Category, record: AuthenticatorRecord): Readonly<Record<string, string>> {
+  const extract = EXTRACTORS[category];
+  return extract ? extract(record.fields.error ?? '', record) : NO_DETAILS;
+}
+
+const NO_DETAILS: Readonly<Record<string, string>> = Object.freeze({});
+
+function pick(values: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(values)) if (value !== undefined) out[key] = value;
+  return out;
+}

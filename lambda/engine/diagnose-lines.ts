@@ -1,0 +1,25 @@
+import { classify } from './classify';
+import { LogMemory } from './log-memory';
+import { StsResponseJoin } from './join';
+import { parseLine } from './parse';
+import type { DiagnosisContext, Finding } from './types';
+
+/** Diagnoses a stream of lines, one at a time: `undefined` for a line that holds no authenticator record. */
+export type LineDiagnoser = (line: string) => Finding | undefined;
+
+/**
+ * parse → join with the request's `STS response` → classify, remembering what earlier lines taught
+ * (the creator, an aws-auth parse error, earlier grants). One diagnoser per log stream or file.
+ */
+export function createLineDiagnoser(context: DiagnosisContext = {}): LineDiagnoser {
+  const join = new StsResponseJoin();
+  const memory = new LogMemory(context);
+  return (line) => {
+    const parsed = parseLine(line);
+    if (parsed === undefined) return undefined;
+    const record = join.accept(parsed);
+    const finding = classify(record, record.msg === 'access denied' ? memory.contextFor(record.fields.arn) : context);
+    memory.learn(finding);
+    return finding;
+  };
+}
