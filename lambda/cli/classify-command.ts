@@ -71,7 +71,14 @@ function formatFinding(options: ClassifyOptions, finding: Finding, line: number,
   const fix = remediate(finding, options.context);
   if (options.format === 'json') {
     const { record, ...rest } = finding;
-    return JSON.stringify({ ...(file ? { file } : {}), line, ...rest, fields: record.fields, msg: record.msg, fix });
+    return JSON.stringify({
+      ...(file ? { file } : {}),
+      line,
+      ...rest,
+      fields: record.fields,
+      msg: record.msg,
+      fix,
+    });
   }
   if (!isDenialCategory(finding.category) && finding.category !== 'AWS_AUTH_PARSE_ERROR') return undefined;
   const cluster: ClusterContext = options.context.cluster ?? {};
@@ -93,7 +100,8 @@ async function parseClassifyArgs(argv: readonly string[]): Promise<ClassifyOptio
   const { values, positionals } = parseCliArgs(argv);
   if (values.help) return 'help';
   const format = values.format ?? 'text';
-  if (!isOneOf(FORMATS, format)) throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${format}"`);
+  if (!isOneOf(FORMATS, format))
+    throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${format}"`);
   const mode = values['auth-mode'];
   if (mode !== undefined && !isOneOf(AUTHENTICATION_MODES, mode)) {
     throw new UsageError(`--auth-mode must be one of ${AUTHENTICATION_MODES.join(', ')}, not "${mode}"`);

@@ -34,7 +34,9 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     return await command(rest, io);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr.write(`eks-auth-doctor ${name}: ${error.message}\nRun 'eks-auth-doctor ${name} --help' for usage.\n`);
+      io.stderr.write(
+        `eks-auth-doctor ${name}: ${error.message}\nRun 'eks-auth-doctor ${name} --help' for usage.\n`,
+      );
       return 2;
     }
     if (error instanceof InputError) {

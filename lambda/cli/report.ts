@@ -83,7 +83,8 @@ export class Report {
       out.push('', '-'.repeat(72), this.renderProblem(key, problem));
     }
     const hidden = problems.length - PROBLEMS_SHOWN + this.untrackedProblems;
-    if (hidden > 0) out.push('', `… and ${hidden} more distinct problems; use --format json to see every record.`);
+    if (hidden > 0)
+      out.push('', `… and ${hidden} more distinct problems; use --format json to see every record.`);
     return `${out.join('\n')}\n`;
   }
 

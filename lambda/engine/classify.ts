@@ -16,7 +16,8 @@ import type { AuthenticatorRecord, DiagnosisContext, Finding, Principal } from '
 export function classify(record: AuthenticatorRecord, context?: DiagnosisContext): Finding {
   const category = categoryOf(record);
   const principal = principalOf(record, category);
-  const subCause = category === 'IDENTITY_NOT_MAPPED' ? identitySubCause(principal, record.time, context) : undefined;
+  const subCause =
+    category === 'IDENTITY_NOT_MAPPED' ? identitySubCause(principal, record.time, context) : undefined;
   return {
     category,
     subCause,
@@ -58,7 +59,9 @@ const UID = /^[\w-]+:(\d{12}):([A-Z0-9]+)$/;
 
 function principalOf(record: AuthenticatorRecord, category: Category): Principal | undefined {
   const fields = record.fields;
-  const logged = fields.arn ?? (category === 'IDENTITY_NOT_MAPPED' ? ARN_IN_ERROR.exec(fields.error ?? '')?.[1] : undefined);
+  const logged =
+    fields.arn ??
+    (category === 'IDENTITY_NOT_MAPPED' ? ARN_IN_ERROR.exec(fields.error ?? '')?.[1] : undefined);
   // On an `STS response` line `arn=` is the raw STS ARN; elsewhere it is canonical and the raw one was joined in.
   const stsArn = category === 'STS_RESPONSE' ? logged : fields.stsarn;
   if (logged === undefined) return undefined;

@@ -110,7 +110,10 @@ export const MAPPING_FAMILY: DenialFamily = {
     { category: 'USERNAME_RESERVED_PREFIX', startsWith: ["invalid username '"] },
     { category: 'IDENTITY_NOT_MAPPED', startsWith: ['arn is not mapped', 'identity is not mapped'] },
     { category: 'IDENTITY_ARN_MISMATCH', contains: ['arn does not match user id'] },
-    { category: 'TEMPLATE_SESSION_NOT_INSTANCE_ID', contains: ['sessionname did not contain an instance id'] },
+    {
+      category: 'TEMPLATE_SESSION_NOT_INSTANCE_ID',
+      contains: ['sessionname did not contain an instance id'],
+    },
     {
       category: 'TEMPLATE_EC2_LOOKUP_FAILED',
       contains: ['failed querying private dns', 'failed to find node'],
@@ -147,7 +150,11 @@ export function categorizeDenial(error: string): DenialCategory {
   return 'UNKNOWN';
 }
 
-function firstMatch(rules: readonly DenialRule[], text: string, anchored: boolean): DenialCategory | undefined {
+function firstMatch(
+  rules: readonly DenialRule[],
+  text: string,
+  anchored: boolean,
+): DenialCategory | undefined {
   for (const rule of rules) {
     if (matches(rule, text, anchored)) return rule.category;
   }

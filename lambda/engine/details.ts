@@ -24,9 +24,12 @@ const mapperName: DetailExtractor = (error) => pick({ mapper: /mapper (\w+)/.exe
 
 const EXTRACTORS: Partial<Record<Category, DetailExtractor>> = {
   TOKEN_STS_HOST_REJECTED: (error) =>
-    pick({ host: /hostname "((?:[^"\\]|\\.)*)"/.exec(error)?.[1] ?? /too few labels: (\S+)/.exec(error)?.[1] }),
+    pick({
+      host: /hostname "((?:[^"\\]|\\.)*)"/.exec(error)?.[1] ?? /too few labels: (\S+)/.exec(error)?.[1],
+    }),
   TOKEN_BAD_SCHEME: (error) => pick({ scheme: /scheme "((?:[^"\\]|\\.)*)"/.exec(error)?.[1] }),
-  TOKEN_BAD_QUERY: (error) => pick({ parameter: /parameter (?:found: )?"((?:[^"\\]|\\.)*)"/.exec(error)?.[1] }),
+  TOKEN_BAD_QUERY: (error) =>
+    pick({ parameter: /parameter (?:found: )?"((?:[^"\\]|\\.)*)"/.exec(error)?.[1] }),
   TOKEN_BAD_EXPIRES: (error) => pick({ expires: /pre-signed URL: (-?\d+)/.exec(error)?.[1] }),
   TOKEN_EXPIRED: (error) => pick({ signedAt: /expiration\) (.+)$/.exec(error)?.[1] }),
   STS_UNREACHABLE: stsDetails,
@@ -45,10 +48,15 @@ const EXTRACTORS: Partial<Record<Category, DetailExtractor>> = {
     pick({
       mapper: /mapper (\w+)/.exec(error)?.[1],
       instanceId: /\b(i-[0-9a-f]{8,17})\b/.exec(error)?.[1],
-      ec2Error: /(UnauthorizedOperation|InvalidInstanceID\.NotFound|RequestLimitExceeded|Throttling)/.exec(error)?.[1],
+      ec2Error: /(UnauthorizedOperation|InvalidInstanceID\.NotFound|RequestLimitExceeded|Throttling)/.exec(
+        error,
+      )?.[1],
     }),
   USERNAME_RESERVED_PREFIX: (error) =>
-    pick({ username: /^invalid username '(.*)' for mapper/.exec(error)?.[1], mapper: /for mapper (\w+)/.exec(error)?.[1] }),
+    pick({
+      username: /^invalid username '(.*)' for mapper/.exec(error)?.[1],
+      mapper: /for mapper (\w+)/.exec(error)?.[1],
+    }),
   // The parse error is in `msg` itself (`Errors parsing configmap: %+v`); YAML errors name a line.
   AWS_AUTH_PARSE_ERROR: (_error, record) => {
     const text = record.fields.error ?? record.msg;

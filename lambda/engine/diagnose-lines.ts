@@ -1,6 +1,6 @@
 import { classify } from './classify';
-import { LogMemory } from './log-memory';
 import { StsResponseJoin } from './join';
+import { LogMemory } from './log-memory';
 import { parseLine } from './parse';
 import type { DiagnosisContext, Finding } from './types';
 
@@ -18,7 +18,10 @@ export function createLineDiagnoser(context: DiagnosisContext = {}): LineDiagnos
     const parsed = parseLine(line);
     if (parsed === undefined) return undefined;
     const record = join.accept(parsed);
-    const finding = classify(record, record.msg === 'access denied' ? memory.contextFor(record.fields.arn) : context);
+    const finding = classify(
+      record,
+      record.msg === 'access denied' ? memory.contextFor(record.fields.arn) : context,
+    );
     memory.learn(finding);
     return finding;
   };

@@ -20,7 +20,8 @@ export function identitySubCause(
   const awsAuthCounts = mode !== 'API';
   if (awsAuthCounts && isRecent(cluster?.awsAuthBrokenSince, deniedAt)) return 'AWS_AUTH_BROKEN';
   if (!principal) return mode === 'API' ? 'MODE_API_IGNORES_AWS_AUTH' : 'NOT_IN_AWS_AUTH';
-  if (mode !== 'CONFIG_MAP' && context?.principal?.hasAccessEntry === true) return 'ACCESS_ENTRY_STALE_PRINCIPAL';
+  if (mode !== 'CONFIG_MAP' && context?.principal?.hasAccessEntry === true)
+    return 'ACCESS_ENTRY_STALE_PRINCIPAL';
   if (cluster?.accountId && principal.accountId && principal.accountId !== cluster.accountId) {
     return 'FOREIGN_ACCOUNT';
   }
@@ -62,7 +63,10 @@ function looksLikeNode(principal: Principal): boolean {
  * With the aws-auth ARNs known, a mapping that names the same role in a form the authenticator
  * never matches (a path, or the assumed-role ARN) is the cause.
  */
-function misspelledAwsAuthEntry(principal: Principal, awsAuthArns: readonly string[] | undefined): SubCause | undefined {
+function misspelledAwsAuthEntry(
+  principal: Principal,
+  awsAuthArns: readonly string[] | undefined,
+): SubCause | undefined {
   if (!awsAuthArns || principal.type !== 'role') return undefined;
   for (const entry of awsAuthArns) {
     const parsed = parseArn(entry);

@@ -25,7 +25,8 @@ export class LogMemory {
       awsAuthBrokenSince: this.base.cluster?.awsAuthBrokenSince ?? this.awsAuthBrokenSince,
     };
     const lastGrantedAt = arn === undefined ? undefined : this.lastGrant.get(arn.toLowerCase());
-    const principal = lastGrantedAt === undefined ? this.base.principal : { ...this.base.principal, lastGrantedAt };
+    const principal =
+      lastGrantedAt === undefined ? this.base.principal : { ...this.base.principal, lastGrantedAt };
     return { ...this.base, cluster, principal };
   }
 

@@ -4,9 +4,9 @@ import type { AuthenticatorRecord } from './types';
 /**
  * Turns one input line into the authenticator record it holds, or `undefined` when it holds none.
  *
- * Accepted (reference §4): raw logrus text with quoted or bare values in any order; anything before
- * the first `time=`/`level=`/`msg=` (an ingestion timestamp, a stern `pod container` or kail
- * `ns/pod[container]:` prefix, a markdown table cell); CloudWatch Logs Insights CSV rows (doubled
+ * Accepted (reference §4): raw logrus text with quoted or bare values in any order, after any prefix
+ * without `=` (an ingestion timestamp, a stern `pod container` or kail `ns/pod[container]:` prefix,
+ * a markdown table cell); CloudWatch Logs Insights CSV rows (doubled
  * quotes, the header glued to the first row); Docker json-file lines; logrus' JSON formatter.
  *
  * This runs once per line of multi-GB files, so it does as little as it can: one `indexOf` rejects
@@ -22,7 +22,7 @@ export function parseLine(line: string): AuthenticatorRecord | undefined {
   const firstChar = firstNonSpace(line);
   if (line.charCodeAt(firstChar) === OPEN_BRACE) return parseJsonLine(line);
   if (line.startsWith('msg=""', msgAt)) return parseCsvRow(line);
-  return parseLogfmt(line, bodyStart(line, msgAt));
+  return parseLogfmt(line);
 }
 
 /** CloudWatch Logs caps an event at 256 KB; anything far longer is not an authenticator line. */
@@ -39,39 +39,20 @@ function firstNonSpace(line: string): number {
   return i;
 }
 
-/** The logrus body starts at the first of `time=`, `level=`, `msg=`; what precedes it is a prefix. */
-function bodyStart(line: string, msgAt: number): number {
-  let start = msgAt;
-  const timeAt = keyIndex(line, 'time=', start);
-  if (timeAt !== -1) start = timeAt;
-  const levelAt = keyIndex(line, 'level=', start);
-  if (levelAt !== -1) start = levelAt;
-  return start;
-}
-
-/** Index of `key` before `limit` where it starts a token (line start or after a space), or -1. */
-function keyIndex(line: string, key: string, limit: number): number {
-  let at = line.indexOf(key);
-  while (at !== -1 && at < limit) {
-    const before = line.charCodeAt(at - 1);
-    if (at === 0 || before === SPACE || before === TAB || before === QUOTE || before === 44 /* , */) return at;
-    at = line.indexOf(key, at + 1);
-  }
-  return -1;
-}
-
 /**
- * Scans `key=value` pairs from `start`. Values are bare (up to the next space) or Go-quoted; a quote
- * ends at the first `"` not preceded by an odd number of backslashes, so text inside a quoted value
- * (attacker-controlled for token errors) can never pose as a field.
+ * Scans `key=value` pairs. Values are bare (up to the next space) or Go-quoted; a quote ends at the
+ * first `"` not preceded by an odd number of backslashes, so text inside a quoted value (attacker-
+ * controlled for token errors) can never pose as a field. Tokens without `=` are skipped: that is
+ * how prefixes and elisions fall away.
  */
-export function parseLogfmt(line: string, start: number): AuthenticatorRecord | undefined {
+export function parseLogfmt(line: string): AuthenticatorRecord | undefined {
   let time: string | undefined;
   let level: string | undefined;
   let msg: string | undefined;
   const fields: Record<string, string> = {};
   const end = line.length;
-  let i = start;
+  let firstFieldAt = -1;
+  let i = 0;
   while (i < end) {
     while (i < end && (line.charCodeAt(i) === SPACE || line.charCodeAt(i) === TAB)) i++;
     if (i >= end) break;
@@ -82,6 +63,7 @@ export function parseLogfmt(line: string, start: number): AuthenticatorRecord | 
       i = space + 1; // A token without `=` (a markdown `|`, an elided `...`): not a field.
       continue;
     }
+    if (firstFieldAt === -1) firstFieldAt = i;
     const key = line.slice(i, equals);
     let value: string;
     if (line.charCodeAt(equals + 1) === QUOTE) {
@@ -100,7 +82,7 @@ export function parseLogfmt(line: string, start: number): AuthenticatorRecord | 
     else if (!(key in fields)) fields[key] = value;
   }
   if (msg === undefined) return undefined;
-  if (time === undefined) time = leadingTimestamp(line.slice(0, start));
+  if (time === undefined) time = leadingTimestamp(line.slice(0, firstFieldAt));
   return { time, level, msg, fields };
 }
 
@@ -129,12 +111,11 @@ function leadingTimestamp(prefix: string): string | undefined {
  * inner quotes are doubled. The header (`@logStream,@timestamp,@message`) may share the line.
  */
 function parseCsvRow(line: string): AuthenticatorRecord | undefined {
-  const msgAt = line.indexOf('msg=""');
-  const start = bodyStart(line, msgAt);
+  const open = line.lastIndexOf(',"', line.indexOf('=""'));
+  const start = open === -1 ? 0 : open + 2;
   let stop = line.lastIndexOf('"');
   if (stop <= start) stop = line.length;
-  const body = line.slice(start, stop).replaceAll('""', '"');
-  const record = parseLogfmt(body, 0);
+  const record = parseLogfmt(line.slice(start, stop).replaceAll('""', '"'));
   if (record === undefined || record.time !== undefined) return record;
   return { ...record, time: leadingTimestamp(line.slice(0, start)) };
 }
@@ -153,10 +134,7 @@ function parseJsonLine(line: string): AuthenticatorRecord | undefined {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
   const object = value as Record<string, unknown>;
   if (typeof object.log === 'string') {
-    const inner = object.log.trimEnd();
-    const msgAt = inner.indexOf('msg=');
-    if (msgAt === -1) return undefined;
-    const record = parseLogfmt(inner, bodyStart(inner, msgAt));
+    const record = parseLogfmt(object.log.trimEnd());
     if (record === undefined || record.time !== undefined) return record;
     return { ...record, time: typeof object.time === 'string' ? object.time : undefined };
   }

@@ -10,7 +10,9 @@ import type { Finding } from './types';
  * what the per-cluster cap and its digest are for.
  */
 export function problemKey(clusterName: string, finding: Finding): string {
-  const who = finding.principal ? finding.principal.arn.toLowerCase() : `error:${fingerprint(finding.error ?? finding.record.msg)}`;
+  const who = finding.principal
+    ? finding.principal.arn.toLowerCase()
+    : `error:${fingerprint(finding.error ?? finding.record.msg)}`;
   return `${clusterName}|${finding.category}|${finding.subCause ?? '-'}|${who}`;
 }
 

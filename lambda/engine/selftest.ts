@@ -18,5 +18,7 @@ export function selftestLine(id: string, time: Date): string {
 }
 
 export function isSelftest(logStream: string, record: AuthenticatorRecord): boolean {
-  return logStream.startsWith(SELFTEST_STREAM_PREFIX) && (record.fields.error ?? '').startsWith(SELFTEST_MARKER);
+  return (
+    logStream.startsWith(SELFTEST_STREAM_PREFIX) && (record.fields.error ?? '').startsWith(SELFTEST_MARKER)
+  );
 }
