@@ -12,11 +12,11 @@ export function unquoteGo(body: string): string {
   let from = 0;
   while (backslash !== -1) {
     out += body.slice(from, backslash);
-    const escape = body[backslash + 1] ?? '';
+    const letter = body[backslash + 1] ?? '';
     let length = 2;
-    let text: string | undefined = SIMPLE_ESCAPES[escape];
+    let text: string | undefined = SIMPLE_ESCAPES[letter];
     if (text === undefined) {
-      const numeric = NUMERIC_ESCAPES[escape] ?? (escape >= '0' && escape <= '7' ? OCTAL : undefined);
+      const numeric = NUMERIC_ESCAPES[letter] ?? (letter >= '0' && letter <= '7' ? OCTAL : undefined);
       if (numeric) {
         const digitsAt = backslash + (numeric === OCTAL ? 1 : 2);
         text = decodeCodePoint(body.slice(digitsAt, digitsAt + numeric.digits), numeric);
@@ -57,9 +57,9 @@ const NUMERIC_ESCAPES: Readonly<Record<string, NumericEscape>> = {
   U: { digits: 8, radix: 16, pattern: /^[0-9a-fA-F]{8}$/ },
 };
 
-function decodeCodePoint(digits: string, escape: NumericEscape): string | undefined {
-  if (!escape.pattern.test(digits)) return undefined;
-  const codePoint = Number.parseInt(digits, escape.radix);
+function decodeCodePoint(digits: string, numeric: NumericEscape): string | undefined {
+  if (!numeric.pattern.test(digits)) return undefined;
+  const codePoint = Number.parseInt(digits, numeric.radix);
   const surrogate = codePoint >= 0xd800 && codePoint <= 0xdfff;
   return codePoint > 0x10ffff || surrogate ? '\ufffd' : String.fromCodePoint(codePoint);
 }
