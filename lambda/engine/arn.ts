@@ -19,8 +19,22 @@ export interface ParsedArn {
 // IAM names are limited to [\w+=,.@-]; paths to `/`-separated runs of printable ASCII.
 const PRINCIPAL_ARN = /^arn:(aws[a-z-]*):(iam|sts)::(\d{12}):([\w+=,.@/-]+)$/;
 
+// A deliberate cache: a busy log names the same few principals on most of its lines.
+const parsedArns = new Map<string, ParsedArn | undefined>();
+const MAX_CACHED_ARNS = 4096;
+
 /** Parses an IAM/STS principal ARN; `undefined` for anything else (the caller keeps the raw text). */
 export function parseArn(text: string): ParsedArn | undefined {
+  const cached = parsedArns.get(text);
+  if (cached !== undefined || parsedArns.has(text)) return cached;
+  // Forged or random ARNs cannot grow it without bound: past its size it starts over.
+  if (parsedArns.size >= MAX_CACHED_ARNS) parsedArns.clear();
+  const parsed = parseArnText(text);
+  parsedArns.set(text, parsed);
+  return parsed;
+}
+
+function parseArnText(text: string): ParsedArn | undefined {
   const match = PRINCIPAL_ARN.exec(text);
   if (!match) return undefined;
   const [, partition = '', service, accountId = '', resource = ''] = match;

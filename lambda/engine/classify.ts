@@ -14,7 +14,15 @@ import type { AuthenticatorRecord, DiagnosisContext, Finding, Principal } from '
  * principal up, which is cheap.
  */
 export function classify(record: AuthenticatorRecord, context?: DiagnosisContext): Finding {
-  const category = categoryOf(record);
+  return findingOf(record, categoryOf(record), context);
+}
+
+/** `classify` for a caller that already knows the category (and so which context it needs). */
+export function findingOf(
+  record: AuthenticatorRecord,
+  category: Category,
+  context?: DiagnosisContext,
+): Finding {
   const principal = principalOf(record, category);
   const subCause =
     category === 'IDENTITY_NOT_MAPPED' ? identitySubCause(principal, record.time, context) : undefined;

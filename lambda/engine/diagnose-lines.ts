@@ -1,4 +1,4 @@
-import { classify } from './classify';
+import { categoryOf, findingOf } from './classify';
 import { StsResponseJoin } from './join';
 import { LogMemory } from './log-memory';
 import { parseLine } from './parse';
@@ -17,11 +17,11 @@ export function createLineDiagnoser(context: DiagnosisContext = {}): LineDiagnos
   return (line) => {
     const parsed = parseLine(line);
     if (parsed === undefined) return undefined;
-    const record = join.accept(parsed);
-    const finding = classify(
-      record,
-      record.msg === 'access denied' ? memory.contextFor(record.fields.arn) : context,
-    );
+    const record = join.accept(parsed, line);
+    const category = categoryOf(record);
+    // Only a mapping failure is explained by what earlier lines taught.
+    const known = category === 'IDENTITY_NOT_MAPPED' ? memory.contextFor(record.fields.arn) : context;
+    const finding = findingOf(record, category, known);
     memory.learn(finding);
     return finding;
   };

@@ -5,7 +5,7 @@ import type { ClusterContext, DiagnosisContext, Finding } from './types';
  * - a `kubernetes-admin` grant names the cluster creator (CONFIG_MAP-era signal, reference §5);
  * - an aws-auth parse error explains a flood of IDENTITY_NOT_MAPPED after it;
  * - a principal granted access earlier and now not mapped had its mapping removed.
- * Bounded: the grant history keeps the most recent `capacity` principals.
+ * Bounded: the grant history forgets the principals first granted longest ago past `capacity`.
  */
 export class LogMemory {
   private creatorArn: string | undefined;
@@ -24,7 +24,7 @@ export class LogMemory {
       creatorArn: this.base.cluster?.creatorArn ?? this.creatorArn,
       awsAuthBrokenSince: this.base.cluster?.awsAuthBrokenSince ?? this.awsAuthBrokenSince,
     };
-    const lastGrantedAt = arn === undefined ? undefined : this.lastGrant.get(arn.toLowerCase());
+    const lastGrantedAt = arn === undefined ? undefined : this.lastGrant.get(arn);
     const principal =
       lastGrantedAt === undefined ? this.base.principal : { ...this.base.principal, lastGrantedAt };
     return { ...this.base, cluster, principal };
@@ -36,9 +36,8 @@ export class LogMemory {
       return;
     }
     if (finding.category !== 'ACCESS_GRANTED' || !finding.principal || !finding.time) return;
-    const key = finding.principal.arn.toLowerCase();
-    this.lastGrant.delete(key);
-    this.lastGrant.set(key, finding.time);
+    // Keyed as logged: the authenticator writes one canonical spelling of each ARN.
+    this.lastGrant.set(finding.principal.arn, finding.time);
     if (this.lastGrant.size > this.capacity) {
       const oldest = this.lastGrant.keys().next().value;
       if (oldest !== undefined) this.lastGrant.delete(oldest);

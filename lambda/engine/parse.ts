@@ -13,16 +13,16 @@ import type { AuthenticatorRecord } from './types';
  * lines without `msg`, and values are scanned with `indexOf`, never with a regex over the line.
  * Never throws.
  */
-export function parseLine(line: string): AuthenticatorRecord | undefined {
+export function parseLine(line: string, options?: ParseOptions): AuthenticatorRecord | undefined {
   if (line.length > MAX_LINE_LENGTH) return undefined;
   const msgAt = line.indexOf('msg=');
   if (msgAt === -1) {
-    return line.includes('"msg"') ? parseJsonLine(line) : undefined;
+    return line.includes('"msg"') ? parseJsonLine(line, options) : undefined;
   }
   const firstChar = firstNonSpace(line);
-  if (line.charCodeAt(firstChar) === OPEN_BRACE) return parseJsonLine(line);
-  if (line.startsWith('msg=""', msgAt)) return parseCsvRow(line);
-  return parseLogfmt(line);
+  if (line.charCodeAt(firstChar) === OPEN_BRACE) return parseJsonLine(line, options);
+  if (line.startsWith('msg=""', msgAt)) return parseCsvRow(line, options);
+  return parseLogfmt(line, options);
 }
 
 /** CloudWatch Logs caps an event at 256 KB; anything far longer is not an authenticator line. */
@@ -40,50 +40,136 @@ function firstNonSpace(line: string): number {
 }
 
 /**
+ * What the classifier reads of each kind of line; other fields are skipped unless all are asked for,
+ * and the scan stops once these are found. An `STS response` needs nothing up front: the join parses
+ * one in full only when a denial matches it. A grant needs its ARN (who had access) and username
+ * (`kubernetes-admin` names the creator).
+ */
+const FIELDS_BY_MSG: Readonly<Record<string, readonly string[]>> = {
+  'access denied': ['arn', 'client', 'error'],
+  'STS response': [],
+  'access granted': ['arn', 'username'],
+};
+const FIELDS_OF_OTHER_LINES: readonly string[] = ['error'];
+
+/**
+ * Every key the authenticator writes, grouped by length. Keys are recognised in place against this
+ * table instead of being sliced out of the line: on a busy log that slicing alone cost more than
+ * finding every field.
+ */
+const KNOWN_KEYS_BY_LENGTH: readonly (readonly string[])[] = (() => {
+  const keys = [
+    ...['time', 'level', 'msg', 'method', 'path', 'sts', 'stsendpoint', 'http'],
+    ...['accesskeyid', 'accountid', 'client', 'session', 'userid', 'groups', 'uid'],
+    ...new Set([...Object.values(FIELDS_BY_MSG).flat(), ...FIELDS_OF_OTHER_LINES]),
+  ];
+  const byLength: string[][] = [];
+  for (const key of keys) (byLength[key.length] ??= []).push(key);
+  return byLength;
+})();
+const MAX_KEY_LENGTH = 64;
+
+export interface ParseOptions {
+  /** Keep every field, not only those the classifier reads (for `--format json`). */
+  readonly allFields?: boolean;
+}
+
+/**
  * Scans `key=value` pairs. Values are bare (up to the next space) or Go-quoted; a quote ends at the
  * first `"` not preceded by an odd number of backslashes, so text inside a quoted value (attacker-
- * controlled for token errors) can never pose as a field. Tokens without `=` are skipped: that is
- * how prefixes and elisions fall away.
+ * controlled for token errors) can never pose as a field. Tokens that are not `key=` are skipped:
+ * that is how prefixes and elisions fall away.
+ *
+ * `msg` comes third in EKS lines; from then on only the fields that kind of line needs are copied.
  */
-export function parseLogfmt(line: string): AuthenticatorRecord | undefined {
+export function parseLogfmt(line: string, options?: ParseOptions): AuthenticatorRecord | undefined {
+  const allFields = options?.allFields === true;
   let time: string | undefined;
   let level: string | undefined;
   let msg: string | undefined;
+  let wanted: readonly string[] | undefined;
+  let missing = Number.POSITIVE_INFINITY;
   const fields: Record<string, string> = {};
   const end = line.length;
   let firstFieldAt = -1;
   let i = 0;
-  while (i < end) {
-    while (i < end && (line.charCodeAt(i) === SPACE || line.charCodeAt(i) === TAB)) i++;
-    if (i >= end) break;
+  while (i < end && missing > 0) {
+    const code = line.charCodeAt(i);
+    if (code === SPACE || code === TAB) {
+      i++;
+      continue;
+    }
     const equals = line.indexOf('=', i);
     if (equals === -1) break;
-    const space = line.indexOf(' ', i);
-    if (space !== -1 && space < equals) {
-      i = space + 1; // A token without `=` (a markdown `|`, an elided `...`): not a field.
+    const known = knownKey(line, i, equals);
+    if (known === undefined && (equals - i > MAX_KEY_LENGTH || !isKey(line, i, equals))) {
+      // A token that is not `key=` (a prefix, a markdown `|`, an elided `...`): skip to the next space.
+      const space = line.indexOf(' ', i);
+      if (space === -1) break;
+      i = space + 1;
       continue;
     }
     if (firstFieldAt === -1) firstFieldAt = i;
-    const key = line.slice(i, equals);
-    let value: string;
+    const key = known ?? (allFields || wanted === undefined ? line.slice(i, equals) : undefined);
+    const keep =
+      key !== undefined && (allFields || wanted === undefined || isRecordKey(key) || wanted.includes(key));
+    let value: string | undefined;
     if (line.charCodeAt(equals + 1) === QUOTE) {
       const close = closingQuote(line, equals + 2);
-      value = unquoteGo(line.slice(equals + 2, close));
+      if (keep) value = unquoteGo(line.slice(equals + 2, close));
       i = close + 1;
     } else {
       let stop = line.indexOf(' ', equals + 1);
       if (stop === -1) stop = end;
-      value = line.slice(equals + 1, stop);
+      if (keep) value = line.slice(equals + 1, stop);
       i = stop;
     }
-    if (key === 'msg') msg ??= value;
-    else if (key === 'time') time ??= value;
-    else if (key === 'level') level ??= value;
-    else if (!(key in fields)) fields[key] = value;
+    if (value === undefined || key === undefined) continue;
+    if (key === 'msg') {
+      if (msg !== undefined) continue;
+      msg = value;
+      if (!allFields) {
+        wanted = FIELDS_BY_MSG[msg] ?? FIELDS_OF_OTHER_LINES;
+        // Fields before msg (hand-reordered lines) may already hold some of them; time is always wanted.
+        missing = wanted.filter((name) => fields[name] === undefined).length + (time === undefined ? 1 : 0);
+      }
+    } else if (key === 'time') {
+      if (time !== undefined) continue;
+      time = value;
+      if (wanted !== undefined) missing--;
+    } else if (key === 'level') level ??= value;
+    else if (fields[key] === undefined) {
+      fields[key] = value;
+      if (wanted?.includes(key)) missing--;
+    }
   }
   if (msg === undefined) return undefined;
   if (time === undefined) time = leadingTimestamp(line.slice(0, firstFieldAt));
   return { time, level, msg, fields };
+}
+
+function isRecordKey(key: string): boolean {
+  return key === 'msg' || key === 'time' || key === 'level';
+}
+
+/** The interned key spelled at `line[start, end)`, if the authenticator is known to write it. */
+function knownKey(line: string, start: number, end: number): string | undefined {
+  const candidates = KNOWN_KEYS_BY_LENGTH[end - start];
+  if (candidates === undefined) return undefined;
+  for (const key of candidates) if (line.startsWith(key, start)) return key;
+  return undefined;
+}
+
+/** logrus keys are identifiers: letters, digits, `_`. */
+function isKey(line: string, start: number, end: number): boolean {
+  if (start === end) return false;
+  for (let i = start; i < end; i++) {
+    const code = line.charCodeAt(i);
+    const isKeyChar =
+      (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95;
+    if (!isKeyChar) return false;
+  }
+  return true;
 }
 
 /** Index of the quote closing a Go-quoted value whose body starts at `from` (end of line if none). */
@@ -110,12 +196,12 @@ function leadingTimestamp(prefix: string): string | undefined {
  * A Logs Insights CSV row: `…,"time=""…"" level=… msg=""…"" …"`. The message is the last column;
  * inner quotes are doubled. The header (`@logStream,@timestamp,@message`) may share the line.
  */
-function parseCsvRow(line: string): AuthenticatorRecord | undefined {
+function parseCsvRow(line: string, options?: ParseOptions): AuthenticatorRecord | undefined {
   const open = line.lastIndexOf(',"', line.indexOf('=""'));
   const start = open === -1 ? 0 : open + 2;
   let stop = line.lastIndexOf('"');
   if (stop <= start) stop = line.length;
-  const record = parseLogfmt(line.slice(start, stop).replaceAll('""', '"'));
+  const record = parseLogfmt(line.slice(start, stop).replaceAll('""', '"'), options);
   if (record === undefined || record.time !== undefined) return record;
   return { ...record, time: leadingTimestamp(line.slice(0, start)) };
 }
@@ -124,7 +210,7 @@ function parseCsvRow(line: string): AuthenticatorRecord | undefined {
  * Docker json-file (`{"log":"time=\"…\" …\n","stream":"stderr","time":"…"}`) wraps a text line;
  * logrus' JSON formatter (`{"level":…,"msg":…,…}`) is the record itself.
  */
-function parseJsonLine(line: string): AuthenticatorRecord | undefined {
+function parseJsonLine(line: string, options?: ParseOptions): AuthenticatorRecord | undefined {
   let value: unknown;
   try {
     value = JSON.parse(line.slice(firstNonSpace(line)));
@@ -134,7 +220,7 @@ function parseJsonLine(line: string): AuthenticatorRecord | undefined {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
   const object = value as Record<string, unknown>;
   if (typeof object.log === 'string') {
-    const record = parseLogfmt(object.log.trimEnd());
+    const record = parseLogfmt(object.log.trimEnd(), options);
     if (record === undefined || record.time !== undefined) return record;
     return { ...record, time: typeof object.time === 'string' ? object.time : undefined };
   }

@@ -18,9 +18,9 @@ function record(line: string): AuthenticatorRecord {
 describe('joining an STS response with its denial', () => {
   it('gives the denial the access key, account, unique ID, session and raw ARN', () => {
     const join = new StsResponseJoin();
-    join.accept(record(STS_LINE));
+    join.accept(record(STS_LINE), STS_LINE);
 
-    const joined = join.accept(record(DENIED_LINE));
+    const joined = join.accept(record(DENIED_LINE), DENIED_LINE);
 
     expect(joined.fields).toMatchObject({
       accesskeyid: 'ASIAEXAMPLE',
@@ -44,28 +44,30 @@ describe('joining an STS response with its denial', () => {
 
   it('does not join lines of another client port or another second', () => {
     const join = new StsResponseJoin();
-    join.accept(record(STS_LINE));
+    join.accept(record(STS_LINE), STS_LINE);
 
-    expect(join.accept(record(DENIED_LINE.replace('40001', '40002'))).fields.session).toBeUndefined();
-    expect(join.accept(record(DENIED_LINE.replace('10:00:00Z', '10:00:01Z'))).fields.session).toBeUndefined();
+    expect(join.accept(record(DENIED_LINE.replace('40001', '40002')), '').fields.session).toBeUndefined();
+    expect(
+      join.accept(record(DENIED_LINE.replace('10:00:00Z', '10:00:01Z')), '').fields.session,
+    ).toBeUndefined();
   });
 
   it('uses an STS response once', () => {
     const join = new StsResponseJoin();
-    join.accept(record(STS_LINE));
-    join.accept(record(DENIED_LINE));
+    join.accept(record(STS_LINE), STS_LINE);
+    join.accept(record(DENIED_LINE), '');
 
-    expect(join.accept(record(DENIED_LINE)).fields.session).toBeUndefined();
+    expect(join.accept(record(DENIED_LINE), '').fields.session).toBeUndefined();
   });
 
-  it('forgets the oldest unmatched STS responses past its capacity', () => {
+  it('forgets the oldest STS responses past its capacity', () => {
     const join = new StsResponseJoin(2);
-    join.accept(record(STS_LINE));
-    join.accept(record(STS_LINE.replace('40001', '40002')));
-    join.accept(record(STS_LINE.replace('40001', '40003')));
+    join.accept(record(STS_LINE), STS_LINE);
+    join.accept(record(STS_LINE), STS_LINE.replace('40001', '40002'));
+    join.accept(record(STS_LINE), STS_LINE.replace('40001', '40003'));
 
-    expect(join.accept(record(DENIED_LINE)).fields.session).toBeUndefined();
-    expect(join.accept(record(DENIED_LINE.replace('40001', '40003'))).fields.session).toBe(
+    expect(join.accept(record(DENIED_LINE), '').fields.session).toBeUndefined();
+    expect(join.accept(record(DENIED_LINE.replace('40001', '40003')), '').fields.session).toBe(
       'i-0123456789abcdef0',
     );
   });

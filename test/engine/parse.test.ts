@@ -17,17 +17,32 @@ const EXPECTED = {
     path: '/authenticate',
   },
 };
+const ALL = { allFields: true };
 
 describe('parsing the raw logrus text EKS writes', () => {
   it('reads time, level, msg and the other fields, quoted or bare', () => {
-    expect(parseLine(RAW)).toEqual(EXPECTED);
+    expect(parseLine(RAW, ALL)).toEqual(EXPECTED);
+  });
+
+  it('copies only the fields the classifier reads unless asked for all', () => {
+    expect(parseLine(RAW)?.fields).toEqual({
+      arn: 'arn:aws:iam::111122223333:role/admin-test-role',
+      client: '127.0.0.1:33384',
+      error: 'ARN is not mapped',
+    });
+  });
+
+  it('keeps the old EKS fork sts= field when asked for all fields', () => {
+    expect(parseLine(`${RAW} sts=sts.eu-west-1.amazonaws.com`, ALL)?.fields.sts).toBe(
+      'sts.eu-west-1.amazonaws.com',
+    );
   });
 
   it('reads the fields in any order', () => {
     const shuffled =
       'path=/authenticate error="ARN is not mapped" msg="access denied" client="127.0.0.1:33384" level=warning method=POST time="2022-12-28T15:37:19Z" arn="arn:aws:iam::111122223333:role/admin-test-role"';
 
-    expect(parseLine(shuffled)).toEqual(EXPECTED);
+    expect(parseLine(shuffled, ALL)).toEqual(EXPECTED);
   });
 
   it('undoes Go %q escapes in quoted values', () => {
@@ -43,7 +58,7 @@ describe('parsing the raw logrus text EKS writes', () => {
     const line =
       'time="2026-11-24T10:00:00Z" level=info msg="STS response" accesskeyid=ASIA accountid=111122223333 arn="arn:aws:sts::111122223333:assumed-role/r/s" client="127.0.0.1:1" session= userid=AROA';
 
-    expect(parseLine(line)?.fields).toMatchObject({ session: '', userid: 'AROA' });
+    expect(parseLine(line, ALL)?.fields).toMatchObject({ session: '', userid: 'AROA' });
   });
 
   it('reads a quoted value that runs to the end of a truncated line', () => {
@@ -66,19 +81,19 @@ describe('parsing the other line formats seen in the wild', () => {
     ['a kail prefix', `kube-system/aws-iam-authenticator-abcde[aws-iam-authenticator]: ${RAW}`],
     ['a markdown table cell', `| 2020-06-14T14:12:39.465+07:00 | ${RAW} |`],
   ])('strips %s', (_format, line) => {
-    expect(parseLine(line)).toEqual(EXPECTED);
+    expect(parseLine(line, ALL)).toEqual(EXPECTED);
   });
 
   it('reads a Logs Insights CSV row with doubled quotes', () => {
     const row = `authenticator-0123456789abcdef0123456789abcdef,2022-12-28 15:37:19.000,"${RAW.replaceAll('"', '""')}"`;
 
-    expect(parseLine(row)).toEqual(EXPECTED);
+    expect(parseLine(row, ALL)).toEqual(EXPECTED);
   });
 
   it('reads a CSV row with the header glued to it', () => {
     const row = `@logStream,@timestamp,@messageauthenticator-0123 456789abcdef,2022-12-28 15:37:19.000,"${RAW.replaceAll('"', '""')}"`;
 
-    expect(parseLine(row)).toEqual(EXPECTED);
+    expect(parseLine(row, ALL)).toEqual(EXPECTED);
   });
 
   it('reads a CSV row whose message kept escaped quotes inside a value', () => {
@@ -105,7 +120,7 @@ describe('parsing the other line formats seen in the wild', () => {
       time: '2022-12-28T15:37:19.123456789Z',
     });
 
-    expect(parseLine(docker)).toEqual(EXPECTED);
+    expect(parseLine(docker, ALL)).toEqual(EXPECTED);
   });
 
   it('reads logrus JSON formatter output', () => {
@@ -116,7 +131,7 @@ describe('parsing the other line formats seen in the wild', () => {
       time: EXPECTED.time,
     });
 
-    expect(parseLine(json)).toEqual(EXPECTED);
+    expect(parseLine(json, ALL)).toEqual(EXPECTED);
   });
 
   it('takes the ingestion time when a hand-edited line dropped time=', () => {

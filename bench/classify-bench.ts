@@ -1,0 +1,81 @@
+import { execFileSync } from 'node:child_process';
+import { once } from 'node:events';
+import { createReadStream, createWriteStream, existsSync, statSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { createLineDiagnoser } from '../lambda/engine/diagnose-lines';
+import { mixedLogLines } from './mixed-log';
+
+/** Writes the generated log once; later runs reuse it. */
+export async function ensureLog(path: string, lines: number): Promise<string> {
+  if (existsSync(path) && statSync(path).size > 0) return path;
+  const out = createWriteStream(path);
+  for (const line of mixedLogLines(lines)) {
+    if (!out.write(`${line}\n`)) await once(out, 'drain');
+  }
+  out.end();
+  await once(out, 'finish');
+  return path;
+}
+
+async function timeLines(path: string, perLine: (line: string) => unknown): Promise<number> {
+  const started = process.hrtime.bigint();
+  for await (const line of createInterface({
+    input: createReadStream(path),
+    crlfDelay: Number.POSITIVE_INFINITY,
+  })) {
+    perLine(line);
+  }
+  return Number(process.hrtime.bigint() - started) / 1e6;
+}
+
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
+
+/**
+ * classify_vs_split: the time to diagnose every line (parse, join, classify) divided by the time to
+ * merely split the same file into lines, both measured here, alternately, median of `rounds`.
+ */
+export async function benchClassify(path: string, rounds = 5): Promise<Record<string, number>> {
+  const split: number[] = [];
+  const classify: number[] = [];
+  let sink = 0;
+  for (let round = 0; round < rounds; round++) {
+    split.push(await timeLines(path, (line) => (sink += line.length)));
+    const diagnose = createLineDiagnoser({ cluster: { clusterName: 'bench', accountId: '111122223333' } });
+    classify.push(await timeLines(path, (line) => (sink += diagnose(line) ? 1 : 0)));
+  }
+  if (sink < 0) console.log(sink); // Keeps the work observable so it is not optimised away.
+  return {
+    split_ms: Math.round(median(split)),
+    classify_ms: Math.round(median(classify)),
+    classify_vs_split: Number((median(classify) / median(split)).toFixed(2)),
+  };
+}
+
+/**
+ * Peak RSS of the real CLI (`classify --format text`) on a small and on a large file, each in a fresh
+ * process: flat memory means the large file costs about what the small one does.
+ */
+export function benchMemory(smallPath: string, largePath: string): Record<string, number> {
+  const peak = (path: string) => {
+    const script = `
+      const { register } = await import('tsx/esm/api'); register();
+      const { main } = await import('./lambda/cli/main.ts');
+      const { Writable } = await import('node:stream');
+      const discard = new Writable({ write(_c, _e, done) { done(); } });
+      const code = await main(['classify', '--format', 'text', ${JSON.stringify(path)}], { stdin: process.stdin, stdout: discard, stderr: process.stderr });
+      process.stdout.write(String(code === 0 ? process.resourceUsage().maxRSS : -1));`;
+    return (
+      Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' })) /
+      1024
+    );
+  };
+  const small = peak(smallPath);
+  const large = peak(largePath);
+  return {
+    cli_peak_rss_small_mb: Math.round(small),
+    cli_peak_rss_large_mb: Math.round(large),
+    cli_large_file_mb: Math.round(statSync(largePath).size / 2 ** 20),
+    cli_rss_large_vs_small: Number((large / small).toFixed(2)),
+  };
+}

@@ -1,0 +1,24 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { benchClassify, benchMemory, ensureLog } from './classify-bench';
+
+/**
+ * `npm run bench`: prints `name: value` lines. Ratios compare two things measured in the same run on
+ * the same machine, so they travel between machines; absolute times are printed for context only.
+ * Generated logs are kept under .bench/ (git-ignored) and reused.
+ */
+const dir = join(process.cwd(), '.bench');
+mkdirSync(dir, { recursive: true });
+const lines = Number(process.env.BENCH_LINES ?? 300_000);
+const largeLines = Number(process.env.BENCH_LARGE_LINES ?? 3_000_000);
+
+const print = (figures: Record<string, number>) => {
+  for (const [name, value] of Object.entries(figures)) console.log(`${name}: ${value}`);
+};
+
+const mixed = await ensureLog(join(dir, `mixed-${lines}.log`), lines);
+print({ lines });
+print(await benchClassify(mixed));
+const small = await ensureLog(join(dir, 'mixed-10000.log'), 10_000);
+const large = await ensureLog(join(dir, `mixed-${largeLines}.log`), largeLines);
+print(benchMemory(small, large));
