@@ -64,7 +64,11 @@ const KNOWN_KEYS_BY_LENGTH: readonly (readonly string[])[] = (() => {
     ...new Set([...Object.values(FIELDS_BY_MSG).flat(), ...FIELDS_OF_OTHER_LINES]),
   ];
   const byLength: string[][] = [];
-  for (const key of keys) (byLength[key.length] ??= []).push(key);
+  for (const key of keys) {
+    const sameLength = byLength[key.length] ?? [];
+    sameLength.push(key);
+    byLength[key.length] = sameLength;
+  }
   return byLength;
 })();
 const MAX_KEY_LENGTH = 64;
