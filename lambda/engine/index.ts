@@ -11,3 +11,5 @@ export { parseLine } from './parse';
 export { fingerprint, problemKey } from './problem-key';
 export * from './selftest';
 export * from './types';
+export { remediate } from './remediate';
+export * from './render';

@@ -10,10 +10,14 @@ import type { Finding } from './types';
  * what the per-cluster cap and its digest are for.
  */
 export function problemKey(clusterName: string, finding: Finding): string {
-  const who = finding.principal
-    ? finding.principal.arn.toLowerCase()
-    : `error:${fingerprint(finding.error ?? finding.record.msg)}`;
-  return `${clusterName}|${finding.category}|${finding.subCause ?? '-'}|${who}`;
+  return `${clusterName}|${finding.category}|${finding.subCause ?? '-'}|${subjectOf(finding)}`;
+}
+
+function subjectOf(finding: Finding): string {
+  // The authenticator logs one parse failure as a warning line and an error line: one broken aws-auth.
+  if (finding.category === 'AWS_AUTH_PARSE_ERROR') return 'aws-auth';
+  if (finding.principal) return finding.principal.arn.toLowerCase();
+  return `error:${fingerprint(finding.error ?? finding.record.msg)}`;
 }
 
 /** FNV-1a (32 bit) of the text with digit runs folded: short, stable, not a security boundary. */
