@@ -1,0 +1,196 @@
+import { createHash } from 'node:crypto';
+import type { Notification } from '../types';
+import { describeNotification, type Fact, type MessageContent } from './content';
+import { escapeSlackCode, escapeSlackText, escapeWithin, slackCodeBlock } from './escape';
+import { joinWithin } from './join-within';
+import { threadId } from './thread-id';
+
+/**
+ * An AWS Chatbot (Amazon Q Developer in chat applications) custom notification, published to the SNS
+ * topic a Chatbot channel configuration subscribes to.
+ * See https://docs.aws.amazon.com/chatbot/latest/adminguide/custom-notifs.html.
+ */
+export interface ChatbotNotification {
+  readonly version: '1.0';
+  readonly source: 'custom';
+  readonly id?: string;
+  readonly content: {
+    readonly textType: 'client-markdown';
+    readonly title: string;
+    readonly description: string;
+    readonly nextSteps: string[];
+    readonly keywords: string[];
+  };
+  readonly metadata: {
+    readonly threadId: string;
+    readonly summary: string;
+    readonly eventType: string;
+    readonly relatedResources: string[];
+    readonly additionalContext: Record<string, string>;
+  };
+}
+
+/**
+ * Sizes we keep to. The schema fixes `version`, `source` and `textType`; the per-field sizes are not
+ * ones we could confirm in the documentation, so these are deliberately small: Chatbot lays the
+ * message out as Slack blocks, so nothing is longer than a Slack header (150) or section (3000).
+ */
+export const CHATBOT_LIMITS = {
+  title: 150,
+  description: 3000,
+  nextSteps: 10,
+  nextStepsTotal: 3000,
+  nextStep: 280,
+  keywords: 10,
+  keyword: 64,
+  summary: 300,
+  relatedResources: 5,
+  relatedResource: 1011,
+  additionalContextValue: 256,
+} as const;
+
+const CAUSE_MAX = 1000;
+const ERROR_BLOCK_MAX = 800;
+const DETAILS_MAX = 500;
+const LINE_MAX = 500;
+const FACT_VALUE_MAX = 300;
+const STEP_TEXT_WITH_COMMAND_MAX = 140;
+
+/**
+ * Renders a notification for AWS Chatbot. Chatbot delivers client-markdown to Slack (and Teams,
+ * Chime), so every value is escaped as for Slack; `](` is broken too, so no Markdown link can be
+ * formed on Teams. Repeats of one problem share a `threadId`.
+ *
+ * @example
+ * await sns.send(new PublishCommand({ TopicArn, Message: JSON.stringify(renderChatbot(notification)) }));
+ */
+export function renderChatbot(n: Notification): ChatbotNotification {
+  const content = describeNotification(n);
+  const finding = n.finding;
+  return {
+    version: '1.0',
+    source: 'custom',
+    id: eventId(n),
+    content: {
+      textType: 'client-markdown',
+      title: escapeWithin(`${content.emoji} ${content.headline}`, CHATBOT_LIMITS.title, escapeChatText),
+      description: description(content),
+      nextSteps: nextSteps(content),
+      keywords: [n.kind, finding?.category, finding?.subCause, finding?.severity]
+        .filter((k): k is NonNullable<typeof k> => k !== undefined)
+        .slice(0, CHATBOT_LIMITS.keywords)
+        .map((k) => escapeWithin(k, CHATBOT_LIMITS.keyword, escapeChatText)),
+    },
+    metadata: {
+      threadId: threadId(n.problemKey),
+      summary: escapeWithin(content.fallback, CHATBOT_LIMITS.summary, escapeChatText),
+      eventType: `eks-auth-doctor-${n.kind}`,
+      relatedResources: relatedResources(n),
+      additionalContext: additionalContext(n),
+    },
+  };
+}
+
+/** Slack escaping plus a broken `](`, since Chatbot may render the same text as Markdown on Teams. */
+function escapeChatText(raw: string): string {
+  return breakLinks(escapeSlackText(raw));
+}
+
+function breakLinks(text: string): string {
+  return text.replaceAll('](', '] (');
+}
+
+function description(content: MessageContent): string {
+  const parts: string[] = [];
+  if (content.lead) parts.push(escapeWithin(content.lead, LINE_MAX, escapeChatText));
+  if (content.cause) parts.push(`*Cause:* ${escapeWithin(content.cause, CAUSE_MAX, escapeChatText)}`);
+  if (content.error) {
+    const block = slackCodeBlock(content.error, ERROR_BLOCK_MAX, (raw) => breakLinks(escapeSlackCode(raw)));
+    parts.push(`*Authenticator said:*\n${block}`);
+  }
+  if (content.details.length > 0) {
+    const details = content.details.map(([key, value]) => `${key}: ${value}`).join(', ');
+    parts.push(`*Details:* ${escapeWithin(details, DETAILS_MAX, escapeChatText)}`);
+  }
+  for (const warning of content.warnings)
+    parts.push(`:warning: ${escapeWithin(warning, LINE_MAX, escapeChatText)}`);
+  for (const note of content.notes) parts.push(`Note: ${escapeWithin(note, LINE_MAX, escapeChatText)}`);
+  parts.push(...content.facts.map(factText));
+  return joinWithin(parts, CHATBOT_LIMITS.description, 'line');
+}
+
+/** Steps as a list of one line each: the text, then the command inline, newlines shown as `\n`. */
+function nextSteps(content: MessageContent): string[] {
+  const steps = content.steps.map((step) => {
+    if (step.command === undefined || content.briefSteps)
+      return escapeWithin(step.text, CHATBOT_LIMITS.nextStep, escapeChatText);
+    const text = escapeWithin(step.text, STEP_TEXT_WITH_COMMAND_MAX, escapeChatText);
+    const room = CHATBOT_LIMITS.nextStep - text.length - 4;
+    return `${text}: \`${escapeWithin(step.command, room, escapeChatText)}\``;
+  });
+  const shown: string[] = [];
+  let total = 0;
+  for (const [i, step] of steps.entries()) {
+    const hidden = steps.length - i;
+    const mustCount = i >= CHATBOT_LIMITS.nextSteps - 1 && hidden > 1;
+    if (mustCount || total + step.length > CHATBOT_LIMITS.nextStepsTotal - 60) {
+      shown.push(`… ${hidden} more ${hidden === 1 ? 'step' : 'steps'} not shown.`);
+      break;
+    }
+    shown.push(step);
+    total += step.length;
+  }
+  return shown;
+}
+
+function factText(fact: Fact): string {
+  const escaped = escapeWithin(fact.value, FACT_VALUE_MAX, escapeChatText);
+  const value = escaped.trim() === '' ? '(empty)' : escaped;
+  return fact.code ? `*${fact.label}:* \`${value}\`` : `*${fact.label}:* ${value}`;
+}
+
+function relatedResources(n: Notification): string[] {
+  const { clusterName, region, accountId } = n.cluster;
+  const resources: string[] = [];
+  if (clusterName && region && accountId) {
+    resources.push(`arn:${partitionOf(region)}:eks:${region}:${accountId}:cluster/${clusterName}`);
+  }
+  const principal = n.finding?.principal?.arn;
+  if (principal) resources.push(principal);
+  return resources
+    .slice(0, CHATBOT_LIMITS.relatedResources)
+    .map((r) => escapeWithin(r, CHATBOT_LIMITS.relatedResource, escapeChatText));
+}
+
+/** Plain key/value facts for custom actions and filters; values escaped like everything else. */
+function additionalContext(n: Notification): Record<string, string> {
+  const raw: Record<string, string | undefined> = {
+    kind: n.kind,
+    clusterName: n.cluster.clusterName,
+    region: n.cluster.region,
+    accountId: n.cluster.accountId,
+    category: n.finding?.category,
+    subCause: n.finding?.subCause,
+    severity: n.finding?.severity,
+    count: Number.isFinite(n.count) ? String(n.count) : undefined,
+  };
+  const context: Record<string, string> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (value !== undefined && value !== '') {
+      context[key] = escapeWithin(value, CHATBOT_LIMITS.additionalContextValue, escapeChatText);
+    }
+  }
+  return context;
+}
+
+function partitionOf(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  return 'aws';
+}
+
+/** The same message gets the same ID, so a redelivered SNS message can be recognised downstream. */
+function eventId(n: Notification): string {
+  const identity = JSON.stringify([n.kind, n.problemKey, n.count, n.firstSeen ?? '', n.lastSeen ?? '']);
+  return `eks-auth-doctor-${createHash('sha256').update(identity, 'utf8').digest('hex').slice(0, 32)}`;
+}

@@ -1,0 +1,231 @@
+import type { Severity } from '../categories';
+import { SELFTEST_MARKER } from '../selftest';
+import type { FixStep, Notification } from '../types';
+import { formatCount, formatTime } from './format';
+
+/**
+ * What a notification says, worded once for every sink, before any escaping. Every string here is
+ * raw and may hold log text: each renderer escapes for its own sink and adds its own markup, so the
+ * wording in this module uses no markup characters at all.
+ */
+export interface MessageContent {
+  /** Severity or kind at a glance (trusted). */
+  readonly emoji: string;
+  /** `[HIGH]`-style tag for sinks without emoji (trusted). */
+  readonly tag: string;
+  /** One line: the fix title, or the kind's own title. */
+  readonly headline: string;
+  /** The main sentence of a follow-up, digest or self-test. */
+  readonly lead?: string;
+  /** The fix's cause sentence. */
+  readonly cause?: string;
+  /** The authenticator's `error=` text, as logged. */
+  readonly error?: string;
+  /** Category-specific facts from the line. */
+  readonly details: readonly (readonly [string, string])[];
+  readonly steps: readonly FixStep[];
+  /** A follow-up repeats the fix briefly: step texts only. */
+  readonly briefSteps: boolean;
+  readonly warnings: readonly string[];
+  readonly notes: readonly string[];
+  /** Label (trusted) and value (raw), at most ten: Slack's context-block limit. */
+  readonly facts: readonly Fact[];
+  /** A short plain line for notification previews and e-mail subjects. */
+  readonly fallback: string;
+}
+
+export interface Fact {
+  readonly label: string;
+  readonly value: string;
+  /** Shown as code (ARNs, IDs), so that a reader copies it exactly. */
+  readonly code?: boolean;
+}
+
+const SEVERITY_EMOJI: Readonly<Record<Severity, string>> = {
+  critical: '🚨',
+  high: '🔴',
+  medium: '🟠',
+  low: '🟡',
+  info: '🔵',
+};
+/** Digest lines beyond this are summed up as "… and N more". */
+const TOP_CATEGORIES_SHOWN = 5;
+const MAX_DETAILS = 10;
+
+/** Words the notification for people; the renderers only escape and lay it out. */
+export function describeNotification(n: Notification): MessageContent {
+  switch (n.kind) {
+    case 'alert':
+      return describeAlert(n);
+    case 'followup':
+      return describeFollowup(n);
+    case 'digest':
+      return describeDigest(n);
+    case 'selftest':
+      return describeSelftest(n);
+    default:
+      return describeAlert(n);
+  }
+}
+
+function describeAlert(n: Notification): MessageContent {
+  const severity = n.finding?.severity;
+  const headline = problemTitle(n);
+  return {
+    emoji: severity ? SEVERITY_EMOJI[severity] : '🔴',
+    tag: `[${(severity ?? 'alert').toUpperCase()}]`,
+    headline,
+    cause: nonBlank(n.fix?.summary),
+    error: nonBlank(n.finding?.error),
+    details: detailsOf(n),
+    steps: n.fix?.steps ?? [],
+    briefSteps: false,
+    warnings: n.fix?.warnings ?? [],
+    notes: n.notes,
+    facts: problemFacts(n),
+    fallback: n.fix?.summary ? `${headline}: ${n.fix.summary}` : headline,
+  };
+}
+
+function describeFollowup(n: Notification): MessageContent {
+  const since = formatTime(n.firstSeen) ?? formatTime(n.finding?.time);
+  const last = formatTime(n.lastSeen);
+  const times = `×${formatCount(n.count)}`;
+  const headline = `${times}${since ? ` since ${since}` : ''}: ${problemTitle(n)}`;
+  const lead = `The same problem happened ${formatCount(n.count)} more ${n.count === 1 ? 'time' : 'times'}${
+    since ? ` since ${since}` : ''
+  }${last ? `, last at ${last}` : ''}.${n.fix ? ' The fix is repeated below.' : ''}`;
+  return {
+    emoji: '🔁',
+    tag: `[REPEAT ${(n.finding?.severity ?? 'alert').toUpperCase()}]`,
+    headline,
+    lead,
+    cause: nonBlank(n.fix?.summary),
+    details: [],
+    steps: n.fix?.steps ?? [],
+    briefSteps: true,
+    warnings: [],
+    notes: n.notes,
+    facts: problemFacts(n),
+    fallback: headline,
+  };
+}
+
+function describeDigest(n: Notification): MessageContent {
+  const cluster = clusterLabel(n);
+  const top = n.topCategories ?? [];
+  const shown = top.slice(0, TOP_CATEGORIES_SHOWN).map((c) => `${c.category} ×${formatCount(c.count)}`);
+  if (top.length > TOP_CATEGORIES_SHOWN) shown.push(`and ${top.length - TOP_CATEGORIES_SHOWN} more`);
+  const from =
+    n.distinctPrincipals === undefined ? '' : ` from ${formatCount(n.distinctPrincipals)} principals`;
+  const lead = `${formatCount(n.count)} more denials${from}${shown.length > 0 ? `; top categories: ${shown.join(', ')}` : ''}.`;
+  const headline = `${formatCount(n.count)} more denials on cluster ${cluster}`;
+  return {
+    emoji: '📋',
+    tag: '[DIGEST]',
+    headline,
+    lead,
+    details: [],
+    steps: [],
+    briefSteps: false,
+    warnings: [],
+    notes: n.notes,
+    facts: [
+      ...clusterFacts(n),
+      { label: 'Denials', value: formatCount(n.count) },
+      ...(n.distinctPrincipals === undefined
+        ? []
+        : [{ label: 'Principals', value: formatCount(n.distinctPrincipals) }]),
+      ...seenFacts(n),
+    ],
+    fallback: `${headline}${from}`,
+  };
+}
+
+function describeSelftest(n: Notification): MessageContent {
+  const headline = `eks-auth-doctor pipeline works for cluster ${clusterLabel(n)}`;
+  const error = n.finding?.error ?? '';
+  const id = error.startsWith(SELFTEST_MARKER) ? error.slice(SELFTEST_MARKER.length).trim() : '';
+  return {
+    emoji: '✅',
+    tag: '[SELFTEST]',
+    headline,
+    lead: `${headline}: the self-test denial went from the authenticator log group through the subscription and the Lambda to this message.`,
+    details: [],
+    steps: [],
+    briefSteps: false,
+    warnings: [],
+    notes: n.notes,
+    facts: [
+      ...clusterFacts(n),
+      ...(id ? [{ label: 'Self-test ID', value: id, code: true }] : []),
+      ...seenFacts(n),
+    ],
+    fallback: headline,
+  };
+}
+
+function problemTitle(n: Notification): string {
+  const title = nonBlank(n.fix?.title);
+  if (title) return title;
+  if (n.finding) return `Access denied: ${n.finding.category}`;
+  return 'EKS authentication problem';
+}
+
+/** Cluster, principal, category and times: at most ten facts, Slack's context-block limit. */
+function problemFacts(n: Notification): Fact[] {
+  const finding = n.finding;
+  const principal = finding?.principal;
+  const facts: Fact[] = [...clusterFacts(n)];
+  if (principal && principal.arn !== '') {
+    // An ARN from a log line may belong to any AWS account in the world; say so rather than imply trust.
+    const foreign =
+      principal.accountId !== undefined &&
+      n.cluster.accountId !== undefined &&
+      principal.accountId !== n.cluster.accountId;
+    facts.push({
+      label: foreign ? 'Principal (external account)' : 'Principal',
+      value: principal.arn,
+      code: true,
+    });
+    if (principal.session) facts.push({ label: 'Session', value: principal.session, code: true });
+    if (principal.accessKeyId) facts.push({ label: 'Access key', value: principal.accessKeyId, code: true });
+  }
+  if (finding) {
+    const category = finding.subCause ? `${finding.category} / ${finding.subCause}` : finding.category;
+    facts.push({ label: 'Category', value: category, code: true });
+    facts.push({ label: 'Severity', value: finding.severity });
+  }
+  facts.push({ label: 'Occurrences', value: formatCount(n.count) });
+  facts.push(...seenFacts(n));
+  return facts.slice(0, 10);
+}
+
+function clusterFacts(n: Notification): Fact[] {
+  const facts: Fact[] = [{ label: 'Cluster', value: clusterLabel(n) }];
+  if (n.cluster.region) facts.push({ label: 'Region', value: n.cluster.region });
+  if (n.cluster.accountId) facts.push({ label: 'Account', value: n.cluster.accountId });
+  return facts;
+}
+
+function seenFacts(n: Notification): Fact[] {
+  const first = formatTime(n.firstSeen) ?? formatTime(n.finding?.time);
+  const last = formatTime(n.lastSeen);
+  if (!first && !last) return [];
+  if (!first || !last || first === last) return [{ label: 'Seen', value: (first ?? last) as string }];
+  return [{ label: 'Seen', value: `${first} to ${last}` }];
+}
+
+function detailsOf(n: Notification): (readonly [string, string])[] {
+  return Object.entries(n.finding?.details ?? {})
+    .filter(([, value]) => value !== '')
+    .slice(0, MAX_DETAILS);
+}
+
+function clusterLabel(n: Notification): string {
+  return nonBlank(n.cluster.clusterName) ?? '(unknown)';
+}
+
+function nonBlank(text: string | undefined): string | undefined {
+  return text === undefined || text.trim() === '' ? undefined : text;
+}
