@@ -48,7 +48,8 @@ export const runClassify: CliCommand = async (argv, io) => {
   const report = options.format === 'text' ? new Report(options.context) : undefined;
   const multipleFiles = options.files.length > 1;
   for (const file of options.files) {
-    const diagnose = createLineDiagnoser(options.context);
+    // JSON shows each record whole; the other formats need only what the classifier reads.
+    const diagnose = createLineDiagnoser(options.context, { allFields: options.format === 'json' });
     let lineNumber = 0;
     for await (const line of readLines(file, io.stdin).lines) {
       lineNumber++;

@@ -1,4 +1,4 @@
-import { runClassify } from './classify-command';
+import { CLASSIFY_USAGE, runClassify } from './classify-command';
 import { type CliCommand, type CliIo, UsageError } from './io';
 import { InputError } from './read-lines';
 
@@ -14,8 +14,13 @@ Commands:
 Run 'eks-auth-doctor <command> --help' for a command's options.
 `;
 
-const COMMANDS: Readonly<Record<string, CliCommand>> = {
-  classify: runClassify,
+interface Command {
+  readonly run: CliCommand;
+  readonly usage: string;
+}
+
+const COMMANDS: Readonly<Record<string, Command>> = {
+  classify: { run: runClassify, usage: CLASSIFY_USAGE },
 };
 
 /** Runs one CLI invocation and returns the exit code: 0 ok, 1 failed, 2 bad usage. */
@@ -25,18 +30,16 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     io.stdout.write(USAGE);
     return name === undefined ? 2 : 0;
   }
-  const command = COMMANDS[name];
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (command === undefined) {
     io.stderr.write(`eks-auth-doctor: unknown command "${name}"\n\n${USAGE}`);
     return 2;
   }
   try {
-    return await command(rest, io);
+    return await command.run(rest, io);
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr.write(
-        `eks-auth-doctor ${name}: ${error.message}\nRun 'eks-auth-doctor ${name} --help' for usage.\n`,
-      );
+      io.stderr.write(`eks-auth-doctor ${name}: ${error.message}\n\n${command.usage}`);
       return 2;
     }
     if (error instanceof InputError) {

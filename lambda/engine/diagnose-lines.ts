@@ -1,7 +1,7 @@
 import { categoryOf, findingOf } from './classify';
 import { StsResponseJoin } from './join';
 import { LogMemory } from './log-memory';
-import { parseLine } from './parse';
+import { type ParseOptions, parseLine } from './parse';
 import type { DiagnosisContext, Finding } from './types';
 
 /** Diagnoses a stream of lines, one at a time: `undefined` for a line that holds no authenticator record. */
@@ -11,11 +11,11 @@ export type LineDiagnoser = (line: string) => Finding | undefined;
  * parse → join with the request's `STS response` → classify, remembering what earlier lines taught
  * (the creator, an aws-auth parse error, earlier grants). One diagnoser per log stream or file.
  */
-export function createLineDiagnoser(context: DiagnosisContext = {}): LineDiagnoser {
+export function createLineDiagnoser(context: DiagnosisContext = {}, options?: ParseOptions): LineDiagnoser {
   const join = new StsResponseJoin();
   const memory = new LogMemory(context);
   return (line) => {
-    const parsed = parseLine(line);
+    const parsed = parseLine(line, options);
     if (parsed === undefined) return undefined;
     const record = join.accept(parsed, line);
     const category = categoryOf(record);
