@@ -134,37 +134,42 @@ const THROTTLED_PREFIX = 'sts getcalleridentity was throttled: ';
 export function categorizeDenial(error: string): DenialCategory {
   const lower = error.toLowerCase();
   if (lower.startsWith(THROTTLED_PREFIX)) return 'STS_THROTTLED';
-  for (const family of [TOKEN_FAMILY, STS_FAMILY]) {
+  for (const family of PREFIXED_FAMILIES) {
     for (const prefix of family.prefixes) {
-      if (lower.startsWith(prefix)) {
-        return firstMatch(family.rules, lower.slice(prefix.length), true) ?? family.fallback;
-      }
+      if (lower.startsWith(prefix)) return firstMatch(family.rules, lower, prefix.length) ?? family.fallback;
     }
   }
-  const mapped = firstMatch(MAPPING_FAMILY.rules, lower, true);
+  const mapped = firstMatch(MAPPING_FAMILY.rules, lower, 0);
   if (mapped) return mapped;
-  for (const family of [MAPPING_FAMILY, STS_FAMILY, TOKEN_FAMILY]) {
-    const loose = firstMatch(family.rules, lower, false);
+  for (const family of UNPREFIXED_ORDER) {
+    const loose = firstMatch(family.rules, lower, LOOSE);
     if (loose) return loose;
   }
   return 'UNKNOWN';
 }
 
-function firstMatch(
-  rules: readonly DenialRule[],
-  text: string,
-  anchored: boolean,
-): DenialCategory | undefined {
+const PREFIXED_FAMILIES = [TOKEN_FAMILY, STS_FAMILY];
+const UNPREFIXED_ORDER = [MAPPING_FAMILY, STS_FAMILY, TOKEN_FAMILY];
+/** `start` value meaning: compare `startsWith` phrases anywhere, not at a position. */
+const LOOSE = -1;
+
+/** The first rule matching `text` from `start` (the family prefix's end), or anywhere when LOOSE. */
+function firstMatch(rules: readonly DenialRule[], text: string, start: number): DenialCategory | undefined {
   for (const rule of rules) {
-    if (matches(rule, text, anchored)) return rule.category;
+    if (matches(rule, text, start)) return rule.category;
   }
   return undefined;
 }
 
-function matches(rule: DenialRule, text: string, anchored: boolean): boolean {
-  if (rule.startsWith?.some((phrase) => (anchored ? text.startsWith(phrase) : text.includes(phrase)))) {
-    return true;
+function matches(rule: DenialRule, text: string, start: number): boolean {
+  for (const phrase of rule.startsWith ?? NONE) {
+    if (start === LOOSE ? text.includes(phrase) : text.startsWith(phrase, start)) return true;
   }
-  if (rule.contains?.some((phrase) => text.includes(phrase))) return true;
-  return rule.pattern?.test(text) ?? false;
+  for (const phrase of rule.contains ?? NONE) {
+    if (text.includes(phrase, Math.max(start, 0))) return true;
+  }
+  if (rule.pattern === undefined) return false;
+  return rule.pattern.test(start > 0 ? text.slice(start) : text);
 }
+
+const NONE: readonly string[] = [];

@@ -22,7 +22,7 @@ export function createLineDiagnoser(context: DiagnosisContext = {}, options?: Pa
     // Only a mapping failure is explained by what earlier lines taught.
     const known = category === 'IDENTITY_NOT_MAPPED' ? memory.contextFor(record.fields.arn) : context;
     const finding = findingOf(record, category, known);
-    memory.learn(finding);
+    memory.learn(finding, line);
     return finding;
   };
 }

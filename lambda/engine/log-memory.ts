@@ -1,16 +1,26 @@
+import { parseArn } from './arn';
+import { parseLine } from './parse';
 import type { ClusterContext, DiagnosisContext, Finding } from './types';
+
+interface Grant {
+  readonly time: string;
+  /** The grant line itself, read in full only if the same principal is denied later. */
+  readonly line: string;
+}
 
 /**
  * What earlier lines of the same log tell about later ones, for the CLI and a Lambda batch:
- * - a `kubernetes-admin` grant names the cluster creator (CONFIG_MAP-era signal, reference §5);
- * - an aws-auth parse error explains a flood of IDENTITY_NOT_MAPPED after it;
- * - a principal granted access earlier and now not mapped had its mapping removed.
+ * - a principal granted access earlier and now not mapped had its mapping removed;
+ * - if that grant was as `kubernetes-admin`, the principal is the cluster creator (CONFIG_MAP-era
+ *   signal, reference §5);
+ * - an aws-auth parse error explains a flood of IDENTITY_NOT_MAPPED after it.
  * Bounded: the grant history forgets the principals first granted longest ago past `capacity`.
  */
 export class LogMemory {
   private creatorArn: string | undefined;
   private awsAuthBrokenSince: string | undefined;
-  private readonly lastGrant = new Map<string, string>();
+  private readonly lastGrant = new Map<string, Grant>();
+  private cached: DiagnosisContext | undefined;
 
   constructor(
     private readonly base: DiagnosisContext = {},
@@ -19,38 +29,53 @@ export class LogMemory {
 
   /** The context to classify a denial of `arn` with: the caller's facts first, then what was learned. */
   contextFor(arn: string | undefined): DiagnosisContext {
-    const cluster: ClusterContext = {
-      ...this.base.cluster,
-      creatorArn: this.base.cluster?.creatorArn ?? this.creatorArn,
-      awsAuthBrokenSince: this.base.cluster?.awsAuthBrokenSince ?? this.awsAuthBrokenSince,
-    };
-    const lastGrantedAt = arn === undefined ? undefined : this.lastGrant.get(arn);
-    const principal =
-      lastGrantedAt === undefined ? this.base.principal : { ...this.base.principal, lastGrantedAt };
-    return { ...this.base, cluster, principal };
+    const grant = arn === undefined ? undefined : this.lastGrant.get(arn);
+    if (
+      arn !== undefined &&
+      grant !== undefined &&
+      this.creatorArn === undefined &&
+      this.isCreatorGrant(grant)
+    ) {
+      this.creatorArn = arn;
+    }
+    const learned = this.learnedContext();
+    if (grant === undefined) return learned;
+    return { ...learned, principal: { ...this.base.principal, lastGrantedAt: grant.time } };
   }
 
-  learn(finding: Finding): void {
+  /** The caller's context with what was learned folded in; rebuilt only when something new was learned. */
+  private learnedContext(): DiagnosisContext {
+    const creatorArn = this.base.cluster?.creatorArn ?? this.creatorArn;
+    const awsAuthBrokenSince = this.base.cluster?.awsAuthBrokenSince ?? this.awsAuthBrokenSince;
+    const cached = this.cached?.cluster;
+    if (cached && cached.creatorArn === creatorArn && cached.awsAuthBrokenSince === awsAuthBrokenSince) {
+      return this.cached as DiagnosisContext;
+    }
+    const cluster: ClusterContext = { ...this.base.cluster, creatorArn, awsAuthBrokenSince };
+    this.cached = { ...this.base, cluster };
+    return this.cached;
+  }
+
+  learn(finding: Finding, line: string): void {
     if (finding.category === 'AWS_AUTH_PARSE_ERROR' && finding.time) {
       this.awsAuthBrokenSince = finding.time;
       return;
     }
     if (finding.category !== 'ACCESS_GRANTED' || !finding.principal || !finding.time) return;
     // Keyed as logged: the authenticator writes one canonical spelling of each ARN.
-    this.lastGrant.set(finding.principal.arn, finding.time);
+    this.lastGrant.set(finding.principal.arn, { time: finding.time, line });
     if (this.lastGrant.size > this.capacity) {
       const oldest = this.lastGrant.keys().next().value;
       if (oldest !== undefined) this.lastGrant.delete(oldest);
     }
-    if (finding.record.fields.username === 'kubernetes-admin' && this.isCreatorSignalValid(finding)) {
-      this.creatorArn = finding.principal.arn;
-    }
   }
 
   /** In API mode, and for principals of other (AWS-owned) accounts, the username proves nothing. */
-  private isCreatorSignalValid(finding: Finding): boolean {
+  private isCreatorGrant(grant: Grant): boolean {
     const cluster = this.base.cluster;
     if (cluster?.authenticationMode === 'API') return false;
-    return !cluster?.accountId || finding.principal?.accountId === cluster.accountId;
+    const record = parseLine(grant.line, { allFields: true });
+    if (record?.fields.username !== 'kubernetes-admin') return false;
+    return !cluster?.accountId || parseArn(record.fields.arn ?? '')?.accountId === cluster.accountId;
   }
 }

@@ -41,14 +41,15 @@ function firstNonSpace(line: string): number {
 
 /**
  * What the classifier reads of each kind of line; other fields are skipped unless all are asked for,
- * and the scan stops once these are found. An `STS response` needs nothing up front: the join parses
- * one in full only when a denial matches it. A grant needs its ARN (who had access) and username
- * (`kubernetes-admin` names the creator).
+ * and the scan stops once these are found. Successful authentications are most of a log and need
+ * little: an `STS response` nothing up front (the join parses one in full only when a denial matches
+ * it), a grant its ARN (who had access; the log memory reads the rest of the line only if that ARN is
+ * denied later).
  */
 const FIELDS_BY_MSG: Readonly<Record<string, readonly string[]>> = {
   'access denied': ['arn', 'client', 'error'],
   'STS response': [],
-  'access granted': ['arn', 'username'],
+  'access granted': ['arn'],
 };
 const FIELDS_OF_OTHER_LINES: readonly string[] = ['error'];
 
@@ -135,7 +136,8 @@ export function parseLogfmt(line: string, options?: ParseOptions): Authenticator
       if (!allFields) {
         wanted = FIELDS_BY_MSG[msg] ?? FIELDS_OF_OTHER_LINES;
         // Fields before msg (hand-reordered lines) may already hold some of them; time is always wanted.
-        missing = wanted.filter((name) => fields[name] === undefined).length + (time === undefined ? 1 : 0);
+        missing = time === undefined ? 1 : 0;
+        for (const name of wanted) if (fields[name] === undefined) missing++;
       }
     } else if (key === 'time') {
       if (time !== undefined) continue;
