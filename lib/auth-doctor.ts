@@ -1,0 +1,212 @@
+import { ArnFormat, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { AlertTopic, type ChatbotChannel } from './alert-topic';
+import { AuthenticatorLogging } from './authenticator-logging';
+import { addAuthenticatorLogging } from './cluster-construct-logging';
+import { ClusterSubscription } from './cluster-subscription';
+import { DiagnosisFunction } from './diagnosis-function';
+import { OperationsAlarms } from './operations-alarms';
+import { OperationsDashboard } from './operations-dashboard';
+import { SavedQueries } from './saved-queries';
+import { type AuthDoctorCluster, literalName, type WatchedCluster, watchedCluster } from './watched-cluster';
+
+export interface AuthDoctorProps {
+  /**
+   * The clusters to watch: names of existing clusters in this stack's region, and/or cluster constructs
+   * of the same app (`aws-eks` or `aws-eks-v2`). For a cluster defined in the app, `authenticator` is added
+   * to its own `clusterLogging`; for the others, a custom resource turns it on.
+   */
+  readonly clusters: readonly AuthDoctorCluster[];
+  /**
+   * Email addresses subscribed to the alert topic (each must confirm the subscription mail).
+   * @default - none
+   */
+  readonly alertEmails?: readonly string[];
+  /**
+   * Name of an existing Secrets Manager secret whose value is a Slack incoming-webhook URL.
+   * @default - no direct Slack delivery
+   */
+  readonly slackWebhookSecretName?: string;
+  /**
+   * A Slack channel authorised in AWS Chatbot, subscribed to the alert topic.
+   * @default - none
+   */
+  readonly chatbot?: ChatbotChannel;
+  /**
+   * How long a repeated finding (same cluster, category, principal) stays suppressed after its alert.
+   * @default 60
+   */
+  readonly dedupWindowMinutes?: number;
+  /**
+   * Most alerts per cluster and dedup window; findings beyond it go into the digest.
+   * @default 20
+   */
+  readonly alertCap?: number;
+  /**
+   * Retention of the stack's own log groups, and of cluster log groups this stack has to create.
+   * Existing cluster log groups keep theirs.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * Reserved concurrency of the diagnosis function.
+   * @default 5
+   */
+  readonly reservedConcurrency?: number | null;
+  /**
+   * On delete, turn `authenticator` logging off again on the clusters where this stack turned it on.
+   * @default false
+   */
+  readonly restoreLoggingOnDelete?: boolean;
+  /**
+   * Further SNS topics every finding is published to (e.g. a central security account's topic, whose
+   * policy must allow this account to publish).
+   * @default - none
+   */
+  readonly extraTopicArns?: readonly string[];
+  /**
+   * Name of our subscription filter on each cluster log group. Keep it stable: a new name needs a second
+   * filter slot during the update, and log groups only have two.
+   * @default `eks-auth-doctor-<stack name>`
+   */
+  readonly subscriptionFilterName?: string;
+}
+
+/** The invalid construct input; the message names the prop and what to pass instead. */
+export class AuthDoctorPropsError extends Error {
+  override readonly name = 'AuthDoctorPropsError';
+}
+
+export const DEFAULTS = {
+  dedupWindowMinutes: 60,
+  alertCap: 20,
+  logRetention: logs.RetentionDays.ONE_MONTH,
+  reservedConcurrency: 5,
+  restoreLoggingOnDelete: false,
+} as const;
+
+/**
+ * eks-auth-doctor in one construct: every `Unauthorized` that reaches the EKS authenticator of a watched
+ * cluster is classified by a Lambda and sent, with its fix, to the alert topic (email, AWS Chatbot, further
+ * topics) and optionally straight to Slack.
+ *
+ * @example
+ * new AuthDoctor(this, 'AuthDoctor', {
+ *   clusters: ['prod-eks', myV2Cluster],
+ *   alertEmails: ['platform-oncall@example.com'],
+ * });
+ */
+export class AuthDoctor extends Construct {
+  readonly alerts: AlertTopic;
+  readonly diagnosis: DiagnosisFunction;
+  readonly logging: AuthenticatorLogging;
+  readonly clusters: readonly WatchedCluster[];
+  readonly subscriptions: readonly ClusterSubscription[];
+  readonly alarms: OperationsAlarms;
+  readonly dashboard: OperationsDashboard;
+  readonly savedQueries: SavedQueries;
+
+  constructor(scope: Construct, id: string, props: AuthDoctorProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+    this.clusters = watchedClusters(this, props.clusters);
+    const logRetention = props.logRetention ?? DEFAULTS.logRetention;
+    const filterName = props.subscriptionFilterName ?? `eks-auth-doctor-${stack.stackName}`;
+
+    for (const cluster of this.clusters) {
+      if (cluster.definedCluster) addAuthenticatorLogging(cluster.definedCluster);
+    }
+
+    this.alerts = new AlertTopic(this, 'Alerts', {
+      ...(props.alertEmails ? { alertEmails: props.alertEmails } : {}),
+      ...(props.chatbot ? { chatbot: props.chatbot } : {}),
+    });
+
+    this.diagnosis = new DiagnosisFunction(this, 'Diagnosis', {
+      clusters: this.clusters,
+      topic: this.alerts.topic,
+      topicKey: this.alerts.key,
+      extraTopicArns: props.extraTopicArns ?? [],
+      ...(props.slackWebhookSecretName ? { slackWebhookSecretName: props.slackWebhookSecretName } : {}),
+      dedupWindowMinutes: props.dedupWindowMinutes ?? DEFAULTS.dedupWindowMinutes,
+      alertCap: props.alertCap ?? DEFAULTS.alertCap,
+      logRetention,
+      ...(props.reservedConcurrency === null
+        ? {}
+        : { reservedConcurrency: props.reservedConcurrency ?? DEFAULTS.reservedConcurrency }),
+    });
+
+    // One statement for every EKS log group of this account and region (see ClusterSubscription).
+    this.diagnosis.function.addPermission('InvokeFromEksLogGroups', {
+      principal: new iam.ServicePrincipal('logs.amazonaws.com'),
+      action: 'lambda:InvokeFunction',
+      sourceAccount: stack.account,
+      sourceArn: stack.formatArn({
+        service: 'logs',
+        resource: 'log-group',
+        resourceName: '/aws/eks/*',
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      }),
+    });
+    const invokePermission = this.diagnosis.function.permissionsNode.findChild('InvokeFromEksLogGroups');
+
+    this.logging = new AuthenticatorLogging(this, 'AuthenticatorLogging', {
+      clusters: this.clusters,
+      logRetention,
+      restoreLoggingOnDelete: props.restoreLoggingOnDelete ?? DEFAULTS.restoreLoggingOnDelete,
+    });
+
+    this.subscriptions = this.clusters.map(
+      (cluster) =>
+        new ClusterSubscription(this, `Cluster-${cluster.id}`, {
+          cluster,
+          logging: this.logging,
+          destination: this.diagnosis.function,
+          invokePermission,
+          filterName,
+        }),
+    );
+
+    this.alarms = new OperationsAlarms(this, 'Alarms', {
+      function: this.diagnosis.function,
+      failedEvents: this.diagnosis.failedEvents,
+      topic: this.alerts.topic,
+    });
+
+    this.dashboard = new OperationsDashboard(this, 'Dashboard', {
+      clusters: this.clusters,
+      function: this.diagnosis.function,
+      functionLogGroup: this.diagnosis.logGroup,
+      failedEvents: this.diagnosis.failedEvents,
+      alarms: this.alarms.all,
+    });
+
+    this.savedQueries = new SavedQueries(this, 'SavedQueries', {
+      clusterLogGroups: this.subscriptions.map((s) => s.clusterLogGroup),
+      clusterLogGroupsReady: this.subscriptions.map((s) => s.loggingSetup),
+      functionLogGroup: this.diagnosis.logGroup,
+    });
+  }
+}
+
+function watchedClusters(scope: Construct, clusters: readonly AuthDoctorCluster[]): WatchedCluster[] {
+  if (clusters.length === 0) {
+    throw new AuthDoctorPropsError(
+      'AuthDoctor needs at least one cluster in "clusters", e.g. clusters: [\'prod-eks\'].',
+    );
+  }
+  const watched = clusters.map((cluster) => watchedCluster(scope, cluster));
+  const seen = new Set<string>();
+  for (const cluster of watched) {
+    const key = literalName(cluster) ?? cluster.id;
+    if (seen.has(key)) {
+      throw new AuthDoctorPropsError(
+        `AuthDoctor got cluster "${key}" twice in "clusters"; list each cluster once (by name or by construct).`,
+      );
+    }
+    seen.add(key);
+  }
+  return watched;
+}

@@ -1,0 +1,24 @@
+import type { ChatbotChannel } from '../alert-topic';
+
+/** The cdk.json context key holding the configuration object; each of its keys can be overridden with `-c key=value`. */
+export const CONFIG_CONTEXT_KEY = 'eks-auth-doctor';
+
+/** The shipped default cluster name: a placeholder that synthesises but cannot be deployed. */
+export const PLACEHOLDER_CLUSTER = 'my-cluster';
+
+/** The configuration of the ready-made stack, validated. */
+export interface AuthDoctorConfig {
+  /** Names of existing EKS clusters in the target region. */
+  readonly clusters: readonly string[];
+  readonly alertEmails: readonly string[];
+  /** An existing Secrets Manager secret whose value is the Slack webhook URL. */
+  readonly slackWebhookSecretName?: string;
+  readonly chatbot?: ChatbotChannel;
+  readonly dedupWindowMinutes: number;
+  readonly alertCap: number;
+  readonly logRetentionDays: number;
+  /** `null`: no reserved concurrency. */
+  readonly reservedConcurrency: number | null;
+  readonly restoreLoggingOnDelete: boolean;
+  readonly extraTopicArns: readonly string[];
+}

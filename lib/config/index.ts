@@ -1,0 +1,4 @@
+export * from './auth-doctor-config';
+export * from './config-error';
+export * from './read-config';
+export * from './settings';

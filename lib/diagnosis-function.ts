@@ -1,0 +1,206 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import {
+  DEPS_LOCK_FILE,
+  handlerEntry,
+  LAMBDA_ARCHITECTURE,
+  LAMBDA_BUNDLING,
+  LAMBDA_RUNTIME,
+  PROJECT_ROOT,
+} from './lambda-bundling';
+import { acknowledgeWildcardResources } from './nag-findings';
+import {
+  CONTEXT_CACHE_TTL_SECONDS,
+  METRICS_NAMESPACE,
+  SERVICE_NAME,
+  SWEEP_INPUT,
+  SWEEP_RATE_MINUTES,
+} from './pipeline-contract';
+import type { WatchedCluster } from './watched-cluster';
+
+export interface DiagnosisFunctionProps {
+  readonly clusters: readonly WatchedCluster[];
+  /** The stack's alert topic, and the key that encrypts it. */
+  readonly topic: sns.ITopic;
+  readonly topicKey: kms.IKey;
+  /** Further topics every finding is also published to (e.g. a central security account's). */
+  readonly extraTopicArns: readonly string[];
+  /** Name of an existing Secrets Manager secret holding the Slack webhook URL. */
+  readonly slackWebhookSecretName?: string;
+  readonly dedupWindowMinutes: number;
+  readonly alertCap: number;
+  readonly logRetention: logs.RetentionDays;
+  /** `undefined`: no reservation (accounts whose concurrency quota is still the new-account 10). */
+  readonly reservedConcurrency?: number;
+}
+
+/**
+ * The diagnosis Lambda and the state it owns: one function handles the authenticator log subscription
+ * and, every five minutes, the dedup sweep (digests of suppressed findings).
+ *
+ * Its role can read exactly the configured clusters, their access entries and their log groups; publish to
+ * the configured topics; use the dedup table; read the one Slack secret. Nothing else.
+ */
+export class DiagnosisFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly role: iam.Role;
+  readonly logGroup: logs.LogGroup;
+  readonly dedupTable: dynamodb.Table;
+  /** Events that failed after two retries (async invocations' on-failure destination). */
+  readonly failedEvents: sqs.Queue;
+  readonly sweepRule: events.Rule;
+
+  constructor(scope: Construct, id: string, props: DiagnosisFunctionProps) {
+    super(scope, id);
+
+    this.dedupTable = new dynamodb.Table(this, 'DedupTable', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      sortKey: { name: 'sk', type: dynamodb.AttributeType.STRING },
+      timeToLiveAttribute: 'expiresAt',
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // Only dedup state: losing it means one repeated alert per finding, nothing more.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    this.failedEvents = new sqs.Queue(this, 'FailedEvents', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.failedEvents).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        "This queue is itself the dead-letter destination: the on-failure destination of the function's asynchronous invocations.",
+    });
+
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: props.logRetention,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: 'eks-auth-doctor diagnosis function: reads the configured clusters, sends alerts',
+    });
+    this.grantLeastPrivilege(props);
+
+    this.function = new NodejsFunction(this, 'Function', {
+      description: 'eks-auth-doctor: explains EKS authenticator denials and sends the fix',
+      entry: handlerEntry('diagnose.ts'),
+      handler: 'handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: DEPS_LOCK_FILE,
+      runtime: LAMBDA_RUNTIME,
+      architecture: LAMBDA_ARCHITECTURE,
+      memorySize: 256,
+      timeout: Duration.seconds(60),
+      role: this.role,
+      logGroup: this.logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
+      systemLogLevelV2: lambda.SystemLogLevel.WARN,
+      reservedConcurrentExecutions: props.reservedConcurrency,
+      bundling: LAMBDA_BUNDLING,
+      environment: {
+        TOPIC_ARN: props.topic.topicArn,
+        EXTRA_TOPIC_ARNS: props.extraTopicArns.join(','),
+        DEDUP_TABLE_NAME: this.dedupTable.tableName,
+        SLACK_WEBHOOK_SECRET_NAME: props.slackWebhookSecretName ?? '',
+        DEDUP_WINDOW_MINUTES: String(props.dedupWindowMinutes),
+        ALERT_CAP: String(props.alertCap),
+        CONTEXT_CACHE_TTL_SECONDS: String(CONTEXT_CACHE_TTL_SECONDS),
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+      },
+    });
+
+    this.function.configureAsyncInvoke({
+      retryAttempts: 2,
+      onFailure: new destinations.SqsDestination(this.failedEvents),
+    });
+
+    this.sweepRule = new events.Rule(this, 'Sweep', {
+      description: 'eks-auth-doctor: sends digests of suppressed findings whose dedup window closed',
+      schedule: events.Schedule.rate(Duration.minutes(SWEEP_RATE_MINUTES)),
+      targets: [
+        new targets.LambdaFunction(this.function, { event: events.RuleTargetInput.fromObject(SWEEP_INPUT) }),
+      ],
+    });
+  }
+
+  private grantLeastPrivilege(props: DiagnosisFunctionProps): void {
+    const add = (sid: string, actions: string[], resources: string[]) =>
+      this.role.addToPolicy(new iam.PolicyStatement({ sid, actions, resources }));
+
+    this.logGroup.grantWrite(this.role);
+    add(
+      'ReadWatchedClusters',
+      ['eks:DescribeCluster', 'eks:ListAccessEntries'],
+      props.clusters.map((c) => c.clusterArn),
+    );
+    add(
+      'ReadAccessEntriesOfWatchedClusters',
+      ['eks:DescribeAccessEntry'],
+      props.clusters.map((c) => c.accessEntriesArn),
+    );
+    add(
+      'FetchStsResponseLines',
+      ['logs:FilterLogEvents'],
+      props.clusters.flatMap((c) => [...c.logGroupArns]),
+    );
+    add(
+      'UseDedupTable',
+      [
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:Query',
+        'dynamodb:Scan',
+      ],
+      [this.dedupTable.tableArn],
+    );
+    add('PublishAlerts', ['sns:Publish'], [props.topic.topicArn, ...props.extraTopicArns]);
+    add('EncryptForAlertTopic', ['kms:Decrypt', 'kms:GenerateDataKey'], [props.topicKey.keyArn]);
+    if (props.slackWebhookSecretName) {
+      const secret = secretsmanager.Secret.fromSecretNameV2(
+        this,
+        'SlackWebhook',
+        props.slackWebhookSecretName,
+      );
+      const secretArn = `${secret.secretArn}-??????`;
+      add('ReadSlackWebhook', ['secretsmanager:GetSecretValue'], [secretArn]);
+      acknowledgeWildcardResources(
+        this.role,
+        [secretArn],
+        'Secrets Manager appends "-" and six random characters to every secret ARN; "-??????" matches exactly the one named secret.',
+      );
+    }
+    acknowledgeWildcardResources(
+      this.role,
+      props.clusters.map((c) => c.accessEntriesArn),
+      'DescribeAccessEntry is asked about whichever principal was denied, so it cannot name the entry in advance; ' +
+        'the ARN is limited to the access entries of one configured cluster.',
+    );
+    acknowledgeWildcardResources(
+      this.role,
+      props.clusters.map((c) => c.logGroupArns[1]),
+      'The ":*" form of a log group ARN is how IAM addresses that one log group (and its streams) for FilterLogEvents; ' +
+        'it covers no other group.',
+    );
+  }
+}

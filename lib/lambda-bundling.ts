@@ -1,0 +1,33 @@
+import { fileURLToPath } from 'node:url';
+import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { type BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+
+/**
+ * How every function of this app is built: ESM, minified, with source maps, by the esbuild in
+ * devDependencies (no Docker). The AWS SDK v3 is left out: the Node.js runtime ships it.
+ */
+export const LAMBDA_RUNTIME = Runtime.NODEJS_24_X;
+export const LAMBDA_ARCHITECTURE = Architecture.ARM_64;
+
+/** esbuild's ESM output has no `require`; some bundled CommonJS dependencies still call it. */
+const REQUIRE_SHIM =
+  "import { createRequire as __authDoctorCreateRequire } from 'node:module'; const require = __authDoctorCreateRequire(import.meta.url);";
+
+export const LAMBDA_BUNDLING: BundlingOptions = {
+  minify: true,
+  sourceMap: true,
+  format: OutputFormat.ESM,
+  target: 'node24',
+  mainFields: ['module', 'main'],
+  externalModules: ['@aws-sdk/*'],
+  banner: REQUIRE_SHIM,
+};
+
+/** The project root: handler entries and the lock file are found from here, wherever the app runs. */
+export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+export function handlerEntry(file: string): string {
+  return fileURLToPath(new URL(`../lambda/handlers/${file}`, import.meta.url));
+}
+
+export const DEPS_LOCK_FILE = fileURLToPath(new URL('../package-lock.json', import.meta.url));

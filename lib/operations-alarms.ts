@@ -1,0 +1,115 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import {
+  DELIVERY_SINKS,
+  METRICS_NAMESPACE,
+  Metric,
+  SERVICE_DIMENSION,
+  SERVICE_NAME,
+} from './pipeline-contract';
+
+export interface OperationsAlarmsProps {
+  readonly function: lambda.IFunction;
+  readonly failedEvents: sqs.IQueue;
+  /** Where the alarms notify: the same topic the findings go to. */
+  readonly topic: sns.ITopic;
+}
+
+const FIVE_MINUTES = Duration.minutes(5);
+
+/**
+ * Alarms on the pipeline itself, each firing on the first occurrence: a silent pipeline looks exactly
+ * like a cluster without denials, so any failure is worth a message.
+ */
+export class OperationsAlarms extends Construct {
+  readonly errors: cloudwatch.Alarm;
+  readonly throttles: cloudwatch.Alarm;
+  readonly failedEvents: cloudwatch.Alarm;
+  readonly deliveryFailures: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: OperationsAlarmsProps) {
+    super(scope, id);
+
+    this.errors = this.alarmOnAny(
+      'Errors',
+      props.function.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }),
+      {
+        description:
+          'The eks-auth-doctor diagnosis function failed. Its log group holds the error; failed events are retried twice, then kept in the failed-events queue.',
+      },
+    );
+    this.throttles = this.alarmOnAny(
+      'Throttles',
+      props.function.metricThrottles({ period: FIVE_MINUTES, statistic: 'Sum' }),
+      {
+        description:
+          'The eks-auth-doctor diagnosis function was throttled: a burst of denials exceeded its reserved concurrency. Raise reservedConcurrency if it repeats.',
+      },
+    );
+    this.failedEvents = this.alarmOnAny(
+      'FailedEvents',
+      props.failedEvents.metricApproximateNumberOfMessagesVisible({
+        period: FIVE_MINUTES,
+        statistic: 'Maximum',
+      }),
+      {
+        description:
+          'Authenticator log events reached the failed-events queue after two retries: those denials were not diagnosed. Inspect the messages, fix the cause, then purge the queue.',
+      },
+    );
+    const bySink = Object.fromEntries(
+      DELIVERY_SINKS.map((sink) => [
+        sink,
+        new cloudwatch.Metric({
+          namespace: METRICS_NAMESPACE,
+          metricName: Metric.DeliveryFailures,
+          dimensionsMap: { [SERVICE_DIMENSION]: SERVICE_NAME, Sink: sink },
+          statistic: 'Sum',
+          period: FIVE_MINUTES,
+        }),
+      ]),
+    );
+    this.deliveryFailures = this.alarmOnAny(
+      'DeliveryFailures',
+      new cloudwatch.MathExpression({
+        expression: DELIVERY_SINKS.map((sink) => `FILL(${sink}, 0)`).join(' + '),
+        usingMetrics: bySink,
+        label: 'Delivery failures (all sinks)',
+        period: FIVE_MINUTES,
+      }),
+      {
+        description:
+          'eks-auth-doctor could not deliver an alert to SNS or Slack. Check the function log for the sink and the error (topic policy, KMS key policy, webhook secret).',
+      },
+    );
+
+    const notify = new actions.SnsAction(props.topic);
+    for (const alarm of [this.errors, this.throttles, this.failedEvents, this.deliveryFailures]) {
+      alarm.addAlarmAction(notify);
+    }
+  }
+
+  private alarmOnAny(
+    id: string,
+    metric: cloudwatch.IMetric,
+    options: { description: string },
+  ): cloudwatch.Alarm {
+    return new cloudwatch.Alarm(this, id, {
+      metric,
+      threshold: 0,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      alarmDescription: options.description,
+    });
+  }
+
+  get all(): readonly cloudwatch.Alarm[] {
+    return [this.errors, this.throttles, this.failedEvents, this.deliveryFailures];
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * Names the stack shares with the diagnosis Lambda. The Lambda emits these (Powertools EMF metrics and
+ * structured log keys); the stack graphs, alarms and queries on them. Changing one side alone breaks the
+ * dashboard silently, so they live in one place.
+ */
+export const SERVICE_NAME = 'eks-auth-doctor';
+export const METRICS_NAMESPACE = 'EksAuthDoctor';
+
+/** Powertools adds this dimension to every metric, with the value {@link SERVICE_NAME}. */
+export const SERVICE_DIMENSION = 'service';
+
+export const Metric = {
+  /** Dimensions: Cluster, Category. */
+  Denials: 'Denials',
+  /** Dimension: Cluster. */
+  AlertsSent: 'AlertsSent',
+  /** Dimension: Cluster. */
+  AlertsSuppressed: 'AlertsSuppressed',
+  /** Service dimension only. */
+  MalformedRecords: 'MalformedRecords',
+  /** Dimension: Sink (`sns` | `slack`). */
+  DeliveryFailures: 'DeliveryFailures',
+} as const;
+
+export const DELIVERY_SINKS = ['sns', 'slack'] as const;
+
+/** The structured log entry the Lambda writes once per finding (`message: "finding"`). */
+export const FINDING_LOG_MESSAGE = 'finding';
+
+/** How long the Lambda caches `DescribeCluster` and access-entry answers. */
+export const CONTEXT_CACHE_TTL_SECONDS = 300;
+
+/** The dedup sweep: an EventBridge schedule invoking the same function with this input. */
+export const SWEEP_INPUT = { sweep: true } as const;
+export const SWEEP_RATE_MINUTES = 5;

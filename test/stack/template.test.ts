@@ -1,0 +1,587 @@
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { arnOf, FULL_CONFIG, logGroupArns } from './fixtures';
+import { configured, type Synthesised, statementsOf, synthesise } from './synth';
+
+let full: Synthesised;
+let shipped: Synthesised;
+beforeAll(() => {
+  full = synthesise(configured(FULL_CONFIG));
+  shipped = synthesise();
+});
+
+const ref = (logicalIdPart: string, template: Synthesised['template'], type: string) => {
+  const ids = Object.keys(template.findResources(type)).filter((id) => id.includes(logicalIdPart));
+  expect(ids).toHaveLength(1);
+  return ids[0] as string;
+};
+
+describe('the resources of a fully configured stack', () => {
+  it('holds exactly the pipeline, the per-cluster set-up and the operating resources', () => {
+    // Prepare
+    const { template } = full;
+
+    // Act
+    const counts = {
+      functions: template.findResources('AWS::Lambda::Function'),
+      filters: template.findResources('AWS::Logs::SubscriptionFilter'),
+      logging: template.findResources('Custom::AuthenticatorLogging'),
+    };
+
+    // Assess
+    // diagnosis + onEvent + isComplete + the Provider framework's onEvent, isComplete, onTimeout
+    expect(Object.keys(counts.functions)).toHaveLength(6);
+    expect(Object.keys(counts.filters)).toHaveLength(2);
+    expect(Object.keys(counts.logging)).toHaveLength(2);
+    template.resourceCountIs('AWS::SNS::Topic', 1);
+    template.resourceCountIs('AWS::KMS::Key', 1);
+    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    template.resourceCountIs('AWS::SQS::Queue', 1);
+    template.resourceCountIs('AWS::Events::Rule', 1);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    template.resourceCountIs('AWS::Logs::QueryDefinition', 3);
+    template.resourceCountIs('AWS::Chatbot::SlackChannelConfiguration', 1);
+    template.resourceCountIs('AWS::SNS::Subscription', 1);
+    template.resourceCountIs('AWS::Logs::LogGroup', 2);
+  });
+
+  it('never declares a cluster log group, so deleting the stack cannot delete one', () => {
+    // Prepare
+    const { template, stack } = full;
+
+    // Act
+    const names = Object.values(template.findResources('AWS::Logs::LogGroup')).map((g) =>
+      JSON.stringify(stack.resolve(g.Properties?.LogGroupName ?? null)),
+    );
+
+    // Assess
+    expect(names.filter((name) => name.includes('/aws/eks/'))).toEqual([]);
+  });
+});
+
+describe('the diagnosis function', () => {
+  it('runs the newest Node runtime on arm64 with JSON logs in its own log group and reserved concurrency', () => {
+    full.template.hasResourceProperties('AWS::Lambda::Function', {
+      Handler: 'index.handler',
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      ReservedConcurrentExecutions: 3,
+      LoggingConfig: Match.objectLike({
+        LogFormat: 'JSON',
+        LogGroup: { Ref: Match.stringLikeRegexp('DiagnosisLogGroup') },
+      }),
+    });
+  });
+
+  it('gets every environment variable the handler validates at cold start', () => {
+    // Prepare
+    const { template } = full;
+    const topic = ref('AlertsTopic', template, 'AWS::SNS::Topic');
+    const table = ref('DedupTable', template, 'AWS::DynamoDB::Table');
+
+    // Assess
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: {
+          TOPIC_ARN: { Ref: topic },
+          EXTRA_TOPIC_ARNS: 'arn:aws:sns:eu-west-1:111122223333:security-findings',
+          DEDUP_TABLE_NAME: { Ref: table },
+          SLACK_WEBHOOK_SECRET_NAME: 'eks-auth-doctor/slack-webhook',
+          DEDUP_WINDOW_MINUTES: '30',
+          ALERT_CAP: '10',
+          CONTEXT_CACHE_TTL_SECONDS: '300',
+          POWERTOOLS_SERVICE_NAME: 'eks-auth-doctor',
+          POWERTOOLS_METRICS_NAMESPACE: 'EksAuthDoctor',
+          POWERTOOLS_LOG_LEVEL: 'INFO',
+        },
+      },
+    });
+  });
+
+  it('leaves the optional sinks empty when they are not configured', () => {
+    shipped.template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ EXTRA_TOPIC_ARNS: '', SLACK_WEBHOOK_SECRET_NAME: '' }) },
+    });
+  });
+
+  it('retries failed asynchronous events twice, then keeps them in an encrypted queue', () => {
+    // Prepare
+    const { template } = full;
+    const queue = ref('FailedEvents', template, 'AWS::SQS::Queue');
+
+    // Assess
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queue, 'Arn'] } } },
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
+  });
+
+  it('is invoked every five minutes with the sweep input', () => {
+    full.template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(5 minutes)',
+      Targets: [Match.objectLike({ Input: '{"sweep":true}' })],
+    });
+  });
+});
+
+describe("the stack's own log groups", () => {
+  it('keep the configured retention and go with the stack', () => {
+    // Act
+    const groups = Object.values(full.template.findResources('AWS::Logs::LogGroup'));
+
+    // Assess
+    expect(groups).toHaveLength(2);
+    for (const group of groups) {
+      expect(group.Properties.RetentionInDays).toBe(90);
+      expect(group.DeletionPolicy).toBe('Delete');
+    }
+  });
+});
+
+describe('the failed-events queue', () => {
+  it('refuses access without TLS', () => {
+    full.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 'sqs:*',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ],
+      },
+    });
+  });
+});
+
+describe('the dedup table', () => {
+  it('is on-demand with pk/sk keys, TTL on expiresAt and point-in-time recovery', () => {
+    full.template.hasResourceProperties('AWS::DynamoDB::Table', {
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      GlobalSecondaryIndexes: Match.absent(),
+    });
+  });
+});
+
+describe('the subscription from each cluster log group', () => {
+  it('sends only access-denied lines and aws-auth parse errors to the diagnosis function, under a stable name', () => {
+    // Prepare
+    const { template } = full;
+    const fn = ref('DiagnosisFunction', template, 'AWS::Lambda::Function');
+
+    // Assess
+    for (const cluster of FULL_CONFIG.clusters) {
+      template.hasResourceProperties('AWS::Logs::SubscriptionFilter', {
+        LogGroupName: `/aws/eks/${cluster}/cluster`,
+        FilterName: 'eks-auth-doctor-EksAuthDoctor',
+        FilterPattern:
+          '?"access denied" ?"parsing configmap" ?"parsing the config maps" ?"parsing config map"',
+        DestinationArn: { 'Fn::GetAtt': [fn, 'Arn'] },
+      });
+    }
+  });
+
+  it('is created after its cluster set-up and after the invoke permission', () => {
+    // Prepare
+    const { template } = full;
+    const permission = ref('InvokeFromEksLogGroups', template, 'AWS::Lambda::Permission');
+    const filters = template.findResources('AWS::Logs::SubscriptionFilter');
+
+    // Assess
+    for (const [logicalId, filter] of Object.entries(filters)) {
+      const setup = logicalId
+        .replace('SubscriptionFilter', 'AuthenticatorLogging')
+        .replace(/[0-9A-F]{8}$/, '');
+      expect(filter.DependsOn).toContain(permission);
+      expect((filter.DependsOn as string[]).some((d) => d.startsWith(setup))).toBe(true);
+    }
+  });
+});
+
+describe('the permission for CloudWatch Logs to invoke the function', () => {
+  it('is one statement covering the /aws/eks/* log groups of this account and region', () => {
+    // Prepare
+    const { template } = full;
+    const fn = ref('DiagnosisFunction', template, 'AWS::Lambda::Function');
+
+    // Act
+    const fromLogs = Object.values(template.findResources('AWS::Lambda::Permission')).filter(
+      (p) => p.Properties.Principal === 'logs.amazonaws.com',
+    );
+
+    // Assess
+    expect(fromLogs).toHaveLength(1);
+    expect(fromLogs[0]?.Properties).toEqual({
+      Action: 'lambda:InvokeFunction',
+      FunctionName: { 'Fn::GetAtt': [fn, 'Arn'] },
+      Principal: 'logs.amazonaws.com',
+      SourceAccount: { Ref: 'AWS::AccountId' },
+      SourceArn: arnOf('logs', 'log-group:/aws/eks/*'),
+    });
+  });
+});
+
+describe('the logging set-up of existing clusters', () => {
+  it('is one custom resource per cluster with its log group, retention, filter name and restore choice', () => {
+    for (const cluster of FULL_CONFIG.clusters) {
+      full.template.hasResourceProperties('Custom::AuthenticatorLogging', {
+        ClusterName: cluster,
+        LogGroupName: `/aws/eks/${cluster}/cluster`,
+        LogRetentionDays: '90',
+        SubscriptionFilterName: 'eks-auth-doctor-EksAuthDoctor',
+        ManageLogging: 'true',
+        RestoreLoggingOnDelete: 'true',
+      });
+    }
+  });
+
+  it('leaves logging on by default when the stack is deleted', () => {
+    shipped.template.hasResourceProperties('Custom::AuthenticatorLogging', {
+      RestoreLoggingOnDelete: 'false',
+    });
+  });
+
+  it('polls for completion through the Provider framework', () => {
+    full.template.hasResourceProperties('AWS::StepFunctions::StateMachine', Match.anyValue());
+    full.template.hasResourceProperties('AWS::Lambda::Function', {
+      Handler: 'index.isComplete',
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+    });
+    full.template.hasResourceProperties('AWS::Lambda::Function', {
+      Handler: 'index.onEvent',
+      Runtime: 'nodejs24.x',
+    });
+  });
+});
+
+describe('the IAM statements of the diagnosis function', () => {
+  it('grants exactly the reads, writes and publishes the contract lists, scoped to the configured resources', () => {
+    // Prepare
+    const { template, stack } = full;
+    const topic = ref('AlertsTopic', template, 'AWS::SNS::Topic');
+    const key = ref('AlertsKey', template, 'AWS::KMS::Key');
+    const table = ref('DedupTable', template, 'AWS::DynamoDB::Table');
+    const queue = ref('FailedEvents', template, 'AWS::SQS::Queue');
+    const logGroup = ref('DiagnosisLogGroup', template, 'AWS::Logs::LogGroup');
+
+    // Act
+    const statements = statementsOf(stack, template, 'DiagnosisRole');
+
+    // Assess
+    const expected = [
+      {
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: { 'Fn::GetAtt': [logGroup, 'Arn'] },
+      },
+      {
+        Sid: 'ReadWatchedClusters',
+        Effect: 'Allow',
+        Action: ['eks:DescribeCluster', 'eks:ListAccessEntries'],
+        Resource: [arnOf('eks', 'cluster/prod-eks'), arnOf('eks', 'cluster/staging-eks')],
+      },
+      {
+        Sid: 'ReadAccessEntriesOfWatchedClusters',
+        Effect: 'Allow',
+        Action: 'eks:DescribeAccessEntry',
+        Resource: [arnOf('eks', 'access-entry/prod-eks/*'), arnOf('eks', 'access-entry/staging-eks/*')],
+      },
+      {
+        Sid: 'FetchStsResponseLines',
+        Effect: 'Allow',
+        Action: 'logs:FilterLogEvents',
+        Resource: [...logGroupArns('prod-eks'), ...logGroupArns('staging-eks')],
+      },
+      {
+        Sid: 'UseDedupTable',
+        Effect: 'Allow',
+        Action: [
+          'dynamodb:DeleteItem',
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:Query',
+          'dynamodb:Scan',
+          'dynamodb:UpdateItem',
+        ],
+        Resource: { 'Fn::GetAtt': [table, 'Arn'] },
+      },
+      {
+        Sid: 'PublishAlerts',
+        Effect: 'Allow',
+        Action: 'sns:Publish',
+        Resource: ['arn:aws:sns:eu-west-1:111122223333:security-findings', { Ref: topic }],
+      },
+      {
+        Sid: 'EncryptForAlertTopic',
+        Effect: 'Allow',
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        Resource: { 'Fn::GetAtt': [key, 'Arn'] },
+      },
+      {
+        Sid: 'ReadSlackWebhook',
+        Effect: 'Allow',
+        Action: 'secretsmanager:GetSecretValue',
+        Resource: arnOf('secretsmanager', 'secret:eks-auth-doctor/slack-webhook-??????'),
+      },
+      {
+        Effect: 'Allow',
+        Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
+        Resource: { 'Fn::GetAtt': [queue, 'Arn'] },
+      },
+    ];
+    expect(statements).toHaveLength(expected.length);
+    expect(statements).toEqual(expect.arrayContaining(expected));
+  });
+
+  it('has no statement on "*"', () => {
+    // Act
+    const resources = statementsOf(full.stack, full.template, 'DiagnosisRole').flatMap((s) =>
+      [s.Resource].flat(),
+    );
+
+    // Assess
+    expect(resources).not.toContain('*');
+  });
+});
+
+describe('the IAM statements of the logging set-up handlers', () => {
+  it('may only describe, switch logging of, and prepare the log groups of the configured clusters', () => {
+    // Prepare
+    const { template, stack } = full;
+    const logGroup = ref('AuthenticatorLoggingLogGroup', template, 'AWS::Logs::LogGroup');
+
+    // Act
+    const statements = statementsOf(stack, template, 'AuthenticatorLoggingHandlerRole');
+
+    // Assess
+    const clusters = [arnOf('eks', 'cluster/prod-eks'), arnOf('eks', 'cluster/staging-eks')];
+    const expected = [
+      {
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: { 'Fn::GetAtt': [logGroup, 'Arn'] },
+      },
+      { Sid: 'DescribeWatchedClusters', Effect: 'Allow', Action: 'eks:DescribeCluster', Resource: clusters },
+      {
+        Sid: 'SwitchAuthenticatorLogging',
+        Effect: 'Allow',
+        Action: ['eks:DescribeUpdate', 'eks:UpdateClusterConfig'],
+        Resource: clusters,
+      },
+      {
+        Sid: 'PrepareClusterLogGroups',
+        Effect: 'Allow',
+        Action: ['logs:CreateLogGroup', 'logs:DescribeSubscriptionFilters', 'logs:PutRetentionPolicy'],
+        Resource: [...logGroupArns('prod-eks'), ...logGroupArns('staging-eks')],
+      },
+    ];
+    expect(statements).toHaveLength(expected.length);
+    expect(statements).toEqual(expect.arrayContaining(expected));
+  });
+
+  it('gives the Provider framework roles no AWS managed policy', () => {
+    // Act
+    const managed = Object.entries(full.template.findResources('AWS::IAM::Role'))
+      .filter(([, role]) => role.Properties.ManagedPolicyArns)
+      .map(([id]) => id);
+
+    // Assess
+    expect(managed).toEqual([]);
+  });
+});
+
+describe('the alert topic', () => {
+  it('is encrypted with its own rotating key and refuses publishing without TLS', () => {
+    // Prepare
+    const { template } = full;
+    const key = ref('AlertsKey', template, 'AWS::KMS::Key');
+
+    // Assess
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [key, 'Arn'] } });
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 'sns:Publish',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('has a key policy that lets CloudWatch alarms of this account and AWS Chatbot use the key', () => {
+    full.template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+              ArnLike: { 'aws:SourceArn': arnOf('cloudwatch', 'alarm:*') },
+            },
+          }),
+          Match.objectLike({
+            Principal: { Service: 'chatbot.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('subscribes each alert email', () => {
+    full.template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'oncall@example.com',
+    });
+  });
+
+  it('is delivered to the configured Slack channel through AWS Chatbot with read-only guardrails', () => {
+    // Prepare
+    const { template } = full;
+    const topic = ref('AlertsTopic', template, 'AWS::SNS::Topic');
+
+    // Assess
+    template.hasResourceProperties('AWS::Chatbot::SlackChannelConfiguration', {
+      SlackWorkspaceId: 'T07EA123LEP',
+      SlackChannelId: 'C07EZ1ABC23',
+      SnsTopicArns: [{ Ref: topic }],
+      GuardrailPolicies: [
+        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/ReadOnlyAccess']] },
+      ],
+    });
+  });
+
+  it('has no Chatbot channel and no subscription when none is configured', () => {
+    shipped.template.resourceCountIs('AWS::Chatbot::SlackChannelConfiguration', 0);
+    shipped.template.resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+});
+
+describe('the alarms', () => {
+  it('watch function errors, throttles, queued failed events and delivery failures, and notify the alert topic', () => {
+    // Prepare
+    const { template } = full;
+    const topic = ref('AlertsTopic', template, 'AWS::SNS::Topic');
+
+    // Act
+    const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
+
+    // Assess
+    const watched = alarms.map((a) => a.Properties.MetricName ?? 'DeliveryFailures').sort();
+    expect(watched).toEqual([
+      'ApproximateNumberOfMessagesVisible',
+      'DeliveryFailures',
+      'Errors',
+      'Throttles',
+    ]);
+    for (const alarm of alarms) {
+      expect(alarm.Properties).toMatchObject({
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        AlarmActions: [{ Ref: topic }],
+        TreatMissingData: 'notBreaching',
+      });
+    }
+  });
+
+  it('counts delivery failures of both sinks', () => {
+    full.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Metrics: Match.arrayWith([
+        Match.objectLike({ Expression: 'FILL(sns, 0) + FILL(slack, 0)' }),
+        Match.objectLike({
+          Id: 'slack',
+          MetricStat: Match.objectLike({
+            Metric: {
+              Namespace: 'EksAuthDoctor',
+              MetricName: 'DeliveryFailures',
+              Dimensions: [
+                { Name: 'Sink', Value: 'slack' },
+                { Name: 'service', Value: 'eks-auth-doctor' },
+              ],
+            },
+          }),
+        }),
+      ]),
+    });
+  });
+});
+
+describe('the dashboard', () => {
+  it('graphs denials by category and by cluster, alerts sent vs suppressed, and two Logs Insights tables', () => {
+    // Prepare
+    const { template, stack } = full;
+
+    // Act
+    const [dashboard] = Object.values(template.findResources('AWS::CloudWatch::Dashboard'));
+    const body = JSON.stringify(stack.resolve(dashboard?.Properties.DashboardBody));
+
+    // Assess
+    expect(body).toContain(
+      `SEARCH('{EksAuthDoctor,Category,Cluster,service} MetricName=\\\\\\"Denials\\\\\\"', 'Sum', 300)`,
+    );
+    expect(body).toContain('Cluster=\\\\\\"prod-eks\\\\\\"');
+    expect(body).toContain('Cluster=\\\\\\"staging-eks\\\\\\"');
+    expect(body).toContain('MetricName=\\\\\\"AlertsSent\\\\\\"');
+    expect(body).toContain('MetricName=\\\\\\"AlertsSuppressed\\\\\\"');
+    expect(body).toContain('Classified denials (latest)');
+    expect(body).toContain('stats sum(count) as denials');
+  });
+});
+
+describe('the saved Logs Insights queries', () => {
+  it("save the runbook's creator query and latest-lines query on every cluster log group", () => {
+    // Prepare
+    const groups = FULL_CONFIG.clusters.map((c) => `/aws/eks/${c}/cluster`);
+
+    // Assess
+    full.template.hasResourceProperties('AWS::Logs::QueryDefinition', {
+      LogGroupNames: groups,
+      QueryString: Match.stringLikeRegexp(
+        'filter @logStream like /authenticator/\\n\\| filter @message like "username=kubernetes-admin"',
+      ),
+    });
+    full.template.hasResourceProperties('AWS::Logs::QueryDefinition', {
+      LogGroupNames: groups,
+      QueryString:
+        'fields @timestamp, @message\n| filter @logStream like /authenticator/\n| sort @timestamp desc\n| limit 1000',
+    });
+  });
+
+  it('save the classified-events query on the diagnosis function log', () => {
+    // Prepare
+    const logGroup = ref('DiagnosisLogGroup', full.template, 'AWS::Logs::LogGroup');
+
+    // Assess
+    full.template.hasResourceProperties('AWS::Logs::QueryDefinition', {
+      LogGroupNames: [{ Ref: logGroup }],
+      QueryString: Match.stringLikeRegexp('filter message = "finding"'),
+    });
+  });
+});
+
+describe('the shipped placeholder cluster', () => {
+  it('synthesises with a warning that names the placeholder and how to name real clusters', () => {
+    Annotations.fromStack(shipped.stack).hasWarning(
+      '*',
+      Match.stringLikeRegexp('"my-cluster" is the placeholder .* cdk deploy -c clusters='),
+    );
+  });
+
+  it('gives no such warning once real clusters are configured', () => {
+    Annotations.fromStack(full.stack).hasNoWarning('*', Match.stringLikeRegexp('placeholder'));
+  });
+});
