@@ -1,21 +1,28 @@
 /**
- * A synthetic authenticator log shaped like a busy cluster's: mostly successful authentications
- * (an `STS response` and an `access granted` per request), a tail of denials of every family, and
- * the odd other line. Deterministic for a given seed, so runs compare.
+ * A synthetic authenticator log shaped like a busy cluster's under trouble: mostly successful
+ * authentications (an `STS response` and an `access granted` per request), about 15 % denials of
+ * every family, and the odd other line. Deterministic for a given seed, so runs compare.
  */
 export function* mixedLogLines(count: number, seed = 42): Generator<string> {
   const random = mulberry32(seed);
   const start = Date.parse('2026-11-24T00:00:00Z');
-  for (let i = 0; i < count; i++) {
-    const time = new Date(start + i * 37).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  let emitted = 0;
+  for (let request = 0; emitted < count; request++) {
+    const time = new Date(start + request * 37).toISOString().replace(/\.\d{3}Z$/, 'Z');
     const client = `127.0.0.1:${30000 + Math.floor(random() * 30000)}`;
     const roll = random();
     const role = ROLES[Math.floor(random() * ROLES.length)] ?? 'developer';
-    if (roll < 0.4) yield stsResponse(time, client, role, i);
-    else if (roll < 0.8) yield granted(time, client, role);
-    else if (roll < 0.97)
-      yield denied(time, client, DENIALS[Math.floor(random() * DENIALS.length)] ?? DENIALS[0]);
-    else yield OTHER[Math.floor(random() * OTHER.length)]?.replace('TIME', time) ?? '';
+    const lines: string[] = [];
+    // As EKS logs a request: a principal that passed STS has its STS response line first.
+    if (roll < 0.7) lines.push(stsResponse(time, client, role, request), granted(time, client, role));
+    else if (roll < 0.97) {
+      const denial = DENIALS[Math.floor(random() * DENIALS.length)] ?? DENIALS[0];
+      if (denial.arn)
+        lines.push(stsResponse(time, client, denial.arn.slice(denial.arn.lastIndexOf('/') + 1), request));
+      lines.push(denied(time, client, denial));
+    } else lines.push(OTHER[Math.floor(random() * OTHER.length)]?.replace('TIME', time) ?? '');
+    for (const line of lines.slice(0, count - emitted)) yield line;
+    emitted += lines.length;
   }
 }
 

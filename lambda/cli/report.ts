@@ -1,4 +1,5 @@
 import { type Category, isDenialCategory, SEVERITIES } from '../engine/categories';
+import { detach } from '../engine/detach';
 import { problemKey } from '../engine/problem-key';
 import { remediate } from '../engine/remediate';
 import { renderText, stripControl } from '../engine/render';
@@ -43,16 +44,20 @@ export class Report {
     if (!isProblem) return;
     if (isDenialCategory(finding.category)) this.denials++;
     const arn = finding.principal?.arn;
-    if (arn !== undefined && (this.byPrincipal.has(arn) || this.byPrincipal.size < MAX_PRINCIPALS)) {
-      this.byPrincipal.set(arn, (this.byPrincipal.get(arn) ?? 0) + 1);
+    if (arn !== undefined) {
+      const count = this.byPrincipal.get(arn);
+      if (count !== undefined) this.byPrincipal.set(arn, count + 1);
+      else if (this.byPrincipal.size < MAX_PRINCIPALS) this.byPrincipal.set(detach(arn), 1);
     }
     const key = problemKey(this.context.cluster?.clusterName ?? '', finding);
     const problem = this.problems.get(key);
     if (problem) {
       problem.count++;
-      problem.lastSeen = finding.time ?? problem.lastSeen;
+      if (finding.time !== undefined) problem.lastSeen = detach(finding.time);
     } else if (this.problems.size < MAX_PROBLEMS) {
-      this.problems.set(key, { first: finding, count: 1, firstSeen: finding.time, lastSeen: finding.time });
+      // Kept to the end of the input: detached from the chunk of the file its line was read from.
+      const first = detach(finding);
+      this.problems.set(key, { first, count: 1, firstSeen: first.time, lastSeen: first.time });
     } else {
       this.untrackedProblems++;
     }

@@ -1,3 +1,4 @@
+import { detach } from './detach';
 import type { Principal } from './types';
 
 /** What an IAM or STS principal ARN says about the principal. */
@@ -14,27 +15,45 @@ export interface ParsedArn {
   readonly session?: string;
   /** The ARN the authenticator matches on: roles as `iam::…:role/<name>`, no path, no session. */
   readonly canonical: string;
+  /** What the ARN alone says about its principal, built once per ARN. */
+  readonly principal: Principal;
 }
 
 // IAM names are limited to [\w+=,.@-]; paths to `/`-separated runs of printable ASCII.
 const PRINCIPAL_ARN = /^arn:(aws[a-z-]*):(iam|sts)::(\d{12}):([\w+=,.@/-]+)$/;
 
-// A deliberate cache: a busy log names the same few principals on most of its lines.
+// A deliberate cache: a busy log names the same few principals on most of its lines. Only IAM ARNs:
+// an STS assumed-role ARN carries its session name and is new on almost every request.
 const parsedArns = new Map<string, ParsedArn | undefined>();
 const MAX_CACHED_ARNS = 4096;
 
 /** Parses an IAM/STS principal ARN; `undefined` for anything else (the caller keeps the raw text). */
 export function parseArn(text: string): ParsedArn | undefined {
+  if (!text.includes(':iam::')) return parseArnText(text);
   const cached = parsedArns.get(text);
   if (cached !== undefined || parsedArns.has(text)) return cached;
   // Forged or random ARNs cannot grow it without bound: past its size it starts over.
   if (parsedArns.size >= MAX_CACHED_ARNS) parsedArns.clear();
-  const parsed = parseArnText(text);
-  parsedArns.set(text, parsed);
+  const key = detach(text);
+  const parsed = parseArnText(key);
+  parsedArns.set(key, parsed);
   return parsed;
 }
 
 function parseArnText(text: string): ParsedArn | undefined {
+  const parsed = parseArnParts(text);
+  if (parsed === undefined) return undefined;
+  const principal: Principal = {
+    arn: parsed.canonical,
+    accountId: parsed.accountId,
+    partition: parsed.partition,
+    type: parsed.type,
+    name: parsed.name,
+  };
+  return { ...parsed, principal };
+}
+
+function parseArnParts(text: string): Omit<ParsedArn, 'principal'> | undefined {
   const match = PRINCIPAL_ARN.exec(text);
   if (!match) return undefined;
   const [, partition = '', service, accountId = '', resource = ''] = match;

@@ -74,6 +74,13 @@ function principalOf(record: AuthenticatorRecord, category: Category): Principal
   const stsArn = category === 'STS_RESPONSE' ? logged : fields.stsarn;
   if (logged === undefined) return undefined;
   const parsed = parseArn(logged);
+  // Most records name their principal by ARN alone (grants, unjoined denials): share one object per ARN.
+  const onlyArn =
+    stsArn === undefined &&
+    fields.uid === undefined &&
+    fields.session === undefined &&
+    fields.accountid === undefined;
+  if (onlyArn && parsed !== undefined) return parsed.principal;
   const fromSts = stsArn ? parseArn(stsArn) : undefined;
   const uid = fields.uid ? UID.exec(fields.uid) : null;
   return {

@@ -1,11 +1,20 @@
 import { parseArn } from './arn';
+import { detach } from './detach';
 import { parseLine } from './parse';
 import type { ClusterContext, DiagnosisContext, Finding } from './types';
 
+/** Enough of a grant line's end to hold `username=kubernetes-admin` and a CSV/JSON wrapper's close. */
+const CREATOR_TAIL = 160;
+
 interface Grant {
-  readonly time: string;
-  /** The grant line itself, read in full only if the same principal is denied later. */
-  readonly line: string;
+  /** Epoch milliseconds: a number keeps nothing of the line alive. */
+  readonly time: number;
+  /**
+   * A copy of the grant line when it may be a `kubernetes-admin` grant, read in full only if the same
+   * principal is denied later. Copied, because a line read from a file is a slice of a large chunk
+   * that it would keep alive.
+   */
+  readonly line?: string;
 }
 
 /**
@@ -21,6 +30,8 @@ export class LogMemory {
   private awsAuthBrokenSince: string | undefined;
   private readonly lastGrant = new Map<string, Grant>();
   private cached: DiagnosisContext | undefined;
+  private lastTimeText = '';
+  private lastTimeEpoch = Number.NaN;
 
   constructor(
     private readonly base: DiagnosisContext = {},
@@ -40,7 +51,11 @@ export class LogMemory {
     }
     const learned = this.learnedContext();
     if (grant === undefined) return learned;
-    return { ...learned, principal: { ...this.base.principal, lastGrantedAt: grant.time } };
+    const principal = {
+      hasAccessEntry: this.base.principal?.hasAccessEntry,
+      lastGrantedAt: new Date(grant.time).toISOString(),
+    };
+    return { cluster: learned.cluster, principal, contextUnavailable: learned.contextUnavailable };
   }
 
   /** The caller's context with what was learned folded in; rebuilt only when something new was learned. */
@@ -63,17 +78,33 @@ export class LogMemory {
     }
     if (finding.category !== 'ACCESS_GRANTED' || !finding.principal || !finding.time) return;
     // Keyed as logged: the authenticator writes one canonical spelling of each ARN.
-    this.lastGrant.set(finding.principal.arn, { time: finding.time, line });
+    const arn = finding.principal.arn;
+    // `username` is the last field EKS writes (fields are sorted): look only at the line's tail.
+    const maybeCreator = line.includes('kubernetes-admin', line.length - CREATOR_TAIL);
+    const time = this.epochOf(finding.time);
+    if (Number.isNaN(time)) return;
+    const grant = { time, line: maybeCreator ? detach(line) : undefined };
+    // A Map keeps the key it was first given: detach it once, on first sight.
+    this.lastGrant.set(this.lastGrant.has(arn) ? arn : detach(arn), grant);
     if (this.lastGrant.size > this.capacity) {
       const oldest = this.lastGrant.keys().next().value;
       if (oldest !== undefined) this.lastGrant.delete(oldest);
     }
   }
 
+  /** Date.parse, remembering the last answer: a busy log has many lines per second. */
+  private epochOf(time: string): number {
+    if (time !== this.lastTimeText) {
+      this.lastTimeText = detach(time);
+      this.lastTimeEpoch = Date.parse(time);
+    }
+    return this.lastTimeEpoch;
+  }
+
   /** In API mode, and for principals of other (AWS-owned) accounts, the username proves nothing. */
   private isCreatorGrant(grant: Grant): boolean {
     const cluster = this.base.cluster;
-    if (cluster?.authenticationMode === 'API') return false;
+    if (cluster?.authenticationMode === 'API' || grant.line === undefined) return false;
     const record = parseLine(grant.line, { allFields: true });
     if (record?.fields.username !== 'kubernetes-admin') return false;
     return !cluster?.accountId || parseArn(record.fields.arn ?? '')?.accountId === cluster.accountId;

@@ -15,6 +15,8 @@ import type { AuthenticatorRecord } from './types';
  */
 export function parseLine(line: string, options?: ParseOptions): AuthenticatorRecord | undefined {
   if (line.length > MAX_LINE_LENGTH) return undefined;
+  // The shape EKS writes goes straight to the scanner; only other shapes need telling apart.
+  if (line.startsWith('time="')) return parseLogfmt(line, options);
   const msgAt = line.indexOf('msg=');
   if (msgAt === -1) {
     return line.includes('"msg"') ? parseJsonLine(line, options) : undefined;
@@ -46,12 +48,26 @@ function firstNonSpace(line: string): number {
  * it), a grant its ARN (who had access; the log memory reads the rest of the line only if that ARN is
  * denied later).
  */
-const FIELDS_BY_MSG: Readonly<Record<string, readonly string[]>> = {
+const FIELDS_BY_MSG = {
   'access denied': ['arn', 'client', 'error'],
   'STS response': [],
   'access granted': ['arn'],
-};
-const FIELDS_OF_OTHER_LINES: readonly string[] = ['error'];
+  other: ['error'],
+} as const satisfies Record<string, readonly string[]>;
+
+/** A switch rather than a table lookup: no hashing of a fresh string on every line. */
+function fieldsFor(msg: string): readonly string[] {
+  switch (msg) {
+    case 'access denied':
+      return FIELDS_BY_MSG['access denied'];
+    case 'STS response':
+      return FIELDS_BY_MSG['STS response'];
+    case 'access granted':
+      return FIELDS_BY_MSG['access granted'];
+    default:
+      return FIELDS_BY_MSG.other;
+  }
+}
 
 /**
  * Every key the authenticator writes, grouped by length. Keys are recognised in place against this
@@ -62,7 +78,7 @@ const KNOWN_KEYS_BY_LENGTH: readonly (readonly string[])[] = (() => {
   const keys = [
     ...['time', 'level', 'msg', 'method', 'path', 'sts', 'stsendpoint', 'http'],
     ...['accesskeyid', 'accountid', 'client', 'session', 'userid', 'groups', 'uid'],
-    ...new Set([...Object.values(FIELDS_BY_MSG).flat(), ...FIELDS_OF_OTHER_LINES]),
+    ...new Set(Object.values(FIELDS_BY_MSG).flat()),
   ];
   const byLength: string[][] = [];
   for (const key of keys) {
@@ -98,6 +114,26 @@ export function parseLogfmt(line: string, options?: ParseOptions): Authenticator
   const end = line.length;
   let firstFieldAt = -1;
   let i = 0;
+  // Every line EKS writes starts `time="<RFC 3339>" level=<level> msg="<message>"`: read those three
+  // at their known places (no object in between: this runs for every line); any other shape goes
+  // through the general scan below.
+  if (line.startsWith('time="')) {
+    const timeEnd = line.indexOf('"', 6);
+    const levelEnd =
+      timeEnd !== -1 && line.startsWith(' level=', timeEnd + 1) ? line.indexOf(' ', timeEnd + 8) : -1;
+    if (levelEnd !== -1 && line.startsWith('msg="', levelEnd + 1)) {
+      const msgEnd = closingQuote(line, levelEnd + 6);
+      time = line.slice(6, timeEnd);
+      level = knownText(LEVELS, line, timeEnd + 8, levelEnd) ?? line.slice(timeEnd + 8, levelEnd);
+      msg = knownText(MESSAGES, line, levelEnd + 6, msgEnd) ?? unquoteGo(line.slice(levelEnd + 6, msgEnd));
+      firstFieldAt = 0;
+      i = msgEnd + 1;
+      if (!allFields) {
+        wanted = fieldsFor(msg);
+        missing = wanted.length;
+      }
+    }
+  }
   while (i < end && missing > 0) {
     const code = line.charCodeAt(i);
     if (code === SPACE || code === TAB) {
@@ -134,7 +170,7 @@ export function parseLogfmt(line: string, options?: ParseOptions): Authenticator
       if (msg !== undefined) continue;
       msg = value;
       if (!allFields) {
-        wanted = FIELDS_BY_MSG[msg] ?? FIELDS_OF_OTHER_LINES;
+        wanted = fieldsFor(msg);
         // Fields before msg (hand-reordered lines) may already hold some of them; time is always wanted.
         missing = time === undefined ? 1 : 0;
         for (const name of wanted) if (fields[name] === undefined) missing++;
@@ -152,6 +188,18 @@ export function parseLogfmt(line: string, options?: ParseOptions): Authenticator
   if (msg === undefined) return undefined;
   if (time === undefined) time = leadingTimestamp(line.slice(0, firstFieldAt));
   return { time, level, msg, fields };
+}
+
+const LEVELS = ['info', 'warning', 'error'] as const;
+const MESSAGES = ['STS response', 'access granted', 'access denied'] as const;
+
+/**
+ * The constant among `texts` spelled exactly at `line[start, end)`. Returning the constant rather than
+ * a slice saves a string per line, and later comparisons with it are identity checks.
+ */
+function knownText(texts: readonly string[], line: string, start: number, end: number): string | undefined {
+  for (const text of texts) if (text.length === end - start && line.startsWith(text, start)) return text;
+  return undefined;
 }
 
 function isRecordKey(key: string): boolean {

@@ -1,0 +1,8 @@
+/**
+ * A copy of `text` that shares no memory with it. A line read from a file is a slice of a large
+ * chunk, and so is every value cut from it; anything kept beyond the line (a cache key, a remembered
+ * finding) would keep the whole chunk alive. Cost: one copy, paid only when something is kept.
+ */
+export function detach<T>(value: T): T {
+  return structuredClone(value);
+}
