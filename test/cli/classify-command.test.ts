@@ -47,9 +47,8 @@ describe('classify --format json', () => {
     );
 
     const [record] = jsonLines(result.stdout);
-    const commands = (record?.fix as { steps: { command?: string }[] }).steps.map(
-      (step) => step.command ?? '',
-    );
+    const steps = (record?.fix as { steps: { command?: string }[] } | undefined)?.steps ?? [];
+    const commands = steps.map((step) => step.command ?? '');
     expect(record?.subCause).toBe('MODE_API_IGNORES_AWS_AUTH');
     expect(
       commands.some((command) => command.includes('aws eks create-access-entry --cluster-name demo-cluster')),
