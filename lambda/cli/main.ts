@@ -1,6 +1,8 @@
 import { CLASSIFY_USAGE, runClassify } from './classify-command';
 import { type CliCommand, type CliIo, UsageError } from './io';
 import { InputError } from './read-lines';
+import { REPLAY_USAGE, runReplay } from './replay-command';
+import { runSelftest, SELFTEST_USAGE } from './selftest-command';
 
 const USAGE = `Usage: eks-auth-doctor <command> [options]
 
@@ -21,6 +23,8 @@ interface Command {
 
 const COMMANDS: Readonly<Record<string, Command>> = {
   classify: { run: runClassify, usage: CLASSIFY_USAGE },
+  replay: { run: runReplay, usage: REPLAY_USAGE },
+  selftest: { run: runSelftest, usage: SELFTEST_USAGE },
 };
 
 /** Runs one CLI invocation and returns the exit code: 0 ok, 1 failed, 2 bad usage. */

@@ -11,7 +11,8 @@ Runs an authenticator log through the deployed Lambda's own code — decoding, d
 the per-cluster cap and its digest, message rendering — and prints what SNS (e-mail and AWS Chatbot)
 and Slack would receive. Nothing is sent and no AWS account is used: dedup state is kept in memory and
 the fixes are written without live EKS context. The log's own timestamps are the clock; the end of the
-input closes every open window, so the counts of all messages add up to the denials replayed.
+input closes every open window, so the counts of all messages add up to the denials (and aws-auth
+parse errors) replayed.
 
 Options:
   --cluster NAME   the cluster the log belongs to (default: replay)
@@ -21,7 +22,6 @@ Options:
 `;
 
 const FORMATS = ['text', 'json'] as const;
-type Format = (typeof FORMATS)[number];
 const CLUSTER_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
 
 /** `eks-auth-doctor replay`: see `REPLAY_USAGE`. */

@@ -1,4 +1,47 @@
-// Placeholder so the stack can be synthesised while the handler is written (issue 6); replaced by the real handler.
-export const handler = async (): Promise<void> => {
-  throw new Error('eks-auth-doctor: the diagnosis handler is not built yet');
-};
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EKSClient } from '@aws-sdk/client-eks';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { loadConfig } from '../config';
+import { LiveContextSource } from '../context/context-source';
+import { EksLookup } from '../context/eks-lookup';
+import { LogHistoryLookup } from '../context/log-history';
+import { DynamoDbDedupStore } from '../dedup/dynamodb-store';
+import type { Sink } from '../delivery/sink';
+import { SlackSink } from '../delivery/slack';
+import { SnsSink, snsPublisher } from '../delivery/sns';
+import { slackWebhookUrlFromSecret } from '../delivery/webhook-secret';
+import { createDiagnoseHandler } from '../diagnose-pipeline';
+import { PowertoolsObservability } from '../observability';
+
+// Wiring only; the logic lives in the modules above. Everything here is built once per execution
+// environment: a bad setting fails the init phase with a message naming the variable, and the SDK
+// clients, context cache and Powertools instances are deliberate per-environment caches.
+const config = loadConfig(process.env);
+
+const logger = new Logger({ serviceName: 'eks-auth-doctor' });
+const metrics = new Metrics({ namespace: 'EksAuthDoctor', serviceName: 'eks-auth-doctor' });
+const sns = new SNSClient({});
+const dynamodb = new DynamoDBClient({});
+const context = new LiveContextSource(
+  new EksLookup(new EKSClient({ maxAttempts: 2 })),
+  new LogHistoryLookup(new CloudWatchLogsClient({ maxAttempts: 2 })),
+  config.contextCacheTtlSeconds * 1000,
+);
+
+const sinks: Sink[] = [config.topicArn, ...config.extraTopicArns].map(
+  (arn) => new SnsSink(snsPublisher(sns), arn),
+);
+const secretName = config.slackWebhookSecretName;
+if (secretName !== undefined) sinks.push(new SlackSink(() => slackWebhookUrlFromSecret(secretName, 300)));
+
+export const handler = createDiagnoseHandler({
+  settings: { windowMs: config.dedupWindowMinutes * 60_000, cap: config.alertCap },
+  store: new DynamoDbDedupStore(dynamodb, config.dedupTableName),
+  context,
+  sinks,
+  observability: new PowertoolsObservability(logger, metrics),
+  now: Date.now,
+});

@@ -1,0 +1,375 @@
+import {
+  type AttributeValue,
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  UpdateItemCommand,
+} from '@aws-sdk/client-dynamodb';
+import type { Category } from '../engine/categories';
+import { CATEGORIES } from '../engine/categories';
+import {
+  type DedupStore,
+  type DigestAddition,
+  type DigestTally,
+  type DueEntry,
+  dueSortKey,
+  type FollowupRecord,
+  type ProblemWindow,
+  parseDueSortKey,
+  type StoredMessage,
+} from './store';
+
+type Item = Record<string, AttributeValue>;
+
+/**
+ * The dedup store in DynamoDB (table from the stack: `pk` S, `sk` S, TTL attribute `expiresAt`).
+ *
+ * Layout — one partition per cluster, plus one for what is due:
+ * - `cluster#<name>` / `problem#<id>`: a problem's window, pending repeats and last follow-up;
+ * - `cluster#<name>` / `cap#<bucket>`: alerts taken in a cap window;
+ * - `cluster#<name>` / `digest#<bucket>`: the digest of everything past the cap;
+ * - `cluster#<name>` / `message#<id>`: which sinks a message reached (delivery state for retries);
+ * - `cluster#<name>` / `batch#<id>`: the messages a subscription batch produced (retries re-send, never recount);
+ * - `due` / `<closing time, 15 digits>#<cluster>#<target>`: the sweep's work list, read with one range
+ *   query (`sk < now`) instead of a table scan.
+ * Every write is conditional where a race matters, so concurrent invocations agree on who alerts.
+ */
+export class DynamoDbDedupStore implements DedupStore {
+  constructor(
+    private readonly dynamodb: DynamoDBClient,
+    private readonly tableName: string,
+  ) {}
+
+  async getProblem(cluster: string, id: string): Promise<ProblemWindow | undefined> {
+    const { Item: item } = await this.dynamodb.send(
+      new GetItemCommand({
+        TableName: this.tableName,
+        Key: key(cluster, `problem#${id}`),
+        ConsistentRead: true,
+      }),
+    );
+    return item ? problemFrom(cluster, id, item) : undefined;
+  }
+
+  createProblem(window: ProblemWindow, expiresAt: number): Promise<boolean> {
+    const item: Item = {
+      ...key(window.cluster, `problem#${window.id}`),
+      problemKey: s(window.problemKey),
+      mode: s(window.mode),
+      windowStart: n(window.windowStart),
+      windowEnd: n(window.windowEnd),
+      pending: n(window.pending),
+      lastSeen: n(window.lastSeen),
+      bucket: n(window.bucket),
+      openedBy: s(window.openedBy),
+      subject: s(window.subject),
+      expiresAt: n(expiresAt),
+    };
+    if (window.pendingSince !== undefined) item.pendingSince = n(window.pendingSince);
+    return this.conditional(
+      new PutItemCommand({
+        TableName: this.tableName,
+        Item: item,
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  addRepeats(
+    cluster: string,
+    id: string,
+    windowEnd: number,
+    repeats: { count: number; firstSeen: number; lastSeen: number },
+  ): Promise<boolean> {
+    return this.conditional(
+      new UpdateItemCommand({
+        TableName: this.tableName,
+        Key: key(cluster, `problem#${id}`),
+        UpdateExpression:
+          'ADD pending :count SET lastSeen = :last, pendingSince = if_not_exists(pendingSince, :first)',
+        ConditionExpression: 'windowEnd = :end',
+        ExpressionAttributeValues: {
+          ':count': n(repeats.count),
+          ':last': n(repeats.lastSeen),
+          ':first': n(repeats.firstSeen),
+          ':end': n(windowEnd),
+        },
+      }),
+    );
+  }
+
+  rollWindow(
+    current: ProblemWindow,
+    next: { windowStart: number; windowEnd: number },
+    followup: FollowupRecord,
+    expiresAt: number,
+  ): Promise<boolean> {
+    return this.conditional(
+      new UpdateItemCommand({
+        TableName: this.tableName,
+        Key: key(current.cluster, `problem#${current.id}`),
+        UpdateExpression:
+          'SET windowStart = :start, windowEnd = :nextEnd, pending = :zero, openedBy = :none, lastFollowup = :followup, expiresAt = :expires REMOVE pendingSince',
+        ConditionExpression: 'windowEnd = :end AND pending = :pending',
+        ExpressionAttributeValues: {
+          ':start': n(next.windowStart),
+          ':nextEnd': n(next.windowEnd),
+          ':zero': n(0),
+          ':none': s(''),
+          ':followup': s(JSON.stringify(followup)),
+          ':expires': n(expiresAt),
+          ':end': n(current.windowEnd),
+          ':pending': n(current.pending),
+        },
+      }),
+    );
+  }
+
+  deleteProblem(current: ProblemWindow): Promise<boolean> {
+    return this.conditional(
+      new DeleteItemCommand({
+        TableName: this.tableName,
+        Key: key(current.cluster, `problem#${current.id}`),
+        ConditionExpression: 'windowEnd = :end AND pending = :pending',
+        ExpressionAttributeValues: { ':end': n(current.windowEnd), ':pending': n(current.pending) },
+      }),
+    );
+  }
+
+  takeAlertSlot(cluster: string, bucket: number, cap: number, expiresAt: number): Promise<boolean> {
+    return this.conditional(
+      new UpdateItemCommand({
+        TableName: this.tableName,
+        Key: key(cluster, `cap#${bucket}`),
+        UpdateExpression: 'ADD alerts :one SET expiresAt = :expires',
+        ConditionExpression: 'attribute_not_exists(alerts) OR alerts < :cap',
+        ExpressionAttributeValues: { ':one': n(1), ':cap': n(cap), ':expires': n(expiresAt) },
+      }),
+    );
+  }
+
+  async releaseAlertSlot(cluster: string, bucket: number): Promise<void> {
+    await this.dynamodb
+      .send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: key(cluster, `cap#${bucket}`),
+          UpdateExpression: 'ADD alerts :minusOne',
+          ConditionExpression: 'alerts > :zero',
+          ExpressionAttributeValues: { ':minusOne': n(-1), ':zero': n(0) },
+        }),
+      )
+      .catch(ignoreConditionFailure);
+  }
+
+  addToDigest(
+    cluster: string,
+    bucket: number,
+    addition: DigestAddition,
+    expiresAt: number,
+  ): Promise<boolean> {
+    return this.conditional(
+      new UpdateItemCommand({
+        TableName: this.tableName,
+        Key: key(cluster, `digest#${bucket}`),
+        UpdateExpression:
+          'ADD #count :count, principals :principals, #category :count SET firstSeen = if_not_exists(firstSeen, :first), lastSeen = :last, expiresAt = :expires',
+        ConditionExpression: 'attribute_not_exists(sentAt)',
+        ExpressionAttributeNames: { '#count': 'count', '#category': `cat_${addition.category}` },
+        ExpressionAttributeValues: {
+          ':count': n(addition.count),
+          ':principals': n(addition.newPrincipals),
+          ':first': n(addition.firstSeen),
+          ':last': n(addition.lastSeen),
+          ':expires': n(expiresAt),
+        },
+      }),
+    );
+  }
+
+  async claimDigest(cluster: string, bucket: number, now: number): Promise<DigestTally | undefined> {
+    try {
+      const { Attributes: item } = await this.dynamodb.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: key(cluster, `digest#${bucket}`),
+          UpdateExpression: 'SET sentAt = if_not_exists(sentAt, :now)',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':now': n(now) },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return item ? digestFrom(item) : undefined;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
+  }
+
+  async addDue(entry: DueEntry, expiresAt: number): Promise<void> {
+    await this.dynamodb.send(
+      new PutItemCommand({
+        TableName: this.tableName,
+        Item: { pk: s('due'), sk: s(dueSortKey(entry)), expiresAt: n(expiresAt) },
+      }),
+    );
+  }
+
+  async dueBefore(now: number, limit: number): Promise<readonly DueEntry[]> {
+    const entries: DueEntry[] = [];
+    let startKey: Item | undefined;
+    do {
+      const out = await this.dynamodb.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :due AND sk < :bound',
+          ExpressionAttributeValues: { ':due': s('due'), ':bound': s(String(now + 1).padStart(15, '0')) },
+          ConsistentRead: true,
+          Limit: limit - entries.length,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of out.Items ?? []) {
+        const entry = parseDueSortKey(item.sk?.S ?? '');
+        if (entry) entries.push(entry);
+      }
+      startKey = out.LastEvaluatedKey;
+    } while (startKey && entries.length < limit);
+    return entries;
+  }
+
+  async removeDue(entry: DueEntry): Promise<void> {
+    await this.dynamodb.send(
+      new DeleteItemCommand({ TableName: this.tableName, Key: { pk: s('due'), sk: s(dueSortKey(entry)) } }),
+    );
+  }
+
+  async deliveredSinks(cluster: string, messageId: string): Promise<ReadonlySet<string>> {
+    const { Item: item } = await this.dynamodb.send(
+      new GetItemCommand({
+        TableName: this.tableName,
+        Key: key(cluster, `message#${messageId}`),
+        ConsistentRead: true,
+        ProjectionExpression: 'delivered',
+      }),
+    );
+    return new Set(item?.delivered?.SS ?? []);
+  }
+
+  async markDelivered(cluster: string, messageId: string, sink: string, expiresAt: number): Promise<void> {
+    await this.dynamodb.send(
+      new UpdateItemCommand({
+        TableName: this.tableName,
+        Key: key(cluster, `message#${messageId}`),
+        UpdateExpression: 'ADD delivered :sink SET expiresAt = :expires',
+        ExpressionAttributeValues: { ':sink': { SS: [sink] }, ':expires': n(expiresAt) },
+      }),
+    );
+  }
+
+  async getBatch(cluster: string, batchId: string): Promise<readonly StoredMessage[] | undefined> {
+    const { Item: item } = await this.dynamodb.send(
+      new GetItemCommand({
+        TableName: this.tableName,
+        Key: key(cluster, `batch#${batchId}`),
+        ConsistentRead: true,
+      }),
+    );
+    if (!item?.messages?.S) return undefined;
+    return JSON.parse(item.messages.S) as StoredMessage[];
+  }
+
+  async putBatch(
+    cluster: string,
+    batchId: string,
+    messages: readonly StoredMessage[],
+    expiresAt: number,
+  ): Promise<void> {
+    await this.dynamodb.send(
+      new PutItemCommand({
+        TableName: this.tableName,
+        Item: {
+          ...key(cluster, `batch#${batchId}`),
+          messages: s(JSON.stringify(messages)),
+          expiresAt: n(expiresAt),
+        },
+      }),
+    );
+  }
+
+  /** Runs a conditional write: `false` when the condition failed (someone else got there first). */
+  private async conditional(
+    command: PutItemCommand | UpdateItemCommand | DeleteItemCommand,
+  ): Promise<boolean> {
+    try {
+      // The three commands share the client; the union only needs to reach `send`.
+      await this.dynamodb.send(command as UpdateItemCommand);
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException || isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+}
+
+function key(cluster: string, sortKey: string): Item {
+  return { pk: s(`cluster#${cluster}`), sk: s(sortKey) };
+}
+
+function s(value: string): AttributeValue {
+  return { S: value };
+}
+
+function n(value: number): AttributeValue {
+  return { N: String(value) };
+}
+
+function num(value: AttributeValue | undefined): number | undefined {
+  return value?.N === undefined ? undefined : Number(value.N);
+}
+
+function problemFrom(cluster: string, id: string, item: Item): ProblemWindow {
+  const lastFollowup = item.lastFollowup?.S ? (JSON.parse(item.lastFollowup.S) as FollowupRecord) : undefined;
+  return {
+    cluster,
+    id,
+    problemKey: item.problemKey?.S ?? '',
+    mode: item.mode?.S === 'digest' ? 'digest' : 'alert',
+    windowStart: num(item.windowStart) ?? 0,
+    windowEnd: num(item.windowEnd) ?? 0,
+    pending: num(item.pending) ?? 0,
+    pendingSince: num(item.pendingSince),
+    lastSeen: num(item.lastSeen) ?? 0,
+    bucket: num(item.bucket) ?? 0,
+    openedBy: item.openedBy?.S ?? '',
+    subject: item.subject?.S ?? '',
+    lastFollowup,
+  };
+}
+
+function digestFrom(item: Item): DigestTally {
+  const categories: Partial<Record<Category, number>> = {};
+  for (const category of CATEGORIES) {
+    const count = num(item[`cat_${category}`]);
+    if (count) categories[category] = count;
+  }
+  return {
+    count: num(item.count) ?? 0,
+    principals: num(item.principals) ?? 0,
+    categories,
+    firstSeen: num(item.firstSeen) ?? 0,
+    lastSeen: num(item.lastSeen) ?? 0,
+  };
+}
+
+/** Some endpoints (and dynalite) surface the failure by name only. */
+function isConditionFailure(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}
+
+function ignoreConditionFailure(error: unknown): void {
+  if (!(error instanceof ConditionalCheckFailedException || isConditionFailure(error))) throw error;
+}

@@ -1,0 +1,292 @@
+import { createHash } from 'node:crypto';
+import type { Category } from '../engine/categories';
+import type { DedupStore, DigestTally, DueEntry, FollowupRecord, ProblemWindow } from './store';
+
+/** Occurrences of one problem in one batch. */
+export interface Occurrences {
+  readonly cluster: string;
+  /** The engine's `problemKey(cluster, finding)`. */
+  readonly problemKey: string;
+  readonly category: Category;
+  readonly count: number;
+  /** Epoch ms of the first and last occurrence in the batch. */
+  readonly firstSeen: number;
+  readonly lastSeen: number;
+  /** What a follow-up needs, serialised by the caller; stored with the window. */
+  readonly subject: string;
+}
+
+/** A window that closed with repeats: one follow-up to send. */
+export interface ClosedWindow {
+  readonly window: ProblemWindow;
+  readonly followup: FollowupRecord;
+  /** The sweep's entry for it, removed once the follow-up is delivered. */
+  readonly due: DueEntry;
+}
+
+/** A digest whose cap window is over: one digest message to send. */
+export interface ClosedDigest {
+  readonly cluster: string;
+  readonly bucket: number;
+  readonly messageId: string;
+  readonly tally: DigestTally;
+  readonly due: DueEntry;
+}
+
+/**
+ * What to do with a batch's occurrences of a problem:
+ * - `alerted`: first occurrence (or the first after a quiet window): send an alert now;
+ * - `suppressed`: counted as repeats of an alerted problem, summarised by a follow-up later;
+ * - `digested`: past the cluster's cap, counted in the cap window's digest.
+ * `closed` lists windows this call found over and closed: their follow-ups are due now.
+ */
+export type Decision =
+  | { readonly outcome: 'alerted'; readonly messageId: string; readonly closed: readonly ClosedWindow[] }
+  | { readonly outcome: 'suppressed' | 'digested'; readonly closed: readonly ClosedWindow[] };
+
+export interface FloodControlSettings {
+  readonly windowMs: number;
+  readonly cap: number;
+}
+
+/** Many writers on one problem at once: reading again this often and still losing means something is wrong. */
+const MAX_ATTEMPTS = 8;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The dedup store kept changing under us; the caller fails open (sends, marked "possibly a duplicate"). */
+export class DedupContentionError extends Error {
+  override readonly name = 'DedupContentionError';
+}
+
+/**
+ * Deduplication and flood control — the GuardDuty model: the first occurrence of a problem goes out at
+ * once; repeats within the window are counted and summarised in one follow-up when the window closes
+ * (the sweep) or when the next occurrence after it arrives; a window that closes without repeats
+ * forgets the problem, so a recurrence alerts again. Past `cap` alerts per cluster per window, new
+ * problems are folded into one digest per window.
+ *
+ * Every decision is an atomic conditional step on the store, retried on conflict, so concurrent
+ * invocations cannot both alert or lose a count. Time is a parameter: tests close windows without
+ * sleeping, replay closes them at the end of its input.
+ */
+export class FloodControl {
+  /** Cap windows found full during this invocation: later new problems skip the slot attempt. */
+  private readonly fullBuckets = new Set<string>();
+  private readonly dueWritten = new Set<string>();
+
+  constructor(
+    private readonly store: DedupStore,
+    private readonly settings: FloodControlSettings,
+  ) {}
+
+  async record(occurrences: Occurrences, batchId: string, now: number): Promise<Decision> {
+    const { cluster, count, firstSeen, lastSeen } = occurrences;
+    const id = problemId(occurrences.problemKey);
+    const closed: ClosedWindow[] = [];
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const window = await this.store.getProblem(cluster, id);
+      if (window && now < window.windowEnd) {
+        if (window.mode === 'digest') {
+          if (await this.addToDigest(cluster, window.bucket, occurrences, 0))
+            return { outcome: 'digested', closed };
+          continue;
+        }
+        // A retry of the invocation that alerted: the same alert again (its delivery state stops a re-send).
+        if (window.openedBy === batchId)
+          return { outcome: 'alerted', messageId: alertMessageId(window), closed };
+        if (await this.store.addRepeats(cluster, id, window.windowEnd, { count, firstSeen, lastSeen })) {
+          return { outcome: 'suppressed', closed };
+        }
+        continue;
+      }
+      if (window) {
+        const closing = await this.close(window);
+        if (closing === 'conflict') continue;
+        if (closing) closed.push(closing);
+        continue;
+      }
+      const bucket = this.bucketOf(now);
+      if (await this.takeSlot(cluster, bucket)) {
+        const opened: ProblemWindow = {
+          cluster,
+          id,
+          problemKey: occurrences.problemKey,
+          mode: 'alert',
+          windowStart: now,
+          windowEnd: now + this.settings.windowMs,
+          pending: 0,
+          lastSeen,
+          bucket,
+          openedBy: batchId,
+          subject: occurrences.subject,
+        };
+        await this.addDue({ at: opened.windowEnd, cluster, target: { kind: 'problem', id } });
+        if (await this.store.createProblem(opened, this.expiresAt(opened.windowEnd))) {
+          return { outcome: 'alerted', messageId: alertMessageId(opened), closed };
+        }
+        await this.store.releaseAlertSlot(cluster, bucket);
+        continue;
+      }
+      const digested: ProblemWindow = {
+        cluster,
+        id,
+        problemKey: occurrences.problemKey,
+        mode: 'digest',
+        windowStart: now,
+        windowEnd: this.bucketEnd(bucket),
+        pending: 0,
+        lastSeen,
+        bucket,
+        openedBy: '',
+        subject: '',
+      };
+      if (await this.store.createProblem(digested, this.expiresAt(digested.windowEnd))) {
+        if (await this.addToDigest(cluster, bucket, occurrences, 1)) return { outcome: 'digested', closed };
+      }
+    }
+    throw new DedupContentionError(
+      `the dedup state of one problem in cluster ${cluster} changed ${MAX_ATTEMPTS} times while this invocation counted it`,
+    );
+  }
+
+  /**
+   * Closes what is due at `now`: follow-ups of windows with repeats, digests of finished cap windows.
+   * Entries whose message went out already (an earlier attempt) come back too; the delivery state on
+   * each message stops a second send. The caller removes each entry once its message is delivered.
+   */
+  async sweep(
+    now: number,
+    limit = 200,
+  ): Promise<{ followups: ClosedWindow[]; digests: ClosedDigest[]; stale: DueEntry[] }> {
+    const followups: ClosedWindow[] = [];
+    const digests: ClosedDigest[] = [];
+    const stale: DueEntry[] = [];
+    for (const due of await this.store.dueBefore(now, limit)) {
+      if (due.target.kind === 'digest') {
+        const tally = await this.store.claimDigest(due.cluster, due.target.bucket, now);
+        if (tally && tally.count > 0) {
+          const bucket = due.target.bucket;
+          digests.push({ cluster: due.cluster, bucket, messageId: `digest#${bucket}`, tally, due });
+        } else stale.push(due);
+        continue;
+      }
+      const window = await this.store.getProblem(due.cluster, due.target.id);
+      if (window && window.windowEnd === due.at) {
+        const closing = await this.close(window, due);
+        if (closing === 'conflict') continue; // someone is closing it right now; the next sweep sees the result
+        if (closing) followups.push(closing);
+        else stale.push(due);
+      } else if (window?.lastFollowup?.closedWindowEnd === due.at) {
+        followups.push({ window, followup: window.lastFollowup, due });
+      } else {
+        stale.push(due);
+      }
+    }
+    return { followups, digests, stale };
+  }
+
+  /** Removes a sweep entry whose message is out (or that needs none). */
+  async done(due: DueEntry): Promise<void> {
+    await this.store.removeDue(due);
+  }
+
+  /**
+   * Closes a window that is over: with repeats, the next window starts empty and a follow-up is due;
+   * without, the problem is forgotten. `conflict` when another invocation changed it first.
+   */
+  private async close(
+    window: ProblemWindow,
+    due: DueEntry = {
+      at: window.windowEnd,
+      cluster: window.cluster,
+      target: { kind: 'problem', id: window.id },
+    },
+  ): Promise<ClosedWindow | undefined | 'conflict'> {
+    if (window.mode === 'digest' || window.pending === 0) {
+      return (await this.store.deleteProblem(window)) ? undefined : 'conflict';
+    }
+    const next = { windowStart: window.windowEnd, windowEnd: window.windowEnd + this.settings.windowMs };
+    const followup: FollowupRecord = {
+      messageId: `followup#${window.id}#${window.windowEnd}`,
+      count: window.pending,
+      firstSeen: window.pendingSince ?? window.windowStart,
+      lastSeen: window.lastSeen,
+      closedWindowEnd: window.windowEnd,
+    };
+    await this.addDue({
+      at: next.windowEnd,
+      cluster: window.cluster,
+      target: { kind: 'problem', id: window.id },
+    });
+    const rolled = await this.store.rollWindow(window, next, followup, this.expiresAt(next.windowEnd));
+    return rolled ? { window, followup, due } : 'conflict';
+  }
+
+  private async takeSlot(cluster: string, bucket: number): Promise<boolean> {
+    const key = `${cluster}#${bucket}`;
+    if (this.fullBuckets.has(key)) return false;
+    const taken = await this.store.takeAlertSlot(
+      cluster,
+      bucket,
+      this.settings.cap,
+      this.expiresAt(this.bucketEnd(bucket)),
+    );
+    if (!taken) this.fullBuckets.add(key);
+    return taken;
+  }
+
+  /** Adds to a digest; if that digest already went out (a late batch), to the next cap window's. */
+  private async addToDigest(
+    cluster: string,
+    bucket: number,
+    occurrences: Occurrences,
+    newPrincipals: number,
+  ) {
+    for (const target of [bucket, bucket + 1]) {
+      await this.addDue({ at: this.bucketEnd(target), cluster, target: { kind: 'digest', bucket: target } });
+      const added = await this.store.addToDigest(
+        cluster,
+        target,
+        {
+          count: occurrences.count,
+          newPrincipals,
+          category: occurrences.category,
+          firstSeen: occurrences.firstSeen,
+          lastSeen: occurrences.lastSeen,
+        },
+        this.expiresAt(this.bucketEnd(target)),
+      );
+      if (added) return true;
+    }
+    return false;
+  }
+
+  private async addDue(entry: DueEntry): Promise<void> {
+    const key = `${entry.at}#${entry.cluster}#${entry.target.kind === 'problem' ? entry.target.id : entry.target.bucket}`;
+    if (this.dueWritten.has(key)) return;
+    await this.store.addDue(entry, this.expiresAt(entry.at));
+    this.dueWritten.add(key);
+  }
+
+  private bucketOf(now: number): number {
+    return Math.floor(now / this.settings.windowMs);
+  }
+
+  private bucketEnd(bucket: number): number {
+    return (bucket + 1) * this.settings.windowMs;
+  }
+
+  /** TTL: a day past the window, time enough for late sweeps and Lambda's retries (up to 6 h). */
+  private expiresAt(windowEnd: number): number {
+    return Math.ceil((windowEnd + this.settings.windowMs + DAY_MS) / 1000);
+  }
+}
+
+/** The table key of a problem: short and safe whatever the ARN or error text in the problem key. */
+export function problemId(problemKey: string): string {
+  return createHash('sha256').update(problemKey).digest('base64url').slice(0, 22);
+}
+
+export function alertMessageId(window: ProblemWindow): string {
+  return `alert#${window.id}#${window.windowStart}`;
+}

@@ -1,0 +1,171 @@
+import type { Category } from '../engine/categories';
+import {
+  type DedupStore,
+  type DigestAddition,
+  type DigestTally,
+  type DueEntry,
+  dueSortKey,
+  type FollowupRecord,
+  type ProblemWindow,
+  type StoredMessage,
+} from './store';
+
+interface Digest {
+  count: number;
+  principals: number;
+  categories: Partial<Record<Category, number>>;
+  firstSeen: number;
+  lastSeen: number;
+  sentAt?: number;
+}
+
+/**
+ * The dedup store in process memory, for `eks-auth-doctor replay`: the same operations and the same
+ * conditions as the DynamoDB store (JavaScript runs each one to completion, which makes it atomic),
+ * so replay applies exactly the rules the deployed function does, without an AWS account.
+ * Nothing expires: a replay lives for one command.
+ */
+export class MemoryDedupStore implements DedupStore {
+  private readonly problems = new Map<string, ProblemWindow>();
+  private readonly slots = new Map<string, number>();
+  private readonly digests = new Map<string, Digest>();
+  private readonly due = new Map<string, DueEntry>();
+  private readonly deliveries = new Map<string, Set<string>>();
+  private readonly batches = new Map<string, readonly StoredMessage[]>();
+
+  async getProblem(cluster: string, id: string): Promise<ProblemWindow | undefined> {
+    return this.problems.get(`${cluster}#${id}`);
+  }
+
+  async createProblem(window: ProblemWindow): Promise<boolean> {
+    const key = `${window.cluster}#${window.id}`;
+    if (this.problems.has(key)) return false;
+    this.problems.set(key, window);
+    return true;
+  }
+
+  async addRepeats(
+    cluster: string,
+    id: string,
+    windowEnd: number,
+    repeats: { count: number; firstSeen: number; lastSeen: number },
+  ): Promise<boolean> {
+    const key = `${cluster}#${id}`;
+    const current = this.problems.get(key);
+    if (!current || current.windowEnd !== windowEnd) return false;
+    this.problems.set(key, {
+      ...current,
+      pending: current.pending + repeats.count,
+      pendingSince: current.pendingSince ?? repeats.firstSeen,
+      lastSeen: repeats.lastSeen,
+    });
+    return true;
+  }
+
+  async rollWindow(
+    current: ProblemWindow,
+    next: { windowStart: number; windowEnd: number },
+    followup: FollowupRecord,
+  ): Promise<boolean> {
+    const key = `${current.cluster}#${current.id}`;
+    if (!this.matches(key, current)) return false;
+    const stored = this.problems.get(key) as ProblemWindow;
+    this.problems.set(key, {
+      ...stored,
+      ...next,
+      pending: 0,
+      pendingSince: undefined,
+      openedBy: '',
+      lastFollowup: followup,
+    });
+    return true;
+  }
+
+  async deleteProblem(current: ProblemWindow): Promise<boolean> {
+    const key = `${current.cluster}#${current.id}`;
+    if (!this.matches(key, current)) return false;
+    this.problems.delete(key);
+    return true;
+  }
+
+  async takeAlertSlot(cluster: string, bucket: number, cap: number): Promise<boolean> {
+    const key = `${cluster}#${bucket}`;
+    const taken = this.slots.get(key) ?? 0;
+    if (taken >= cap) return false;
+    this.slots.set(key, taken + 1);
+    return true;
+  }
+
+  async releaseAlertSlot(cluster: string, bucket: number): Promise<void> {
+    const key = `${cluster}#${bucket}`;
+    this.slots.set(key, (this.slots.get(key) ?? 1) - 1);
+  }
+
+  async addToDigest(cluster: string, bucket: number, addition: DigestAddition): Promise<boolean> {
+    const key = `${cluster}#${bucket}`;
+    const digest = this.digests.get(key) ?? {
+      count: 0,
+      principals: 0,
+      categories: {},
+      firstSeen: addition.firstSeen,
+      lastSeen: addition.lastSeen,
+    };
+    if (digest.sentAt !== undefined) return false;
+    digest.count += addition.count;
+    digest.principals += addition.newPrincipals;
+    digest.categories[addition.category] = (digest.categories[addition.category] ?? 0) + addition.count;
+    digest.lastSeen = addition.lastSeen;
+    this.digests.set(key, digest);
+    return true;
+  }
+
+  async claimDigest(cluster: string, bucket: number, now: number): Promise<DigestTally | undefined> {
+    const digest = this.digests.get(`${cluster}#${bucket}`);
+    if (!digest) return undefined;
+    digest.sentAt ??= now;
+    return { ...digest, categories: { ...digest.categories } };
+  }
+
+  async addDue(entry: DueEntry): Promise<void> {
+    this.due.set(dueSortKey(entry), entry);
+  }
+
+  async dueBefore(now: number, limit: number): Promise<readonly DueEntry[]> {
+    return [...this.due.entries()]
+      .filter(([, entry]) => entry.at <= now)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .slice(0, limit)
+      .map(([, entry]) => entry);
+  }
+
+  async removeDue(entry: DueEntry): Promise<void> {
+    this.due.delete(dueSortKey(entry));
+  }
+
+  async deliveredSinks(cluster: string, messageId: string): Promise<ReadonlySet<string>> {
+    return new Set(this.deliveries.get(`${cluster}#${messageId}`));
+  }
+
+  async markDelivered(cluster: string, messageId: string, sink: string): Promise<void> {
+    const key = `${cluster}#${messageId}`;
+    const sinks = this.deliveries.get(key) ?? new Set<string>();
+    sinks.add(sink);
+    this.deliveries.set(key, sinks);
+  }
+
+  async getBatch(cluster: string, batchId: string): Promise<readonly StoredMessage[] | undefined> {
+    return this.batches.get(`${cluster}#${batchId}`);
+  }
+
+  async putBatch(cluster: string, batchId: string, messages: readonly StoredMessage[]): Promise<void> {
+    this.batches.set(`${cluster}#${batchId}`, messages);
+  }
+
+  /** The conditional checks of the DynamoDB store: the same window, with the same count. */
+  private matches(key: string, expected: ProblemWindow): boolean {
+    const stored = this.problems.get(key);
+    return (
+      stored !== undefined && stored.windowEnd === expected.windowEnd && stored.pending === expected.pending
+    );
+  }
+}

@@ -1,0 +1,101 @@
+import { errorName } from '../context/timeout';
+import type { DedupStore } from '../dedup/store';
+import type { Notification } from '../engine/types';
+import type { Observability } from '../observability';
+import type { Sink, TimeBudget } from './sink';
+
+/** One message to send, with the stable ID its delivery state is kept under. */
+export interface OutgoingMessage {
+  readonly cluster: string;
+  readonly messageId: string;
+  readonly notification: Notification;
+}
+
+export interface DeliveryFailure {
+  readonly message: OutgoingMessage;
+  readonly sink: Sink;
+  readonly reason: string;
+}
+
+export interface DeliveryReport {
+  /** Messages that reached every sink (now or in an earlier attempt). */
+  readonly delivered: readonly OutgoingMessage[];
+  readonly failures: readonly DeliveryFailure[];
+}
+
+/** Delivery state lives on the dedup store; `undefined` when there is none to trust. */
+export type DeliveryState = Pick<DedupStore, 'deliveredSinks' | 'markDelivered'>;
+
+/** Delivery state outlives Lambda's async retries (up to 6 hours) with room to spare. */
+const DELIVERY_STATE_TTL_S = 2 * 24 * 60 * 60;
+
+/**
+ * Sends every message to every sink, skipping the sinks a message already reached (a retried
+ * invocation re-sends nothing that went out) and recording each success.
+ *
+ * Sinks run side by side and never wait for each other, so a Slack outage cannot hold SNS back;
+ * within one sink messages go one by one (Slack allows about one message per second per webhook).
+ * Failures are returned, not thrown: the caller finishes its bookkeeping, then fails the invocation.
+ */
+export async function deliverAll(
+  messages: readonly OutgoingMessage[],
+  sinks: readonly Sink[],
+  state: DeliveryState | undefined,
+  budget: TimeBudget,
+  observability: Observability,
+  now: () => number = Date.now,
+): Promise<DeliveryReport> {
+  const already = await Promise.all(
+    messages.map((message) => alreadyDelivered(message, state, observability)),
+  );
+  const failures: DeliveryFailure[] = [];
+  await Promise.all(
+    sinks.map(async (sink) => {
+      for (const [i, message] of messages.entries()) {
+        if (already[i]?.has(sink.id)) continue;
+        try {
+          await sink.send(message.notification, budget);
+        } catch (error) {
+          const reason = error instanceof Error ? error.message : String(error);
+          failures.push({ message, sink, reason });
+          observability.deliveryFailure(sink.kind, reason);
+          continue;
+        }
+        await state
+          ?.markDelivered(
+            message.cluster,
+            message.messageId,
+            sink.id,
+            Math.ceil(now() / 1000) + DELIVERY_STATE_TTL_S,
+          )
+          .catch((error: unknown) =>
+            observability.warn('delivery state not recorded', {
+              messageId: message.messageId,
+              sink: sink.kind,
+              error: errorName(error),
+            }),
+          );
+      }
+    }),
+  );
+  const failed = new Set(failures.map((failure) => failure.message));
+  return { delivered: messages.filter((message) => !failed.has(message)), failures };
+}
+
+/** Fail open: without delivery state every sink is tried (a duplicate beats a lost alert). */
+async function alreadyDelivered(
+  message: OutgoingMessage,
+  state: DeliveryState | undefined,
+  observability: Observability,
+): Promise<ReadonlySet<string>> {
+  if (!state) return new Set();
+  try {
+    return await state.deliveredSinks(message.cluster, message.messageId);
+  } catch (error) {
+    observability.warn('delivery state unreadable; sending anyway', {
+      messageId: message.messageId,
+      error: errorName(error),
+    });
+    return new Set();
+  }
+}

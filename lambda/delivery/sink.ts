@@ -1,0 +1,25 @@
+import type { Notification } from '../engine/types';
+
+/** How long a sink may still take: the invocation's remaining time, minus a margin to record the outcome. */
+export interface TimeBudget {
+  remainingMs(): number;
+}
+
+/** No deadline: replay and tests without a Lambda context. */
+export const UNLIMITED_BUDGET: TimeBudget = { remainingMs: () => Number.POSITIVE_INFINITY };
+
+/**
+ * One place a notification goes. `id` names the destination in the delivery state (so a retried
+ * invocation skips destinations a message already reached); `kind` is the `Sink` metric dimension.
+ */
+export interface Sink {
+  readonly id: string;
+  readonly kind: 'sns' | 'slack';
+  /** Sends, retrying what is worth retrying; throws `DeliveryError` when it gives up. */
+  send(notification: Notification, budget: TimeBudget): Promise<void>;
+}
+
+/** A sink gave up on a message (after its retries); the invocation fails so Lambda keeps the event. */
+export class DeliveryError extends Error {
+  override readonly name = 'DeliveryError';
+}

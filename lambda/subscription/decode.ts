@@ -1,0 +1,81 @@
+import { gunzipSync } from 'node:zlib';
+import type { CloudWatchLogsDecodedData, CloudWatchLogsLogEvent } from 'aws-lambda';
+
+/** What a subscription payload turned out to be: the decoded batch, or why it is unusable. */
+export type DecodeResult =
+  | { readonly ok: true; readonly data: CloudWatchLogsDecodedData }
+  | { readonly ok: false; readonly reason: string };
+
+/**
+ * CloudWatch Logs delivers at most 1 MB of events per payload, gzipped; a much larger result is not a
+ * subscription payload (or is a gzip bomb), so inflation stops there.
+ */
+const MAX_DECODED_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Decodes `awslogs.data` (base64 → gzip → JSON) and checks the shape the pipeline relies on.
+ *
+ * Hand-written on purpose: a schema library validates every event of a 1 MB payload the engine parses
+ * anyway, and its locale files alone would quadruple the bundle. Never throws: a bad payload is
+ * reported as a reason, logged and counted by the caller.
+ *
+ * @example
+ * const result = decodeSubscriptionData(event.awslogs.data);
+ * if (!result.ok) observability.malformedPayload(result.reason);
+ */
+export function decodeSubscriptionData(data: unknown): DecodeResult {
+  if (typeof data !== 'string' || data.length === 0) return fail('awslogs.data is missing or not a string');
+  const gzip = Buffer.from(data, 'base64');
+  // Node skips characters outside the alphabet; a short result is how a non-base64 payload shows.
+  if (data.length % 4 !== 0 || gzip.length !== base64Length(data)) return fail('awslogs.data is not base64');
+  let json: string;
+  try {
+    json = gunzipSync(gzip, { maxOutputLength: MAX_DECODED_BYTES }).toString('utf8');
+  } catch (error) {
+    return fail(`awslogs.data is not complete gzip (${(error as Error).message})`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    return fail('awslogs.data does not hold JSON');
+  }
+  const shapeProblem = shapeProblemOf(value);
+  return shapeProblem ? fail(shapeProblem) : { ok: true, data: value as CloudWatchLogsDecodedData };
+}
+
+function base64Length(data: string): number {
+  const padding = data.endsWith('==') ? 2 : data.endsWith('=') ? 1 : 0;
+  return (data.length / 4) * 3 - padding;
+}
+
+function fail(reason: string): DecodeResult {
+  return { ok: false, reason };
+}
+
+/** The fields the pipeline reads; events are checked one by one later, so one bad event loses only itself. */
+function shapeProblemOf(value: unknown): string | undefined {
+  if (!isObject(value)) return 'the payload is not a JSON object';
+  if (value.messageType !== 'DATA_MESSAGE' && value.messageType !== 'CONTROL_MESSAGE') {
+    return 'messageType is neither DATA_MESSAGE nor CONTROL_MESSAGE';
+  }
+  if (typeof value.logGroup !== 'string') return 'logGroup is not a string';
+  if (typeof value.logStream !== 'string') return 'logStream is not a string';
+  if (!Array.isArray(value.logEvents)) return 'logEvents is not an array';
+  return undefined;
+}
+
+/** An event the pipeline can use: string `id` and `message`, numeric `timestamp`. */
+export function isLogEvent(value: unknown): value is CloudWatchLogsLogEvent {
+  return (
+    isObject(value) &&
+    typeof value.id === 'string' &&
+    typeof value.message === 'string' &&
+    typeof value.timestamp === 'number' &&
+    Number.isFinite(value.timestamp)
+  );
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

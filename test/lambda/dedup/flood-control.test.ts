@@ -1,0 +1,282 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDbDedupStore } from '../../../lambda/dedup/dynamodb-store';
+import { FloodControl, type Occurrences, problemId } from '../../../lambda/dedup/flood-control';
+import { MemoryDedupStore } from '../../../lambda/dedup/memory-store';
+import type { DedupStore } from '../../../lambda/dedup/store';
+import { type LocalDynamoDb, startLocalDynamoDb } from '../helpers/local-dynamodb';
+
+const MINUTE = 60_000;
+const WINDOW = 60 * MINUTE;
+const T0 = Date.parse('2026-11-24T14:02:00Z');
+
+let dynamodb: LocalDynamoDb;
+beforeAll(async () => {
+  dynamodb = await startLocalDynamoDb();
+});
+afterAll(async () => {
+  await dynamodb.close();
+});
+
+/** The same rules must hold on DynamoDB (dynalite) and on the in-memory store replay uses. */
+const STORES: [string, () => Promise<DedupStore>][] = [
+  ['DynamoDB (dynalite)', async () => new DynamoDbDedupStore(dynamodb.client, await dynamodb.createTable())],
+  ['memory', async () => new MemoryDedupStore()],
+];
+
+function occurrences(
+  principal: string,
+  count: number,
+  at: number,
+  category = 'IDENTITY_NOT_MAPPED',
+): Occurrences {
+  return {
+    cluster: 'prod',
+    problemKey: `prod|${category}|NOT_IN_AWS_AUTH|arn:aws:iam::111122223333:role/${principal}`,
+    category: category as Occurrences['category'],
+    count,
+    firstSeen: at,
+    lastSeen: at,
+    subject: JSON.stringify({ principal }),
+  };
+}
+
+describe.each(STORES)('flood control on the %s store', (_name, makeStore) => {
+  describe('first occurrence', () => {
+    it('alerts on the first occurrence of a problem and suppresses its repeats within the window', async () => {
+      // Prepare
+      const flood = new FloodControl(await makeStore(), { windowMs: WINDOW, cap: 20 });
+
+      // Act
+      const first = await flood.record(occurrences('dev', 3, T0), 'batch-1', T0);
+      const repeat = await flood.record(occurrences('dev', 5, T0 + MINUTE), 'batch-2', T0 + MINUTE);
+
+      // Assess
+      expect(first.outcome).toBe('alerted');
+      expect(repeat.outcome).toBe('suppressed');
+      expect(repeat.closed).toEqual([]);
+    });
+
+    it('gives a retried batch its own alert again instead of counting it as a repeat', async () => {
+      // Prepare
+      const flood = new FloodControl(await makeStore(), { windowMs: WINDOW, cap: 20 });
+      const first = await flood.record(occurrences('dev', 3, T0), 'batch-1', T0);
+
+      // Act
+      const retry = await flood.record(occurrences('dev', 3, T0), 'batch-1', T0 + 2 * MINUTE);
+
+      // Assess
+      expect(retry).toEqual(first);
+    });
+  });
+
+  describe('window closing', () => {
+    it('sends one follow-up with the count of repeats when the sweep finds the window over', async () => {
+      // Prepare
+      const store = await makeStore();
+      const flood = new FloodControl(store, { windowMs: WINDOW, cap: 20 });
+      await flood.record(occurrences('dev', 1, T0), 'b1', T0);
+      await flood.record(occurrences('dev', 400, T0 + MINUTE), 'b2', T0 + MINUTE);
+      await flood.record(occurrences('dev', 12, T0 + 2 * MINUTE), 'b3', T0 + 2 * MINUTE);
+
+      // Act
+      const early = await flood.sweep(T0 + 30 * MINUTE);
+      const due = await flood.sweep(T0 + WINDOW + 5 * MINUTE);
+
+      // Assess
+      expect(early.followups).toEqual([]);
+      expect(due.followups).toHaveLength(1);
+      expect(due.followups[0]?.followup).toMatchObject({
+        count: 412,
+        firstSeen: T0 + MINUTE,
+        lastSeen: T0 + 2 * MINUTE,
+      });
+    });
+
+    it('closes the window on the next occurrence after it, when the sweep has not run yet', async () => {
+      // Prepare
+      const flood = new FloodControl(await makeStore(), { windowMs: WINDOW, cap: 20 });
+      await flood.record(occurrences('dev', 1, T0), 'b1', T0);
+      await flood.record(occurrences('dev', 7, T0 + MINUTE), 'b2', T0 + MINUTE);
+
+      // Act
+      const after = await flood.record(
+        occurrences('dev', 2, T0 + WINDOW + MINUTE),
+        'b3',
+        T0 + WINDOW + MINUTE,
+      );
+
+      // Assess: the follow-up of the first window is due, the new occurrences count towards the next one
+      expect(after.outcome).toBe('suppressed');
+      expect(after.closed.map((closed) => closed.followup.count)).toEqual([7]);
+    });
+
+    it('alerts again when a problem comes back after a window without repeats', async () => {
+      // Prepare
+      const flood = new FloodControl(await makeStore(), { windowMs: WINDOW, cap: 20 });
+      await flood.record(occurrences('dev', 1, T0), 'b1', T0);
+      const quiet = await flood.sweep(T0 + WINDOW);
+
+      // Act
+      const back = await flood.record(occurrences('dev', 1, T0 + 3 * WINDOW), 'b2', T0 + 3 * WINDOW);
+
+      // Assess
+      expect(quiet.followups).toEqual([]);
+      expect(back.outcome).toBe('alerted');
+    });
+
+    it('does not send the follow-up twice when the sweep runs twice', async () => {
+      // Prepare
+      const flood = new FloodControl(await makeStore(), { windowMs: WINDOW, cap: 20 });
+      await flood.record(occurrences('dev', 1, T0), 'b1', T0);
+      await flood.record(occurrences('dev', 9, T0 + MINUTE), 'b2', T0 + MINUTE);
+      const first = await flood.sweep(T0 + WINDOW);
+      for (const closed of first.followups) await flood.done(closed.due);
+
+      // Act
+      const second = await flood.sweep(T0 + WINDOW + 5 * MINUTE);
+
+      // Assess
+      expect(first.followups).toHaveLength(1);
+      expect(second.followups).toEqual([]);
+    });
+
+    it('offers an undelivered follow-up again on the next sweep, with the same message ID and count', async () => {
+      // Prepare
+      const flood = new FloodControl(await makeStore(), { windowMs: WINDOW, cap: 20 });
+      await flood.record(occurrences('dev', 1, T0), 'b1', T0);
+      await flood.record(occurrences('dev', 9, T0 + MINUTE), 'b2', T0 + MINUTE);
+      const failed = await flood.sweep(T0 + WINDOW);
+
+      // Act: the delivery failed, so the entry was not marked done
+      const again = await flood.sweep(T0 + WINDOW + 5 * MINUTE);
+
+      // Assess
+      expect(again.followups.map((c) => c.followup)).toEqual(failed.followups.map((c) => c.followup));
+    });
+  });
+
+  describe('per-cluster cap', () => {
+    it('alerts for the first `cap` problems of a window and digests the rest with counts per category', async () => {
+      // Prepare
+      const flood = new FloodControl(await makeStore(), { windowMs: WINDOW, cap: 3 });
+
+      // Act
+      const outcomes: string[] = [];
+      for (let i = 0; i < 8; i++) {
+        const category = i % 2 === 0 ? 'IDENTITY_NOT_MAPPED' : 'TOKEN_EXPIRED';
+        outcomes.push(
+          (await flood.record(occurrences(`p${i}`, 2, T0 + i, category), `b${i}`, T0 + i)).outcome,
+        );
+      }
+      const repeat = await flood.record(occurrences('p7', 4, T0 + 10, 'TOKEN_EXPIRED'), 'b9', T0 + 10);
+      const swept = await flood.sweep(Math.ceil((T0 + 1) / WINDOW) * WINDOW);
+
+      // Assess
+      expect(outcomes).toEqual([
+        'alerted',
+        'alerted',
+        'alerted',
+        'digested',
+        'digested',
+        'digested',
+        'digested',
+        'digested',
+      ]);
+      expect(repeat.outcome).toBe('digested');
+      expect(swept.digests).toHaveLength(1);
+      expect(swept.digests[0]?.tally).toMatchObject({
+        count: 14,
+        principals: 5,
+        categories: { IDENTITY_NOT_MAPPED: 4, TOKEN_EXPIRED: 10 },
+      });
+    });
+  });
+
+  describe('concurrency', () => {
+    it('lets exactly one of many concurrent invocations alert for a new problem, and loses no count', async () => {
+      // Prepare
+      const store = await makeStore();
+      const invocations = Array.from(
+        { length: 20 },
+        () => new FloodControl(store, { windowMs: WINDOW, cap: 20 }),
+      );
+
+      // Act
+      const decisions = await Promise.all(
+        invocations.map((flood, i) => flood.record(occurrences('dev', 500, T0 + i), `batch-${i}`, T0 + i)),
+      );
+      const swept = await new FloodControl(store, { windowMs: WINDOW, cap: 20 }).sweep(T0 + 2 * WINDOW);
+
+      // Assess
+      expect(decisions.filter((d) => d.outcome === 'alerted')).toHaveLength(1);
+      expect(decisions.filter((d) => d.outcome === 'suppressed')).toHaveLength(19);
+      expect(swept.followups.map((c) => c.followup.count)).toEqual([19 * 500]);
+    });
+
+    it('never takes more alert slots than the cap when distinct problems arrive concurrently', async () => {
+      // Prepare
+      const store = await makeStore();
+
+      // Act
+      const decisions = await Promise.all(
+        Array.from({ length: 30 }, (_, i) =>
+          new FloodControl(store, { windowMs: WINDOW, cap: 5 }).record(
+            occurrences(`p${i}`, 1, T0),
+            `b${i}`,
+            T0,
+          ),
+        ),
+      );
+
+      // Assess
+      expect(decisions.filter((d) => d.outcome === 'alerted')).toHaveLength(5);
+      expect(decisions.filter((d) => d.outcome === 'digested')).toHaveLength(25);
+    });
+  });
+
+  describe('delivery state and batch records', () => {
+    it('remembers which sinks a message reached', async () => {
+      // Prepare
+      const store = await makeStore();
+
+      // Act
+      await store.markDelivered('prod', 'alert#x#1', 'sns:arn:aws:sns:eu-west-1:123456789012:t', 2e9);
+      await store.markDelivered('prod', 'alert#x#1', 'slack', 2e9);
+      const sinks = await store.deliveredSinks('prod', 'alert#x#1');
+      const none = await store.deliveredSinks('prod', 'alert#y#1');
+
+      // Assess
+      expect([...sinks].sort()).toEqual(['slack', 'sns:arn:aws:sns:eu-west-1:123456789012:t']);
+      expect(none.size).toBe(0);
+    });
+
+    it('keeps the messages a batch produced so a retry can re-send them', async () => {
+      // Prepare
+      const store = await makeStore();
+      const messages = [{ messageId: 'alert#x#1', body: '{"kind":"alert"}' }];
+
+      // Act
+      const before = await store.getBatch('prod', 'batch-1');
+      await store.putBatch('prod', 'batch-1', messages, 2e9);
+      const after = await store.getBatch('prod', 'batch-1');
+
+      // Assess
+      expect(before).toBeUndefined();
+      expect(after).toEqual(messages);
+    });
+  });
+});
+
+describe('problem IDs', () => {
+  it('are short and safe whatever the problem key holds', () => {
+    // Prepare
+    const forged = `prod|TOKEN_STS_HOST_REJECTED|-|error:${'<!channel>#'.repeat(500)}`;
+
+    // Act
+    const id = problemId(forged);
+
+    // Assess
+    expect(id).toMatch(/^[\w-]{22}$/);
+    expect(problemId(forged)).toBe(id);
+  });
+});
