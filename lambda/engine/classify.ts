@@ -81,7 +81,6 @@ function principalOf(record: AuthenticatorRecord, category: Category): Principal
     fields.session === undefined &&
     fields.accountid === undefined;
   if (onlyArn && parsed !== undefined) return parsed.principal;
-  const fromSts = stsArn ? parseArn(stsArn) : undefined;
   const uid = fields.uid ? UID.exec(fields.uid) : null;
   return {
     arn: parsed?.canonical ?? logged,
@@ -89,7 +88,8 @@ function principalOf(record: AuthenticatorRecord, category: Category): Principal
     partition: parsed?.partition,
     type: parsed?.type ?? 'unknown',
     name: parsed?.name,
-    session: fields.session || fromSts?.session,
+    // The STS line usually names the session; the raw ARN is parsed for it only when it did not.
+    session: fields.session || (stsArn ? parseArn(stsArn)?.session : undefined),
     stsArn,
     accessKeyId: fields.accesskeyid,
     userId: fields.userid ?? uid?.[2],

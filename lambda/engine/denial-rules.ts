@@ -15,6 +15,8 @@ export interface DenialRule {
   readonly startsWith?: readonly string[];
   /** Lower-case phrases the message contains; used only where the text is not client-controlled. */
   readonly contains?: readonly string[];
+  /** Lower-case AWS error codes (`"Code":"…"` of an STS error body) that mean this category. */
+  readonly stsCodes?: readonly string[];
   readonly pattern?: RegExp;
 }
 
@@ -67,15 +69,18 @@ export const TOKEN_FAMILY: DenialFamily = {
   fallback: 'TOKEN_DECODE_ERROR',
 };
 
-/** STS bodies come from AWS itself (the host passed the STS host check), so `contains` is safe here. */
+/**
+ * STS bodies come from AWS itself (the host passed the STS host check), so `contains` is safe here.
+ * The body's error code decides first: it is read once instead of searching the body per rule.
+ */
 export const STS_FAMILY: DenialFamily = {
   name: 'sts',
   prefixes: ['sts getcalleridentity failed: ', 'sts getcalleridentity was throttled: '],
   rules: [
-    { category: 'STS_THROTTLED', contains: ['"code":"throttling"', 'rate exceeded'] },
-    { category: 'STS_INVALID_CLIENT_TOKEN', contains: ['invalidclienttokenid'] },
-    { category: 'STS_SIGNATURE_MISMATCH', contains: ['signaturedoesnotmatch'] },
-    { category: 'STS_EXPIRED_CREDENTIALS', contains: ['expiredtoken'] },
+    { category: 'STS_THROTTLED', stsCodes: ['throttling'], contains: ['rate exceeded'] },
+    { category: 'STS_INVALID_CLIENT_TOKEN', stsCodes: ['invalidclienttokenid'] },
+    { category: 'STS_SIGNATURE_MISMATCH', stsCodes: ['signaturedoesnotmatch'] },
+    { category: 'STS_EXPIRED_CREDENTIALS', stsCodes: ['expiredtoken'] },
     { category: 'STS_SERVER_ERROR', pattern: /error from aws \(expected 200, got 5\d\d\)/ },
     {
       category: 'STS_REJECTED_NO_BODY',
@@ -134,18 +139,28 @@ const THROTTLED_PREFIX = 'sts getcalleridentity was throttled: ';
 export function categorizeDenial(error: string): DenialCategory {
   const lower = error.toLowerCase();
   if (lower.startsWith(THROTTLED_PREFIX)) return 'STS_THROTTLED';
+  const code = stsErrorCode(lower);
   for (const family of PREFIXED_FAMILIES) {
     for (const prefix of family.prefixes) {
-      if (lower.startsWith(prefix)) return firstMatch(family.rules, lower, prefix.length) ?? family.fallback;
+      if (lower.startsWith(prefix))
+        return firstMatch(family.rules, lower, prefix.length, code) ?? family.fallback;
     }
   }
-  const mapped = firstMatch(MAPPING_FAMILY.rules, lower, 0);
+  const mapped = firstMatch(MAPPING_FAMILY.rules, lower, 0, undefined);
   if (mapped) return mapped;
   for (const family of UNPREFIXED_ORDER) {
-    const loose = firstMatch(family.rules, lower, LOOSE);
+    const loose = firstMatch(family.rules, lower, LOOSE, code);
     if (loose) return loose;
   }
   return 'UNKNOWN';
+}
+
+/** The AWS error code of an STS error body (`"Code":"InvalidClientTokenId"`), lower-cased; read once. */
+function stsErrorCode(lower: string): string | undefined {
+  const at = lower.indexOf('"code":"');
+  if (at === -1) return undefined;
+  const end = lower.indexOf('"', at + 8);
+  return end === -1 ? undefined : lower.slice(at + 8, end);
 }
 
 const PREFIXED_FAMILIES = [TOKEN_FAMILY, STS_FAMILY];
@@ -154,14 +169,20 @@ const UNPREFIXED_ORDER = [MAPPING_FAMILY, STS_FAMILY, TOKEN_FAMILY];
 const LOOSE = -1;
 
 /** The first rule matching `text` from `start` (the family prefix's end), or anywhere when LOOSE. */
-function firstMatch(rules: readonly DenialRule[], text: string, start: number): DenialCategory | undefined {
+function firstMatch(
+  rules: readonly DenialRule[],
+  text: string,
+  start: number,
+  stsCode: string | undefined,
+): DenialCategory | undefined {
   for (const rule of rules) {
-    if (matches(rule, text, start)) return rule.category;
+    if (matches(rule, text, start, stsCode)) return rule.category;
   }
   return undefined;
 }
 
-function matches(rule: DenialRule, text: string, start: number): boolean {
+function matches(rule: DenialRule, text: string, start: number, stsCode: string | undefined): boolean {
+  if (stsCode !== undefined && rule.stsCodes?.includes(stsCode)) return true;
   for (const phrase of rule.startsWith ?? NONE) {
     if (start === LOOSE ? text.includes(phrase) : text.startsWith(phrase, start)) return true;
   }

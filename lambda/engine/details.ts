@@ -14,14 +14,19 @@ const ENDPOINT = /^ on ([\w-]+) endpoint/;
  * incident every line of a storm carries a body.
  */
 const stsDetails: DetailExtractor = (error) => {
+  const details: Record<string, string> = {};
+  const code = jsonStringValue(error, '"Code":"', 100);
+  if (code !== undefined) details.stsCode = code;
+  const message = jsonStringValue(error, '"Message":"', 500);
+  if (message !== undefined) details.stsMessage = message;
   const status = error.indexOf('expected 200, got ');
-  const closing = status === -1 ? -1 : error.indexOf(')', status);
-  return pick({
-    stsCode: jsonStringValue(error, '"Code":"', 100),
-    stsMessage: jsonStringValue(error, '"Message":"', 500),
-    httpStatus: status === -1 ? undefined : error.slice(status + 18, status + 21),
-    stsEndpoint: closing === -1 ? undefined : ENDPOINT.exec(error.slice(closing + 1, closing + 80))?.[1],
-  });
+  if (status !== -1) {
+    details.httpStatus = error.slice(status + 18, status + 21);
+    const closing = error.indexOf(')', status);
+    const endpoint = ENDPOINT.exec(error.slice(closing + 1, closing + 80))?.[1];
+    if (endpoint !== undefined) details.stsEndpoint = endpoint;
+  }
+  return details;
 };
 
 /** The value after `opening` up to the next quote, as AWS writes its JSON error bodies (no spaces). */

@@ -1,5 +1,6 @@
 import { isInstanceId, parseArn } from './arn';
 import type { SubCause } from './categories';
+import { detach } from './detach';
 import type { DiagnosisContext, Principal } from './types';
 
 /** A grant or aws-auth parse error this long before a denial still explains it. */
@@ -37,8 +38,8 @@ export function identitySubCause(
 
 function isRecent(earlier: string | undefined, later: string | undefined): boolean {
   if (!earlier) return false;
-  const since = Date.parse(earlier);
-  const at = later ? Date.parse(later) : Number.NaN;
+  const since = epochOf(earlier);
+  const at = later ? epochOf(later) : Number.NaN;
   if (Number.isNaN(since)) return false;
   // Without a denial time (hand-edited lines) the fact is taken at face value.
   if (Number.isNaN(at)) return true;
@@ -76,4 +77,12 @@ function misspelledAwsAuthEntry(
     if (parsed.path !== '/') return 'ROLE_PATH_IN_AWS_AUTH';
   }
   return undefined;
+}
+
+// A deliberate one-entry cache: a denial storm asks about the same second over and over.
+let lastParsed = { text: '', epoch: Number.NaN };
+
+function epochOf(time: string): number {
+  if (time !== lastParsed.text) lastParsed = { text: detach(time), epoch: Date.parse(time) };
+  return lastParsed.epoch;
 }

@@ -50,7 +50,7 @@ export class StsResponseJoin {
       if (time !== undefined && stsTime !== undefined && stsTime < time) break;
       const line = this.lines[slot] ?? '';
       if (stsTime !== time || !line.includes(clientField)) continue;
-      const sts = parseLine(line, { allFields: true });
+      const sts = parseLine(line, STS_FIELDS);
       if (sts?.fields.client === client) {
         this.times[slot] = undefined; // One STS line answers one request.
         return sts;
@@ -59,6 +59,9 @@ export class StsResponseJoin {
     return undefined;
   }
 }
+
+/** What the join reads of the matching STS line. */
+const STS_FIELDS = { fields: ['accesskeyid', 'accountid', 'arn', 'client', 'session', 'userid'] } as const;
 
 /**
  * The denial keeps its own fields; the STS line only fills in what it lacks. Written out field by

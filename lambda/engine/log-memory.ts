@@ -6,15 +6,32 @@ import type { ClusterContext, DiagnosisContext, Finding } from './types';
 /** Enough of a grant line's end to hold `username=kubernetes-admin` and a CSV/JSON wrapper's close. */
 const CREATOR_TAIL = 160;
 
+/**
+ * Whether a grant line may name the creator, cheaply: EKS writes `username` last (fields are sorted),
+ * so its own lines are checked at their very end and other shapes in their tail. A yes is confirmed
+ * by a full parse, and only if the same principal is denied later.
+ */
+function mayBeCreatorGrant(line: string): boolean {
+  if (line.startsWith('time="')) return line.endsWith(' username=kubernetes-admin');
+  return line.includes('kubernetes-admin', line.length - CREATOR_TAIL);
+}
+
 interface Grant {
   /** Epoch milliseconds: a number keeps nothing of the line alive. */
-  readonly time: number;
+  time: number;
   /**
    * A copy of the grant line when it may be a `kubernetes-admin` grant, read in full only if the same
    * principal is denied later. Copied, because a line read from a file is a slice of a large chunk
    * that it would keep alive.
    */
-  readonly line?: string;
+  line: string | undefined;
+  /** `time` as ISO text, made when a denial first asks for it. */
+  iso?: string;
+}
+
+function isoTimeOf(grant: Grant): string {
+  grant.iso ??= new Date(grant.time).toISOString();
+  return grant.iso;
 }
 
 /**
@@ -53,7 +70,7 @@ export class LogMemory {
     if (grant === undefined) return learned;
     const principal = {
       hasAccessEntry: this.base.principal?.hasAccessEntry,
-      lastGrantedAt: new Date(grant.time).toISOString(),
+      lastGrantedAt: isoTimeOf(grant),
     };
     return { cluster: learned.cluster, principal, contextUnavailable: learned.contextUnavailable };
   }
@@ -73,19 +90,24 @@ export class LogMemory {
 
   learn(finding: Finding, line: string): void {
     if (finding.category === 'AWS_AUTH_PARSE_ERROR' && finding.time) {
-      this.awsAuthBrokenSince = finding.time;
+      this.awsAuthBrokenSince = detach(finding.time);
       return;
     }
     if (finding.category !== 'ACCESS_GRANTED' || !finding.principal || !finding.time) return;
-    // Keyed as logged: the authenticator writes one canonical spelling of each ARN.
-    const arn = finding.principal.arn;
-    // `username` is the last field EKS writes (fields are sorted): look only at the line's tail.
-    const maybeCreator = line.includes('kubernetes-admin', line.length - CREATOR_TAIL);
     const time = this.epochOf(finding.time);
     if (Number.isNaN(time)) return;
-    const grant = { time, line: maybeCreator ? detach(line) : undefined };
+    const creatorLine = mayBeCreatorGrant(line) ? detach(line) : undefined;
+    // Keyed as logged: the authenticator writes one canonical spelling of each ARN.
+    const arn = finding.principal.arn;
+    const known = this.lastGrant.get(arn);
+    if (known !== undefined) {
+      if (known.time !== time) known.iso = undefined;
+      known.time = time;
+      known.line = creatorLine;
+      return;
+    }
     // A Map keeps the key it was first given: detach it once, on first sight.
-    this.lastGrant.set(this.lastGrant.has(arn) ? arn : detach(arn), grant);
+    this.lastGrant.set(detach(arn), { time, line: creatorLine });
     if (this.lastGrant.size > this.capacity) {
       const oldest = this.lastGrant.keys().next().value;
       if (oldest !== undefined) this.lastGrant.delete(oldest);

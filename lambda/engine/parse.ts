@@ -93,6 +93,8 @@ const MAX_KEY_LENGTH = 64;
 export interface ParseOptions {
   /** Keep every field, not only those the classifier reads (for `--format json`). */
   readonly allFields?: boolean;
+  /** Keep exactly these fields (besides time, level and msg), whatever the kind of line. */
+  readonly fields?: readonly string[];
 }
 
 /**
@@ -129,7 +131,7 @@ export function parseLogfmt(line: string, options?: ParseOptions): Authenticator
       firstFieldAt = 0;
       i = msgEnd + 1;
       if (!allFields) {
-        wanted = fieldsFor(msg);
+        wanted = options?.fields ?? fieldsFor(msg);
         missing = wanted.length;
       }
     }
@@ -170,7 +172,7 @@ export function parseLogfmt(line: string, options?: ParseOptions): Authenticator
       if (msg !== undefined) continue;
       msg = value;
       if (!allFields) {
-        wanted = fieldsFor(msg);
+        wanted = options?.fields ?? fieldsFor(msg);
         // Fields before msg (hand-reordered lines) may already hold some of them; time is always wanted.
         missing = time === undefined ? 1 : 0;
         for (const name of wanted) if (fields[name] === undefined) missing++;
@@ -228,14 +230,23 @@ function isKey(line: string, start: number, end: number): boolean {
 
 /** Index of the quote closing a Go-quoted value whose body starts at `from` (end of line if none). */
 function closingQuote(line: string, from: number): number {
-  let at = line.indexOf('"', from);
-  while (at !== -1) {
-    let backslashes = 0;
-    while (line.charCodeAt(at - 1 - backslashes) === BACKSLASH) backslashes++;
-    if (backslashes % 2 === 0) return at;
-    at = line.indexOf('"', at + 1);
-  }
-  return line.length;
+  // A closing quote is followed by a space or ends the line; an escaped one inside an STS body (a
+  // dozen per line) is not followed by a space, so searching for `" ` skips them all at once.
+  let at = line.indexOf('" ', from);
+  while (at !== -1 && isEscaped(line, at)) at = line.indexOf('" ', at + 1);
+  if (at !== -1) return at;
+  const last = line.length - 1;
+  if (last >= from && line.charCodeAt(last) === QUOTE && !isEscaped(line, last)) return last;
+  // Anything else (a value cut off mid-way, a hand-edited line): the first unescaped quote, if any.
+  at = line.indexOf('"', from);
+  while (at !== -1 && isEscaped(line, at)) at = line.indexOf('"', at + 1);
+  return at === -1 ? line.length : at;
+}
+
+function isEscaped(line: string, quoteAt: number): boolean {
+  let backslashes = 0;
+  while (line.charCodeAt(quoteAt - 1 - backslashes) === BACKSLASH) backslashes++;
+  return backslashes % 2 === 1;
 }
 
 const TIMESTAMP = /(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)/;
