@@ -22,12 +22,10 @@ import {
   MAX_PAYLOAD_BYTES,
   subscriptionPayload,
 } from '../lambda/subscription/encode';
+import { LAMBDA_BUNDLING } from '../lib/lambda-bundling';
 import { mixedLogLines } from './mixed-log';
 
 const ENTRY = 'lambda/handlers/diagnose.ts';
-/** The same shim the stack's bundling adds (lib/lambda-bundling.ts). */
-const REQUIRE_SHIM =
-  "import { createRequire as __authDoctorCreateRequire } from 'node:module'; const require = __authDoctorCreateRequire(import.meta.url);";
 /** Settings the handler module validates at import (cold start). */
 const HANDLER_ENV = {
   TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:eks-auth-doctor',
@@ -58,19 +56,19 @@ export async function benchHandler(): Promise<Record<string, number>> {
   };
 }
 
-/** esbuild's JS API with the stack's options (lib/lambda-bundling.ts). */
+/** esbuild's JS API with the stack's own bundling options (lib/lambda-bundling.ts), so the figure is the deployed one. */
 export async function bundleHandler(outfile: string): Promise<void> {
   await build({
     entryPoints: [ENTRY],
     outfile,
     bundle: true,
     platform: 'node',
-    target: 'node24',
+    target: LAMBDA_BUNDLING.target,
     format: 'esm',
-    minify: true,
-    mainFields: ['module', 'main'],
-    external: ['@aws-sdk/*'],
-    banner: { js: REQUIRE_SHIM },
+    minify: LAMBDA_BUNDLING.minify,
+    mainFields: LAMBDA_BUNDLING.mainFields,
+    external: LAMBDA_BUNDLING.externalModules,
+    banner: { js: LAMBDA_BUNDLING.banner ?? '' },
     logLevel: 'error',
   });
 }

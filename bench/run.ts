@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchClassify, benchMemory, ensureLog } from './classify-bench';
+import { benchHandler } from './handler-bench';
 
 /**
  * `npm run bench`: prints `name: value` lines. Ratios compare two things measured in the same run on
@@ -22,3 +23,4 @@ print(await benchClassify(mixed));
 const small = await ensureLog(join(dir, 'mixed-10000.log'), 10_000);
 const large = await ensureLog(join(dir, `mixed-${largeLines}.log`), largeLines);
 print(benchMemory(small, large));
+print(await benchHandler());

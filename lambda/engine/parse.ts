@@ -34,6 +34,7 @@ const SPACE = 32;
 const TAB = 9;
 const QUOTE = 34;
 const BACKSLASH = 92;
+const EQUALS = 61;
 
 function firstNonSpace(line: string): number {
   let i = 0;
@@ -142,9 +143,11 @@ export function parseLogfmt(line: string, options?: ParseOptions): Authenticator
       i++;
       continue;
     }
-    const equals = line.indexOf('=', i);
+    // EKS sorts its fields, and the ones a kind of line needs come in that order: try those first.
+    const expected = wanted === undefined ? undefined : expectedKeyAt(line, i, wanted);
+    const equals = expected === undefined ? line.indexOf('=', i) : i + expected.length;
     if (equals === -1) break;
-    const known = knownKey(line, i, equals);
+    const known = expected ?? knownKey(line, i, equals);
     if (known === undefined && (equals - i > MAX_KEY_LENGTH || !isKey(line, i, equals))) {
       // A token that is not `key=` (a prefix, a markdown `|`, an elided `...`): skip to the next space.
       const space = line.indexOf(' ', i);
@@ -206,6 +209,14 @@ function knownText(texts: readonly string[], line: string, start: number, end: n
 
 function isRecordKey(key: string): boolean {
   return key === 'msg' || key === 'time' || key === 'level';
+}
+
+/** The key of `wanted` that starts a `key=` token at `start`, if any. */
+function expectedKeyAt(line: string, start: number, wanted: readonly string[]): string | undefined {
+  for (const key of wanted) {
+    if (line.charCodeAt(start + key.length) === EQUALS && line.startsWith(key, start)) return key;
+  }
+  return undefined;
 }
 
 /** The interned key spelled at `line[start, end)`, if the authenticator is known to write it. */
