@@ -1,4 +1,5 @@
 import { PassThrough, Readable } from 'node:stream';
+import type { CliIo } from '../../lambda/cli/io';
 import { main } from '../../lambda/cli/main';
 
 export interface CliResult {
@@ -8,14 +9,23 @@ export interface CliResult {
 }
 
 /** Runs the CLI in-process with captured streams, as the `eks-auth-doctor` binary would. */
-export async function runCli(argv: readonly string[], stdin = ''): Promise<CliResult> {
+export function runCli(argv: readonly string[], stdin = ''): Promise<CliResult> {
+  return runCommand(main, argv, stdin);
+}
+
+/** Runs one CLI command (or the dispatcher) with `stdin` as input, capturing what it prints. */
+export async function runCommand(
+  command: (argv: readonly string[], io: CliIo) => Promise<number>,
+  argv: readonly string[],
+  stdin = '',
+): Promise<CliResult> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   stdout.on('data', (chunk: Buffer) => out.push(chunk));
   stderr.on('data', (chunk: Buffer) => err.push(chunk));
-  const code = await main(argv, { stdin: Readable.from([stdin]), stdout, stderr });
+  const code = await command(argv, { stdin: Readable.from([stdin]), stdout, stderr });
   return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
 }
 

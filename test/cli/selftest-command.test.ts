@@ -1,4 +1,3 @@
-import { PassThrough, Readable } from 'node:stream';
 import {
   CloudWatchLogsClient,
   CreateLogStreamCommand,
@@ -10,24 +9,19 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { selftestCommand } from '../../lambda/cli/selftest-command';
 import { parseLine } from '../../lambda/engine/parse';
 import { isSelftest, SELFTEST_STREAM_PREFIX } from '../../lambda/engine/selftest';
+import { runCommand } from './run-cli';
 
 // CloudWatch Logs has no local implementation, so its API is mocked.
 const logs = mockClient(CloudWatchLogsClient);
 afterEach(() => logs.reset());
 
 async function run(argv: string[]) {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (chunk) => (out += chunk));
-  stderr.on('data', (chunk) => (err += chunk));
   const regions: (string | undefined)[] = [];
   const command = selftestCommand((region) => {
     regions.push(region);
     return new CloudWatchLogsClient({ region: region ?? 'us-east-1' });
   });
-  const code = await command(argv, { stdin: Readable.from([]), stdout, stderr });
+  const { code, stdout: out, stderr: err } = await runCommand(command, argv);
   return { code, out, err, regions };
 }
 

@@ -1,27 +1,14 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../lambda/cli/io';
 import { runReplay } from '../../../lambda/cli/replay-command';
+import { type CliResult, runCommand } from '../../cli/run-cli';
 import { ACCOUNT, notMappedLine, rejectedHostLine, T0 } from '../helpers/fixtures';
 
-interface Output {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
-async function replay(argv: readonly string[], stdin = ''): Promise<Output> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on('data', (chunk: Buffer) => out.push(chunk));
-  stderr.on('data', (chunk: Buffer) => err.push(chunk));
-  const code = await runReplay(argv, { stdin: Readable.from([stdin]), stdout, stderr });
-  return { code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') };
+function replay(argv: readonly string[], stdin = ''): Promise<CliResult> {
+  return runCommand(runReplay, argv, stdin);
 }
 
 interface ReplayLine {
