@@ -1,10 +1,10 @@
-import { parseArgs } from 'node:util';
 import { AUTHENTICATION_MODES, type AuthenticationMode, isDenialCategory } from '../engine/categories';
 import { createLineDiagnoser } from '../engine/diagnose-lines';
 import { problemKey } from '../engine/problem-key';
 import { remediate } from '../engine/remediate';
 import { renderChatbot, renderSlack } from '../engine/render';
 import type { ClusterContext, DiagnosisContext, Finding, Notification } from '../engine/types';
+import { parseCommandArgs } from './args';
 import { readAwsAuthFile } from './aws-auth-file';
 import { type CliCommand, UsageError } from './io';
 import { OutputWriter } from './output-writer';
@@ -126,23 +126,15 @@ async function parseClassifyArgs(argv: readonly string[]): Promise<ClassifyOptio
 }
 
 function parseCliArgs(argv: readonly string[]) {
-  try {
-    return parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        format: { type: 'string' },
-        cluster: { type: 'string' },
-        region: { type: 'string' },
-        account: { type: 'string' },
-        'auth-mode': { type: 'string' },
-        'aws-auth': { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  return parseCommandArgs(argv, {
+    format: { type: 'string' },
+    cluster: { type: 'string' },
+    region: { type: 'string' },
+    account: { type: 'string' },
+    'auth-mode': { type: 'string' },
+    'aws-auth': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
 }
 
 function isOneOf<T extends string>(allowed: readonly T[], value: string): value is T {

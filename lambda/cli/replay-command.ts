@@ -1,6 +1,6 @@
-import { parseArgs } from 'node:util';
 import type { SlackMessage } from '../engine/render/index';
 import { REPLAY_STREAM, type ReplayedMessage, replay } from '../replay';
+import { parseCommandArgs } from './args';
 import { type CliCommand, UsageError } from './io';
 import { OutputWriter } from './output-writer';
 import { readLines } from './read-lines';
@@ -58,19 +58,11 @@ export const runReplay: CliCommand = async (argv, io) => {
 };
 
 function parse(argv: readonly string[]) {
-  try {
-    return parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        cluster: { type: 'string' },
-        format: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  return parseCommandArgs(argv, {
+    cluster: { type: 'string' },
+    format: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
 }
 
 /** One object per outgoing message; `payload` is the exact body the sink would get. */

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { parseArgs } from 'node:util';
 import {
   CloudWatchLogsClient,
   CreateLogStreamCommand,
   PutLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { SELFTEST_STREAM_PREFIX, selftestLine } from '../engine/selftest';
+import { parseCommandArgs } from './args';
 import { type CliCommand, UsageError } from './io';
 
 export const SELFTEST_USAGE = `Usage: eks-auth-doctor selftest --cluster NAME [--region REGION]
@@ -65,12 +65,11 @@ export function selftestCommand(createClient: LogsClientFactory = defaultClient)
 export const runSelftest: CliCommand = selftestCommand();
 
 function parseSelftestArgs(argv: readonly string[]): { cluster: string; region?: string } | 'help' {
-  let parsed: ReturnType<typeof parse>;
-  try {
-    parsed = parse(argv);
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const parsed = parseCommandArgs(argv, {
+    cluster: { type: 'string' },
+    region: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
   if (parsed.values.help) return 'help';
   const cluster = parsed.values.cluster;
   if (cluster === undefined) throw new UsageError('--cluster is required, e.g. --cluster prod-eu');
@@ -79,18 +78,6 @@ function parseSelftestArgs(argv: readonly string[]): { cluster: string; region?:
   }
   if (parsed.positionals.length > 0) throw new UsageError(`unexpected argument "${parsed.positionals[0]}"`);
   return { cluster, region: parsed.values.region };
-}
-
-function parse(argv: readonly string[]) {
-  return parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    options: {
-      cluster: { type: 'string' },
-      region: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
 }
 
 /** The AWS error, and what to do about it. */

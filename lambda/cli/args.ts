@@ -1,0 +1,17 @@
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { UsageError } from './io';
+
+/**
+ * A command's flags and positional arguments, parsed strictly by `node:util`; an unknown flag or a
+ * missing value becomes a `UsageError`, which the CLI answers with the command's usage and exit 2.
+ */
+export function parseCommandArgs<const O extends NonNullable<ParseArgsConfig['options']>>(
+  argv: readonly string[],
+  options: O,
+) {
+  try {
+    return parseArgs({ args: [...argv], allowPositionals: true, strict: true, options });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
