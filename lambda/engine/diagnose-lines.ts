@@ -11,9 +11,13 @@ export type LineDiagnoser = (line: string) => Finding | undefined;
  * parse → join with the request's `STS response` → classify, remembering what earlier lines taught
  * (the creator, an aws-auth parse error, earlier grants). One diagnoser per log stream or file.
  */
-export function createLineDiagnoser(context: DiagnosisContext = {}, options?: ParseOptions): LineDiagnoser {
+export function createLineDiagnoser(
+  context: DiagnosisContext = {},
+  options?: ParseOptions,
+  /** Pass one to read what the lines taught afterwards (the Lambda re-classifies with live context). */
+  memory: LogMemory = new LogMemory(context),
+): LineDiagnoser {
   const join = new StsResponseJoin();
-  const memory = new LogMemory(context);
   return (line) => {
     const parsed = parseLine(line, options);
     if (parsed === undefined) return undefined;

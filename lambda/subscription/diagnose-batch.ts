@@ -47,8 +47,8 @@ export function diagnoseBatch(
   clusterName: string,
   context: DiagnosisContext,
 ): BatchDiagnosis {
-  const diagnose = createLineDiagnoser(context);
   const memory = new LogMemory(context);
+  const diagnose = createLineDiagnoser(context, undefined, memory);
   const memo = new LineMemo();
   const groups = new Map<string, MutableGroup>();
   const selftests: SelftestEvent[] = [];
@@ -71,7 +71,6 @@ export function diagnoseBatch(
       if (shape) memo.set(UNREADABLE);
       continue;
     }
-    memory.learn(finding, line);
     if (finding.category === 'AWS_AUTH_PARSE_ERROR') memo.clear(); // later denials may now be AWS_AUTH_BROKEN
     if (isSelftest(logStream, finding.record)) {
       selftests.push({ finding, eventId: event.id, timestamp: event.timestamp });
