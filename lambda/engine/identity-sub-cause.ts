@@ -1,6 +1,5 @@
 import { isInstanceId, parseArn } from './arn';
 import type { SubCause } from './categories';
-import { detach } from './detach';
 import type { DiagnosisContext, Principal } from './types';
 
 /** A grant or aws-auth parse error this long before a denial still explains it. */
@@ -83,6 +82,7 @@ function misspelledAwsAuthEntry(
 let lastParsed = { text: '', epoch: Number.NaN };
 
 function epochOf(time: string): number {
-  if (time !== lastParsed.text) lastParsed = { text: detach(time), epoch: Date.parse(time) };
+  // Not detached: one cached string keeps at most one chunk of the file alive.
+  if (time !== lastParsed.text) lastParsed = { text: time, epoch: Date.parse(time) };
   return lastParsed.epoch;
 }

@@ -117,7 +117,7 @@ export class LogMemory {
   /** Date.parse, remembering the last answer: a busy log has many lines per second. */
   private epochOf(time: string): number {
     if (time !== this.lastTimeText) {
-      this.lastTimeText = detach(time);
+      this.lastTimeText = time; // One string: it keeps at most one chunk of the file alive.
       this.lastTimeEpoch = Date.parse(time);
     }
     return this.lastTimeEpoch;

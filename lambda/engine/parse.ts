@@ -121,19 +121,26 @@ export function parseLogfmt(line: string, options?: ParseOptions): Authenticator
   // at their known places (no object in between: this runs for every line); any other shape goes
   // through the general scan below.
   if (line.startsWith('time="')) {
-    const timeEnd = line.indexOf('"', 6);
-    const levelEnd =
-      timeEnd !== -1 && line.startsWith(' level=', timeEnd + 1) ? line.indexOf(' ', timeEnd + 8) : -1;
-    if (levelEnd !== -1 && line.startsWith('msg="', levelEnd + 1)) {
-      const msgEnd = closingQuote(line, levelEnd + 6);
-      time = line.slice(6, timeEnd);
-      level = knownText(LEVELS, line, timeEnd + 8, levelEnd) ?? line.slice(timeEnd + 8, levelEnd);
-      msg = knownText(MESSAGES, line, levelEnd + 6, msgEnd) ?? unquoteGo(line.slice(levelEnd + 6, msgEnd));
-      firstFieldAt = 0;
-      i = msgEnd + 1;
-      if (!allFields) {
-        wanted = options?.fields ?? fieldsFor(msg);
-        missing = wanted.length;
+    // An RFC 3339 time without fractions ends at a fixed place; a known level or message is
+    // recognised where it stands and its length gives its end: no searching for the common case.
+    const timeEnd = line.charCodeAt(TIME_END) === QUOTE ? TIME_END : line.indexOf('"', 6);
+    if (timeEnd !== -1 && line.startsWith(' level=', timeEnd + 1)) {
+      const levelAt = timeEnd + 8;
+      const knownLevel = constantAt(LEVELS, line, levelAt, SPACE);
+      const levelEnd = knownLevel === undefined ? line.indexOf(' ', levelAt) : levelAt + knownLevel.length;
+      if (levelEnd !== -1 && line.startsWith('msg="', levelEnd + 1)) {
+        const msgAt = levelEnd + 6;
+        const knownMsg = constantAt(MESSAGES, line, msgAt, QUOTE);
+        const msgEnd = knownMsg === undefined ? closingQuote(line, msgAt) : msgAt + knownMsg.length;
+        time = line.slice(6, timeEnd);
+        level = knownLevel ?? line.slice(levelAt, levelEnd);
+        msg = knownMsg ?? unquoteGo(line.slice(msgAt, msgEnd));
+        firstFieldAt = 0;
+        i = msgEnd + 1;
+        if (!allFields) {
+          wanted = options?.fields ?? fieldsFor(msg);
+          missing = wanted.length;
+        }
       }
     }
   }
@@ -192,18 +199,33 @@ export function parseLogfmt(line: string, options?: ParseOptions): Authenticator
   }
   if (msg === undefined) return undefined;
   if (time === undefined) time = leadingTimestamp(line.slice(0, firstFieldAt));
-  return { time, level, msg, fields };
+  // Most lines of a busy log (STS responses) keep no field: share one empty object.
+  return { time, level, msg, fields: missing === 0 && wanted?.length === 0 ? NO_FIELDS : fields };
 }
+
+const NO_FIELDS: Readonly<Record<string, string>> = Object.freeze({});
 
 const LEVELS = ['info', 'warning', 'error'] as const;
 const MESSAGES = ['STS response', 'access granted', 'access denied'] as const;
 
+/** `time="2026-11-24T10:00:00Z"`: where the closing quote of a time without fractions stands. */
+const TIME_END = 26;
+
 /**
- * The constant among `texts` spelled exactly at `line[start, end)`. Returning the constant rather than
- * a slice saves a string per line, and later comparisons with it are identity checks.
+ * The constant among `texts` that stands at `start`, followed by `terminator`. Returning the constant
+ * rather than a slice saves a string per line, and later comparisons with it are identity checks.
  */
-function knownText(texts: readonly string[], line: string, start: number, end: number): string | undefined {
-  for (const text of texts) if (text.length === end - start && line.startsWith(text, start)) return text;
+function constantAt(
+  texts: readonly string[],
+  line: string,
+  start: number,
+  terminator: number,
+): string | undefined {
+  const first = line.charCodeAt(start);
+  for (const text of texts) {
+    if (text.charCodeAt(0) !== first || line.charCodeAt(start + text.length) !== terminator) continue;
+    if (line.startsWith(text, start)) return text;
+  }
   return undefined;
 }
 
