@@ -133,14 +133,28 @@ export const MAPPING_FAMILY: DenialFamily = {
 const THROTTLED_PREFIX = 'sts getcalleridentity was throttled: ';
 
 /**
- * Classifies an `error=` text. Errors that lost their family prefix (hand-edited excerpts) are tried
- * against every family, mapping first, with phrases compared anywhere in the text.
+ * Classifies an `error=` text. The authenticator writes its prefixes in one spelling, so the common
+ * cases are recognised on the text as it is: a token error by its first words, an STS error by the
+ * error code of its body. Everything else (odd casing, errors that lost their prefix in a hand-edited
+ * excerpt) goes through the case-insensitive table, mapping family first, phrases compared anywhere.
  */
 export function categorizeDenial(error: string): DenialCategory {
-  const lower = error.toLowerCase();
+  if (error.startsWith(TOKEN_PREFIX)) {
+    const head = error.slice(TOKEN_PREFIX.length, TOKEN_PREFIX.length + TOKEN_PHRASE_MAX).toLowerCase();
+    const candidates = TOKEN_RULES_BY_FIRST_CHAR.get(head.charCodeAt(0)) ?? NO_RULES;
+    return firstMatch(candidates, head, 0, undefined) ?? TOKEN_FAMILY.fallback;
+  }
+  if (error.startsWith(STS_PREFIX)) {
+    const byCode = STS_CATEGORY_BY_CODE.get(stsErrorCode(error)?.toLowerCase() ?? '');
+    if (byCode !== undefined) return byCode;
+  }
+  return categorizeCaseInsensitively(error.toLowerCase());
+}
+
+function categorizeCaseInsensitively(lower: string): DenialCategory {
   if (lower.startsWith(THROTTLED_PREFIX)) return 'STS_THROTTLED';
   const code = stsErrorCode(lower);
-  for (const family of PREFIXED_FAMILIES) {
+  for (const family of [TOKEN_FAMILY, STS_FAMILY]) {
     for (const prefix of family.prefixes) {
       if (lower.startsWith(prefix))
         return firstMatch(family.rules, lower, prefix.length, code) ?? family.fallback;
@@ -155,15 +169,38 @@ export function categorizeDenial(error: string): DenialCategory {
   return 'UNKNOWN';
 }
 
-/** The AWS error code of an STS error body (`"Code":"InvalidClientTokenId"`), lower-cased; read once. */
-function stsErrorCode(lower: string): string | undefined {
-  const at = lower.indexOf('"code":"');
+/** The prefixes as the authenticator spells them. */
+const TOKEN_PREFIX = 'input token was not properly formatted: ';
+const STS_PREFIX = 'sts getCallerIdentity ';
+/** Longer than any token phrase: all a token rule ever reads. */
+const TOKEN_PHRASE_MAX = 64;
+
+/** What an STS error code means, from the STS rules that name codes. */
+const STS_CATEGORY_BY_CODE: ReadonlyMap<string, DenialCategory> = new Map(
+  STS_FAMILY.rules.flatMap((rule) => (rule.stsCodes ?? []).map((code) => [code, rule.category] as const)),
+);
+const NO_RULES: readonly DenialRule[] = [];
+
+/** The token rules grouped by the first character of their phrases, in table order. */
+const TOKEN_RULES_BY_FIRST_CHAR: ReadonlyMap<number, readonly DenialRule[]> = (() => {
+  const index = new Map<number, DenialRule[]>();
+  for (const rule of TOKEN_FAMILY.rules) {
+    for (const first of new Set((rule.startsWith ?? []).map((phrase) => phrase.charCodeAt(0)))) {
+      index.set(first, [...(index.get(first) ?? []), rule]);
+    }
+  }
+  return index;
+})();
+
+/** The AWS error code of an STS error body (`"Code":"InvalidClientTokenId"`), as written; read once. */
+function stsErrorCode(text: string): string | undefined {
+  let at = text.indexOf('"Code":"');
+  if (at === -1) at = text.indexOf('"code":"');
   if (at === -1) return undefined;
-  const end = lower.indexOf('"', at + 8);
-  return end === -1 ? undefined : lower.slice(at + 8, end);
+  const end = text.indexOf('"', at + 8);
+  return end === -1 ? undefined : text.slice(at + 8, end);
 }
 
-const PREFIXED_FAMILIES = [TOKEN_FAMILY, STS_FAMILY];
 const UNPREFIXED_ORDER = [MAPPING_FAMILY, STS_FAMILY, TOKEN_FAMILY];
 /** `start` value meaning: compare `startsWith` phrases anywhere, not at a position. */
 const LOOSE = -1;

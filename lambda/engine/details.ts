@@ -49,7 +49,7 @@ const EXTRACTORS: Partial<Record<Category, DetailExtractor>> = {
   TOKEN_BAD_QUERY: (error) =>
     pick({ parameter: /parameter (?:found: )?"((?:[^"\\]|\\.)*)"/.exec(error)?.[1] }),
   TOKEN_BAD_EXPIRES: (error) => pick({ expires: /pre-signed URL: (-?\d+)/.exec(error)?.[1] }),
-  TOKEN_EXPIRED: (error) => pick({ signedAt: /expiration\) (.+)$/.exec(error)?.[1] }),
+  TOKEN_EXPIRED: (error) => pick({ signedAt: after(error, 'expiration) ') }),
   STS_UNREACHABLE: stsDetails,
   STS_REJECTED_NO_BODY: stsDetails,
   STS_INVALID_CLIENT_TOKEN: stsDetails,
@@ -88,6 +88,12 @@ export function detailsOf(category: Category, record: AuthenticatorRecord): Read
 }
 
 const NO_DETAILS: Readonly<Record<string, string>> = Object.freeze({});
+
+/** The rest of `text` after the first `marker`. */
+function after(text: string, marker: string): string | undefined {
+  const at = text.indexOf(marker);
+  return at === -1 ? undefined : text.slice(at + marker.length);
+}
 
 function pick(values: Record<string, string | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
