@@ -44,12 +44,15 @@ export const runReplay: CliCommand = async (argv, io) => {
   }
 
   const out = new OutputWriter(io.stdout);
-  const pending: Promise<void>[] = [];
   const print = format === 'json' ? jsonLine : textBlock;
+  // Messages arrive from a synchronous sink: chain the writes so they keep their order and wait for
+  // one 'drain' at a time.
+  let written = Promise.resolve();
   const summary = await replay(readLines(file, io.stdin).lines, { clusterName }, (message) => {
-    pending.push(out.write(print(message as ReplayedMessage, clusterName)));
+    const text = print(message as ReplayedMessage, clusterName);
+    written = written.then(() => out.write(text));
   });
-  await Promise.all(pending);
+  await written;
   io.stderr.write(
     `replayed ${summary.lines} lines of ${file} as ${summary.payloads} payloads from ${REPLAY_STREAM}: ` +
       `${summary.denials} denials, ${summary.malformed} unreadable, ${summary.messages} messages to each sink\n`,
