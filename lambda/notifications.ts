@@ -1,6 +1,7 @@
 import type { DigestTally, FollowupRecord } from './dedup/store';
+import { alertOf } from './engine/alert';
 import type { Category } from './engine/categories';
-import { remediate } from './engine/remediate/index';
+import { remediate } from './engine/remediate';
 import type { CategoryCount, ClusterContext, DiagnosisContext, Finding, Notification } from './engine/types';
 
 /**
@@ -52,17 +53,9 @@ export function alertNotification(
   occurrences: { count: number; firstSeen: number; lastSeen: number },
   extraNotes: readonly string[] = [],
 ): Notification {
-  return {
-    kind: 'alert',
-    cluster: subject.context.cluster ?? {},
-    finding: subject.finding,
-    fix: remediate(subject.finding, subject.context),
-    count: occurrences.count,
-    firstSeen: iso(occurrences.firstSeen),
-    lastSeen: iso(occurrences.lastSeen),
-    problemKey,
-    notes: [...subject.notes, ...extraNotes],
-  };
+  const { count, firstSeen, lastSeen } = occurrences;
+  const times = { count, firstSeen: iso(firstSeen), lastSeen: iso(lastSeen) };
+  return alertOf(subject.finding, subject.context, times, [...subject.notes, ...extraNotes], problemKey);
 }
 
 /** The repeats of an alerted problem over one window ("×412 since 14:02"), the fix attached again. */

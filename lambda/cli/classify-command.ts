@@ -1,9 +1,9 @@
-import { AUTHENTICATION_MODES, type AuthenticationMode, isDenialCategory } from '../engine/categories';
+import { alertOf } from '../engine/alert';
+import { AUTHENTICATION_MODES, type AuthenticationMode, isAlertable } from '../engine/categories';
 import { createLineDiagnoser } from '../engine/diagnose-lines';
-import { problemKey } from '../engine/problem-key';
 import { remediate } from '../engine/remediate';
 import { renderChatbot, renderSlack } from '../engine/render';
-import type { ClusterContext, DiagnosisContext, Finding, Notification } from '../engine/types';
+import type { ClusterContext, DiagnosisContext, Finding } from '../engine/types';
 import { parseCommandArgs } from './args';
 import { readAwsAuthFile } from './aws-auth-file';
 import { type CliCommand, UsageError } from './io';
@@ -69,9 +69,9 @@ export const runClassify: CliCommand = async (argv, io) => {
 };
 
 function formatFinding(options: ClassifyOptions, finding: Finding, line: number, file: string | undefined) {
-  const fix = remediate(finding, options.context);
   if (options.format === 'json') {
     const { record, ...rest } = finding;
+    const fix = remediate(finding, options.context);
     return JSON.stringify({
       ...(file ? { file } : {}),
       line,
@@ -81,20 +81,9 @@ function formatFinding(options: ClassifyOptions, finding: Finding, line: number,
       fix,
     });
   }
-  if (!isDenialCategory(finding.category) && finding.category !== 'AWS_AUTH_PARSE_ERROR') return undefined;
-  const cluster: ClusterContext = options.context.cluster ?? {};
-  const notification: Notification = {
-    kind: 'alert',
-    cluster,
-    finding,
-    fix,
-    count: 1,
-    firstSeen: finding.time,
-    lastSeen: finding.time,
-    problemKey: problemKey(cluster.clusterName ?? '', finding),
-    notes: [],
-  };
-  return JSON.stringify(options.format === 'slack' ? renderSlack(notification) : renderChatbot(notification));
+  if (!isAlertable(finding.category)) return undefined;
+  const alert = alertOf(finding, options.context);
+  return JSON.stringify(options.format === 'slack' ? renderSlack(alert) : renderChatbot(alert));
 }
 
 async function parseClassifyArgs(argv: readonly string[]): Promise<ClassifyOptions | 'help'> {

@@ -1,7 +1,7 @@
-import { type Category, isDenialCategory, SEVERITIES } from '../engine/categories';
+import { alertOf } from '../engine/alert';
+import { type Category, isAlertable, isDenialCategory, SEVERITIES } from '../engine/categories';
 import { detach } from '../engine/detach';
 import { problemKey } from '../engine/problem-key';
-import { remediate } from '../engine/remediate';
 import { renderText, stripControl } from '../engine/render';
 import type { DiagnosisContext, Finding } from '../engine/types';
 
@@ -40,8 +40,7 @@ export class Report {
   add(finding: Finding): void {
     this.records++;
     this.byCategory.set(finding.category, (this.byCategory.get(finding.category) ?? 0) + 1);
-    const isProblem = isDenialCategory(finding.category) || finding.category === 'AWS_AUTH_PARSE_ERROR';
-    if (!isProblem) return;
+    if (!isAlertable(finding.category)) return;
     if (isDenialCategory(finding.category)) this.denials++;
     const arn = finding.principal?.arn;
     if (arn !== undefined) {
@@ -84,8 +83,8 @@ export class Report {
     }
     const problems = [...this.problems.entries()].sort(([, a], [, b]) => bySeverityThenCount(a, b));
     if (problems.length > 0) out.push('', `Distinct problems: ${problems.length + this.untrackedProblems}`);
-    for (const [key, problem] of problems.slice(0, PROBLEMS_SHOWN)) {
-      out.push('', '-'.repeat(72), this.renderProblem(key, problem));
+    for (const [, problem] of problems.slice(0, PROBLEMS_SHOWN)) {
+      out.push('', '-'.repeat(72), this.renderProblem(problem));
     }
     const hidden = problems.length - PROBLEMS_SHOWN + this.untrackedProblems;
     if (hidden > 0)
@@ -93,18 +92,9 @@ export class Report {
     return `${out.join('\n')}\n`;
   }
 
-  private renderProblem(key: string, problem: Problem): string {
-    return renderText({
-      kind: 'alert',
-      cluster: this.context.cluster ?? {},
-      finding: problem.first,
-      fix: remediate(problem.first, this.context),
-      count: problem.count,
-      firstSeen: problem.firstSeen,
-      lastSeen: problem.lastSeen,
-      problemKey: key,
-      notes: [],
-    }).trimEnd();
+  private renderProblem(problem: Problem): string {
+    const occurrences = { count: problem.count, firstSeen: problem.firstSeen, lastSeen: problem.lastSeen };
+    return renderText(alertOf(problem.first, this.context, occurrences)).trimEnd();
   }
 }
 

@@ -83,6 +83,11 @@ export function isDenialCategory(category: Category): category is DenialCategory
   return (DENIAL_CATEGORIES as readonly string[]).includes(category);
 }
 
+/** Worth telling people about: every denial, and an aws-auth parse error (it drops every mapping). */
+export function isAlertable(category: Category): boolean {
+  return category === 'AWS_AUTH_PARSE_ERROR' || isDenialCategory(category);
+}
+
 /** The EKS cluster authentication modes (`accessConfig.authenticationMode`). */
 export const AUTHENTICATION_MODES = ['CONFIG_MAP', 'API_AND_CONFIG_MAP', 'API'] as const;
 export type AuthenticationMode = (typeof AUTHENTICATION_MODES)[number];

@@ -1,4 +1,6 @@
 /** The diagnosis engine: pure functions shared by the Lambda and the CLI. No AWS calls live here. */
+
+export { alertOf, type Occurrences } from './alert';
 export * from './arn';
 export * from './categories';
 export { categoryOf, classify } from './classify';

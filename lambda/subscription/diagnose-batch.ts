@@ -1,5 +1,5 @@
 import type { CloudWatchLogsLogEvent } from 'aws-lambda';
-import { isDenialCategory } from '../engine/categories';
+import { isAlertable } from '../engine/categories';
 import { createLineDiagnoser } from '../engine/diagnose-lines';
 import { LogMemory } from '../engine/log-memory';
 import { problemKey } from '../engine/problem-key';
@@ -76,7 +76,7 @@ export function diagnoseBatch(
       selftests.push({ finding, eventId: event.id, timestamp: event.timestamp });
       continue;
     }
-    if (!isAlertable(finding)) {
+    if (!isAlertable(finding.category)) {
       if (shape) memo.set(IGNORED);
       continue;
     }
@@ -198,9 +198,4 @@ class LineMemo {
     }
     return undefined;
   }
-}
-
-/** Denials, and aws-auth failing to parse (it silently drops every mapping of the block). */
-export function isAlertable(finding: Finding): boolean {
-  return isDenialCategory(finding.category) || finding.category === 'AWS_AUTH_PARSE_ERROR';
 }
