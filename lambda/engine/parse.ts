@@ -205,29 +205,36 @@ export function parseLogfmt(line: string, options?: ParseOptions): Authenticator
 
 const NO_FIELDS: Readonly<Record<string, string>> = Object.freeze({});
 
-const LEVELS = ['info', 'warning', 'error'] as const;
-const MESSAGES = ['STS response', 'access granted', 'access denied'] as const;
+/** The constant levels and messages of EKS lines, indexed by their first character. */
+const LEVELS = byFirstChar(['info', 'warning', 'error']);
+const MESSAGES = byFirstChar(['STS response', 'access granted', 'access denied']);
+
+function byFirstChar(texts: readonly string[]): ReadonlyMap<number, readonly string[]> {
+  const index = new Map<number, string[]>();
+  for (const text of texts) index.set(text.charCodeAt(0), [...(index.get(text.charCodeAt(0)) ?? []), text]);
+  return index;
+}
 
 /** `time="2026-11-24T10:00:00Z"`: where the closing quote of a time without fractions stands. */
 const TIME_END = 26;
 
 /**
- * The constant among `texts` that stands at `start`, followed by `terminator`. Returning the constant
- * rather than a slice saves a string per line, and later comparisons with it are identity checks.
+ * The constant that stands at `start`, followed by `terminator`. Returning the constant rather than
+ * a slice saves a string per line, and later comparisons with it are identity checks.
  */
 function constantAt(
-  texts: readonly string[],
+  constants: ReadonlyMap<number, readonly string[]>,
   line: string,
   start: number,
   terminator: number,
 ): string | undefined {
-  const first = line.charCodeAt(start);
-  for (const text of texts) {
-    if (text.charCodeAt(0) !== first || line.charCodeAt(start + text.length) !== terminator) continue;
-    if (line.startsWith(text, start)) return text;
+  for (const text of constants.get(line.charCodeAt(start)) ?? NONE) {
+    if (line.charCodeAt(start + text.length) === terminator && line.startsWith(text, start)) return text;
   }
   return undefined;
 }
+
+const NONE: readonly string[] = [];
 
 function isRecordKey(key: string): boolean {
   return key === 'msg' || key === 'time' || key === 'level';
