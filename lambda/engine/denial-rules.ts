@@ -1,4 +1,5 @@
 import type { DenialCategory } from './categories';
+import { isAt } from './text-at';
 
 /**
  * How an `access denied` line's `error=` text maps to a category: an ordered table, first match wins.
@@ -139,12 +140,12 @@ const THROTTLED_PREFIX = 'sts getcalleridentity was throttled: ';
  * excerpt) goes through the case-insensitive table, mapping family first, phrases compared anywhere.
  */
 export function categorizeDenial(error: string): DenialCategory {
-  if (error.startsWith(TOKEN_PREFIX)) {
+  if (isAt(error, 0, TOKEN_PREFIX)) {
     const head = error.slice(TOKEN_PREFIX.length, TOKEN_PREFIX.length + TOKEN_PHRASE_MAX).toLowerCase();
     const candidates = TOKEN_RULES_BY_FIRST_CHAR.get(head.charCodeAt(0)) ?? NO_RULES;
     return firstMatch(candidates, head, 0, undefined) ?? TOKEN_FAMILY.fallback;
   }
-  if (error.startsWith(STS_PREFIX)) {
+  if (isAt(error, 0, STS_PREFIX)) {
     const byCode = STS_CATEGORY_BY_CODE.get(stsErrorCode(error)?.toLowerCase() ?? '');
     if (byCode !== undefined) return byCode;
   }

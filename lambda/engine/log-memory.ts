@@ -1,6 +1,7 @@
 import { parseArn } from './arn';
 import { detach } from './detach';
 import { parseLine } from './parse';
+import { endsWith, isAt } from './text-at';
 import type { ClusterContext, DiagnosisContext, Finding } from './types';
 
 /** Enough of a grant line's end to hold `username=kubernetes-admin` and a CSV/JSON wrapper's close. */
@@ -12,7 +13,7 @@ const CREATOR_TAIL = 160;
  * by a full parse, and only if the same principal is denied later.
  */
 function mayBeCreatorGrant(line: string): boolean {
-  if (line.startsWith('time="')) return line.endsWith(' username=kubernetes-admin');
+  if (isAt(line, 0, 'time="')) return endsWith(line, ' username=kubernetes-admin');
   return line.includes('kubernetes-admin', line.length - CREATOR_TAIL);
 }
 

@@ -1,4 +1,5 @@
 import { unquoteGo } from './go-quote';
+import { isAt } from './text-at';
 import type { AuthenticatorRecord } from './types';
 
 /**
@@ -16,7 +17,7 @@ import type { AuthenticatorRecord } from './types';
 export function parseLine(line: string, options?: ParseOptions): AuthenticatorRecord | undefined {
   if (line.length > MAX_LINE_LENGTH) return undefined;
   // The shape EKS writes goes straight to the scanner; only other shapes need telling apart.
-  if (line.startsWith('time="')) return parseLogfmt(line, options);
+  if (isAt(line, 0, TIME_OPEN)) return parseLogfmt(line, options);
   const msgAt = line.indexOf('msg=');
   if (msgAt === -1) {
     return line.includes('"msg"') ? parseJsonLine(line, options) : undefined;
@@ -103,58 +104,118 @@ export interface ParseOptions {
  * first `"` not preceded by an odd number of backslashes, so text inside a quoted value (attacker-
  * controlled for token errors) can never pose as a field. Tokens that are not `key=` are skipped:
  * that is how prefixes and elisions fall away.
- *
- * `msg` comes third in EKS lines; from then on only the fields that kind of line needs are copied.
  */
 export function parseLogfmt(line: string, options?: ParseOptions): AuthenticatorRecord | undefined {
+  const head = canonicalHead(line);
+  if (head === undefined) return scanAll(line, options, undefined);
+  if (options?.allFields === true) return scanAll(line, options, head);
+  const wanted = options?.fields ?? fieldsFor(head.msg);
+  // One bit per wanted field; a longer list (never asked for by the engine) takes the general scan.
+  return wanted.length <= 31 ? scanWanted(line, head, wanted) : scanAll(line, options, head);
+}
+
+/** `time`, `level` and `msg` of a line as EKS writes it, and where its other fields start. */
+interface Head {
+  readonly time: string;
+  readonly level: string;
+  readonly msg: string;
+  readonly next: number;
+}
+
+/**
+ * Every line EKS writes starts `time="<RFC 3339>" level=<level> msg="<message>"`. An RFC 3339 time
+ * without fractions ends at a fixed place; a known level or message is recognised where it stands
+ * and its length gives its end: no searching for the common case.
+ */
+function canonicalHead(line: string): Head | undefined {
+  if (!isAt(line, 0, TIME_OPEN)) return undefined;
+  const timeEnd = line.charCodeAt(TIME_END) === QUOTE ? TIME_END : line.indexOf('"', 6);
+  if (timeEnd === -1 || !isAt(line, timeEnd + 1, ' level=')) return undefined;
+  const levelAt = timeEnd + 8;
+  const knownLevel = constantAt(LEVELS, line, levelAt, SPACE);
+  const levelEnd = knownLevel === undefined ? line.indexOf(' ', levelAt) : levelAt + knownLevel.length;
+  if (levelEnd === -1 || !isAt(line, levelEnd + 1, 'msg="')) return undefined;
+  const msgAt = levelEnd + 6;
+  const knownMsg = constantAt(MESSAGES, line, msgAt, QUOTE);
+  const msgEnd = knownMsg === undefined ? closingQuote(line, msgAt) : msgAt + knownMsg.length;
+  return {
+    time: line.slice(6, timeEnd),
+    level: knownLevel ?? line.slice(levelAt, levelEnd),
+    msg: knownMsg ?? unquoteGo(line.slice(msgAt, msgEnd)),
+    next: msgEnd + 1,
+  };
+}
+
+/**
+ * The fields of `wanted` after a canonical head; everything else is stepped over, quoted values
+ * whole. Stops once all are found: EKS sorts its fields, and the ones a kind of line needs come
+ * early. The first of a repeated field wins, as in `scanAll`.
+ */
+function scanWanted(line: string, head: Head, wanted: readonly string[]): AuthenticatorRecord {
+  if (wanted.length === 0) return { time: head.time, level: head.level, msg: head.msg, fields: NO_FIELDS };
+  const fields: Record<string, string> = {};
+  const end = line.length;
+  let found = 0; // One bit per index of `wanted`.
+  let missing = wanted.length;
+  let i = head.next;
+  while (i < end && missing > 0) {
+    if (line.charCodeAt(i) === SPACE || line.charCodeAt(i) === TAB) {
+      i++;
+      continue;
+    }
+    const index = wantedIndexAt(line, i, wanted);
+    const key = index === -1 ? undefined : (wanted[index] as string);
+    const equals = key === undefined ? line.indexOf('=', i) : i + key.length;
+    if (equals === -1) break;
+    if (key === undefined && (equals - i > MAX_KEY_LENGTH || !isKey(line, i, equals))) {
+      const space = line.indexOf(' ', i);
+      if (space === -1) break;
+      i = space + 1;
+      continue;
+    }
+    const keep = key !== undefined && (found & (1 << index)) === 0;
+    if (line.charCodeAt(equals + 1) === QUOTE) {
+      const close = closingQuote(line, equals + 2);
+      if (keep) fields[key] = unquoteGo(line.slice(equals + 2, close));
+      i = close + 1;
+    } else {
+      let stop = line.indexOf(' ', equals + 1);
+      if (stop === -1) stop = end;
+      if (keep) fields[key] = line.slice(equals + 1, stop);
+      i = stop;
+    }
+    if (keep) {
+      found |= 1 << index;
+      missing--;
+    }
+  }
+  return { time: head.time, level: head.level, msg: head.msg, fields };
+}
+
+/**
+ * The general scan, for any other shape (prefixes, hand-reordered fields, `msg` missing from the
+ * head) and for `allFields`. `msg` fixes which fields are wanted; from then on only those are kept.
+ */
+function scanAll(line: string, options: ParseOptions | undefined, head: Head | undefined) {
   const allFields = options?.allFields === true;
-  let time: string | undefined;
-  let level: string | undefined;
-  let msg: string | undefined;
+  let time = head?.time;
+  let level = head?.level;
+  let msg = head?.msg;
   let wanted: readonly string[] | undefined;
   let missing = Number.POSITIVE_INFINITY;
   const fields: Record<string, string> = {};
   const end = line.length;
-  let firstFieldAt = -1;
-  let i = 0;
-  // Every line EKS writes starts `time="<RFC 3339>" level=<level> msg="<message>"`: read those three
-  // at their known places (no object in between: this runs for every line); any other shape goes
-  // through the general scan below.
-  if (line.startsWith('time="')) {
-    // An RFC 3339 time without fractions ends at a fixed place; a known level or message is
-    // recognised where it stands and its length gives its end: no searching for the common case.
-    const timeEnd = line.charCodeAt(TIME_END) === QUOTE ? TIME_END : line.indexOf('"', 6);
-    if (timeEnd !== -1 && line.startsWith(' level=', timeEnd + 1)) {
-      const levelAt = timeEnd + 8;
-      const knownLevel = constantAt(LEVELS, line, levelAt, SPACE);
-      const levelEnd = knownLevel === undefined ? line.indexOf(' ', levelAt) : levelAt + knownLevel.length;
-      if (levelEnd !== -1 && line.startsWith('msg="', levelEnd + 1)) {
-        const msgAt = levelEnd + 6;
-        const knownMsg = constantAt(MESSAGES, line, msgAt, QUOTE);
-        const msgEnd = knownMsg === undefined ? closingQuote(line, msgAt) : msgAt + knownMsg.length;
-        time = line.slice(6, timeEnd);
-        level = knownLevel ?? line.slice(levelAt, levelEnd);
-        msg = knownMsg ?? unquoteGo(line.slice(msgAt, msgEnd));
-        firstFieldAt = 0;
-        i = msgEnd + 1;
-        if (!allFields) {
-          wanted = options?.fields ?? fieldsFor(msg);
-          missing = wanted.length;
-        }
-      }
-    }
-  }
+  let firstFieldAt = head === undefined ? -1 : 0;
+  let i = head?.next ?? 0;
   while (i < end && missing > 0) {
     const code = line.charCodeAt(i);
     if (code === SPACE || code === TAB) {
       i++;
       continue;
     }
-    // EKS sorts its fields, and the ones a kind of line needs come in that order: try those first.
-    const expected = wanted === undefined ? undefined : expectedKeyAt(line, i, wanted);
-    const equals = expected === undefined ? line.indexOf('=', i) : i + expected.length;
+    const equals = line.indexOf('=', i);
     if (equals === -1) break;
-    const known = expected ?? knownKey(line, i, equals);
+    const known = knownKey(line, i, equals);
     if (known === undefined && (equals - i > MAX_KEY_LENGTH || !isKey(line, i, equals))) {
       // A token that is not `key=` (a prefix, a markdown `|`, an elided `...`): skip to the next space.
       const space = line.indexOf(' ', i);
@@ -163,9 +224,8 @@ export function parseLogfmt(line: string, options?: ParseOptions): Authenticator
       continue;
     }
     if (firstFieldAt === -1) firstFieldAt = i;
-    const key = known ?? (allFields || wanted === undefined ? line.slice(i, equals) : undefined);
-    const keep =
-      key !== undefined && (allFields || wanted === undefined || isRecordKey(key) || wanted.includes(key));
+    const key = known ?? line.slice(i, equals);
+    const keep = allFields || wanted === undefined || isRecordKey(key) || wanted.includes(key);
     let value: string | undefined;
     if (line.charCodeAt(equals + 1) === QUOTE) {
       const close = closingQuote(line, equals + 2);
@@ -177,7 +237,7 @@ export function parseLogfmt(line: string, options?: ParseOptions): Authenticator
       if (keep) value = line.slice(equals + 1, stop);
       i = stop;
     }
-    if (value === undefined || key === undefined) continue;
+    if (value === undefined) continue;
     if (key === 'msg') {
       if (msg !== undefined) continue;
       msg = value;
@@ -199,8 +259,7 @@ export function parseLogfmt(line: string, options?: ParseOptions): Authenticator
   }
   if (msg === undefined) return undefined;
   if (time === undefined) time = leadingTimestamp(line.slice(0, firstFieldAt));
-  // Most lines of a busy log (STS responses) keep no field: share one empty object.
-  return { time, level, msg, fields: missing === 0 && wanted?.length === 0 ? NO_FIELDS : fields };
+  return { time, level, msg, fields };
 }
 
 const NO_FIELDS: Readonly<Record<string, string>> = Object.freeze({});
@@ -229,30 +288,32 @@ function constantAt(
   terminator: number,
 ): string | undefined {
   for (const text of constants.get(line.charCodeAt(start)) ?? NONE) {
-    if (line.charCodeAt(start + text.length) === terminator && line.startsWith(text, start)) return text;
+    if (line.charCodeAt(start + text.length) === terminator && isAt(line, start, text)) return text;
   }
   return undefined;
 }
 
 const NONE: readonly string[] = [];
+const TIME_OPEN = 'time="';
 
 function isRecordKey(key: string): boolean {
   return key === 'msg' || key === 'time' || key === 'level';
 }
 
-/** The key of `wanted` that starts a `key=` token at `start`, if any. */
-function expectedKeyAt(line: string, start: number, wanted: readonly string[]): string | undefined {
-  for (const key of wanted) {
-    if (line.charCodeAt(start + key.length) === EQUALS && line.startsWith(key, start)) return key;
+/** The index in `wanted` of the key that starts a `key=` token at `start`, or -1. */
+function wantedIndexAt(line: string, start: number, wanted: readonly string[]): number {
+  for (let index = 0; index < wanted.length; index++) {
+    const key = wanted[index] as string;
+    if (line.charCodeAt(start + key.length) === EQUALS && isAt(line, start, key)) return index;
   }
-  return undefined;
+  return -1;
 }
 
 /** The interned key spelled at `line[start, end)`, if the authenticator is known to write it. */
 function knownKey(line: string, start: number, end: number): string | undefined {
   const candidates = KNOWN_KEYS_BY_LENGTH[end - start];
   if (candidates === undefined) return undefined;
-  for (const key of candidates) if (line.startsWith(key, start)) return key;
+  for (const key of candidates) if (isAt(line, start, key)) return key;
   return undefined;
 }
 

@@ -68,6 +68,28 @@ describe('robustness on arbitrary input', () => {
     );
   });
 
+  it('reads the fields a kind of line needs exactly as the full scan reads them', () => {
+    const head = fc.constantFrom(
+      'time="2026-11-24T10:00:00Z" level=warning msg="access denied"',
+      'time="2026-11-24T10:00:00Z" level=info msg="access granted"',
+      'time="2026-11-24T10:00:00.123Z" level=info msg="STS response"',
+      'time="2026-11-24T10:00:00Z" level=error msg="something else"',
+    );
+    const rest = fc.array(fc.oneof(fragment, fc.string({ maxLength: 8 })), { maxLength: 30 });
+    fc.assert(
+      fc.property(head, rest, (start, parts) => {
+        const line = `${start} ${parts.join('')}`;
+        const needed = parseLine(line);
+        const full = parseLine(line, { allFields: true });
+        expect(needed?.msg).toBe(full?.msg);
+        expect(needed?.time).toBe(full?.time);
+        for (const [key, value] of Object.entries(needed?.fields ?? {}))
+          expect(full?.fields[key]).toBe(value);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it('diagnoses a stream of arbitrary lines without throwing', () => {
     fc.assert(
       fc.property(fc.array(lineLike, { maxLength: 30 }), (lines) => {
