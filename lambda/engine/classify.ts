@@ -3,7 +3,7 @@ import type { Category } from './categories';
 import { categorizeDenial } from './denial-rules';
 import { detailsOf } from './details';
 import { identitySubCause } from './identity-sub-cause';
-import { CATEGORY_SEVERITY, SUB_CAUSE_SEVERITY } from './severity';
+import { severityOf } from './severity';
 import type { AuthenticatorRecord, DiagnosisContext, Finding, Principal } from './types';
 
 /**
@@ -29,7 +29,7 @@ export function findingOf(
   return {
     category,
     subCause,
-    severity: subCause ? SUB_CAUSE_SEVERITY[subCause] : CATEGORY_SEVERITY[category],
+    severity: severityOf(category, subCause),
     time: record.time,
     principal,
     client: record.fields.client,

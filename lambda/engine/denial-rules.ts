@@ -1,5 +1,5 @@
 import type { DenialCategory } from './categories';
-import { isAt } from './text-at';
+import { Literal } from './text-at';
 
 /**
  * How an `access denied` line's `error=` text maps to a category: an ordered table, first match wins.
@@ -140,12 +140,12 @@ const THROTTLED_PREFIX = 'sts getcalleridentity was throttled: ';
  * excerpt) goes through the case-insensitive table, mapping family first, phrases compared anywhere.
  */
 export function categorizeDenial(error: string): DenialCategory {
-  if (isAt(error, 0, TOKEN_PREFIX)) {
+  if (TOKEN_PREFIX.isAt(error, 0)) {
     const head = error.slice(TOKEN_PREFIX.length, TOKEN_PREFIX.length + TOKEN_PHRASE_MAX).toLowerCase();
     const candidates = TOKEN_RULES_BY_FIRST_CHAR.get(head.charCodeAt(0)) ?? NO_RULES;
     return firstMatch(candidates, head, 0, undefined) ?? TOKEN_FAMILY.fallback;
   }
-  if (isAt(error, 0, STS_PREFIX)) {
+  if (STS_PREFIX.isAt(error, 0)) {
     const byCode = STS_CATEGORY_BY_CODE.get(stsErrorCode(error)?.toLowerCase() ?? '');
     if (byCode !== undefined) return byCode;
   }
@@ -171,8 +171,8 @@ function categorizeCaseInsensitively(lower: string): DenialCategory {
 }
 
 /** The prefixes as the authenticator spells them. */
-const TOKEN_PREFIX = 'input token was not properly formatted: ';
-const STS_PREFIX = 'sts getCallerIdentity ';
+const TOKEN_PREFIX = new Literal('input token was not properly formatted: ');
+const STS_PREFIX = new Literal('sts getCallerIdentity ');
 /** Longer than any token phrase: all a token rule ever reads. */
 const TOKEN_PHRASE_MAX = 64;
 

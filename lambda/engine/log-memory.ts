@@ -1,8 +1,10 @@
 import { parseArn } from './arn';
 import { detach } from './detach';
 import { parseLine } from './parse';
-import { endsWith, isAt } from './text-at';
+import { isAt, Literal } from './text-at';
 import type { ClusterContext, DiagnosisContext, Finding } from './types';
+
+const CREATOR_FIELD = new Literal(' username=kubernetes-admin');
 
 /** Enough of a grant line's end to hold `username=kubernetes-admin` and a CSV/JSON wrapper's close. */
 const CREATOR_TAIL = 160;
@@ -13,7 +15,7 @@ const CREATOR_TAIL = 160;
  * by a full parse, and only if the same principal is denied later.
  */
 function mayBeCreatorGrant(line: string): boolean {
-  if (isAt(line, 0, 'time="')) return endsWith(line, ' username=kubernetes-admin');
+  if (isAt(line, 0, 'time="')) return CREATOR_FIELD.endsIn(line);
   return line.includes('kubernetes-admin', line.length - CREATOR_TAIL);
 }
 

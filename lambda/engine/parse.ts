@@ -1,5 +1,5 @@
 import { unquoteGo } from './go-quote';
-import { isAt } from './text-at';
+import { isAt, Literal } from './text-at';
 import type { AuthenticatorRecord } from './types';
 
 /**
@@ -79,7 +79,7 @@ function fieldsFor(msg: string): readonly string[] {
 const KNOWN_KEYS_BY_LENGTH: readonly (readonly string[])[] = (() => {
   const keys = [
     ...['time', 'level', 'msg', 'method', 'path', 'sts', 'stsendpoint', 'http'],
-    ...['accesskeyid', 'accountid', 'client', 'session', 'userid', 'groups', 'uid'],
+    ...['accesskeyid', 'accountid', 'client', 'session', 'userid', 'groups', 'uid', 'username'],
     ...new Set(Object.values(FIELDS_BY_MSG).flat()),
   ];
   const byLength: string[][] = [];
@@ -139,7 +139,7 @@ function canonicalHead(line: string): Head | undefined {
   const knownMsg = constantAt(MESSAGES, line, msgAt, QUOTE);
   const msgEnd = knownMsg === undefined ? closingQuote(line, msgAt) : msgAt + knownMsg.length;
   return {
-    time: line.slice(6, timeEnd),
+    time: timeEnd === TIME_END ? sameTimeAs(line) : line.slice(6, timeEnd),
     level: knownLevel ?? line.slice(levelAt, levelEnd),
     msg: knownMsg ?? unquoteGo(line.slice(msgAt, msgEnd)),
     next: msgEnd + 1,
@@ -268,32 +268,52 @@ const NO_FIELDS: Readonly<Record<string, string>> = Object.freeze({});
 const LEVELS = byFirstChar(['info', 'warning', 'error']);
 const MESSAGES = byFirstChar(['STS response', 'access granted', 'access denied']);
 
-function byFirstChar(texts: readonly string[]): ReadonlyMap<number, readonly string[]> {
-  const index = new Map<number, string[]>();
-  for (const text of texts) index.set(text.charCodeAt(0), [...(index.get(text.charCodeAt(0)) ?? []), text]);
+type ByFirstChar = readonly (readonly Literal[] | undefined)[];
+
+function byFirstChar(texts: readonly string[]): ByFirstChar {
+  const index: Literal[][] = [];
+  for (const text of texts) {
+    const first = text.charCodeAt(0);
+    index[first] = [...(index[first] ?? []), new Literal(text)];
+  }
   return index;
 }
 
 /** `time="2026-11-24T10:00:00Z"`: where the closing quote of a time without fractions stands. */
 const TIME_END = 26;
 
+// A deliberate one-entry cache: a busy cluster logs many lines a second, and handing out one string
+// for one time turns every later comparison of times (the join, the log memory) into an identity
+// check. Compared in two short copies, which is fast (see text-at.ts).
+let lastTime = { head: '', tail: '', text: '' };
+
+/** The time of a line whose time ends at TIME_END, the same string as the previous line's if equal. */
+function sameTimeAs(line: string): string {
+  const head = line.slice(6, 18);
+  const tail = line.slice(18, TIME_END);
+  if (head !== lastTime.head || tail !== lastTime.tail) lastTime = { head, tail, text: head + tail };
+  return lastTime.text;
+}
+
 /**
  * The constant that stands at `start`, followed by `terminator`. Returning the constant rather than
  * a slice saves a string per line, and later comparisons with it are identity checks.
  */
 function constantAt(
-  constants: ReadonlyMap<number, readonly string[]>,
+  constants: ByFirstChar,
   line: string,
   start: number,
   terminator: number,
 ): string | undefined {
-  for (const text of constants.get(line.charCodeAt(start)) ?? NONE) {
-    if (line.charCodeAt(start + text.length) === terminator && isAt(line, start, text)) return text;
+  const candidates = constants[line.charCodeAt(start)];
+  if (candidates === undefined) return undefined;
+  for (const literal of candidates) {
+    if (line.charCodeAt(start + literal.length) === terminator && literal.isAt(line, start))
+      return literal.text;
   }
   return undefined;
 }
 
-const NONE: readonly string[] = [];
 const TIME_OPEN = 'time="';
 
 function isRecordKey(key: string): boolean {
