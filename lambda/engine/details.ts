@@ -82,8 +82,11 @@ const EXTRACTORS: Partial<Record<Category, DetailExtractor>> = {
   },
 };
 
+// A Map: a string key looked up in an object of this size is a slow, megamorphic load.
+const EXTRACTOR_BY_CATEGORY: ReadonlyMap<string, DetailExtractor> = new Map(Object.entries(EXTRACTORS));
+
 export function detailsOf(category: Category, record: AuthenticatorRecord): Readonly<Record<string, string>> {
-  const extract = EXTRACTORS[category];
+  const extract = EXTRACTOR_BY_CATEGORY.get(category);
   return extract ? extract(record.fields.error ?? '', record) : NO_DETAILS;
 }
 
@@ -97,6 +100,6 @@ function after(text: string, marker: string): string | undefined {
 
 function pick(values: Record<string, string | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(values)) if (value !== undefined) out[key] = value;
+  for (const key in values) if (values[key] !== undefined) out[key] = values[key];
   return out;
 }
