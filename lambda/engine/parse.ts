@@ -35,7 +35,6 @@ const SPACE = 32;
 const TAB = 9;
 const QUOTE = 34;
 const BACKSLASH = 92;
-const EQUALS = 61;
 
 function firstNonSpace(line: string): number {
   let i = 0;
@@ -111,39 +110,83 @@ export function parseLogfmt(line: string, options?: ParseOptions): Authenticator
   if (options?.allFields === true) return scanAll(line, options, head);
   const wanted = options?.fields ?? fieldsFor(head.msg);
   // One bit per wanted field; a longer list (never asked for by the engine) takes the general scan.
-  return wanted.length <= 31 ? scanWanted(line, head, wanted) : scanAll(line, options, head);
+  if (wanted.length > 31) return scanAll(line, options, head);
+  head.fields = wanted.length === 0 ? NO_FIELDS : scanWanted(line, fieldsAfter(head), wanted);
+  return head;
 }
 
-/** `time`, `level` and `msg` of a line as EKS writes it, and where its other fields start. */
-interface Head {
+/** A record whose `time`, `level` and `msg` were read from a canonical head; its fields come next. */
+interface HeadRecord extends AuthenticatorRecord {
   readonly time: string;
   readonly level: string;
-  readonly msg: string;
-  readonly next: number;
+  fields: Readonly<Record<string, string>>;
+}
+
+/** Where the fields after a canonical head start; its values were taken as written (no escapes). */
+function fieldsAfter(head: HeadRecord): number {
+  // time="…" level=… msg="…" and a space
+  return 6 + head.time.length + 8 + head.level.length + 6 + head.msg.length + 2;
 }
 
 /**
  * Every line EKS writes starts `time="<RFC 3339>" level=<level> msg="<message>"`. An RFC 3339 time
- * without fractions ends at a fixed place; a known level or message is recognised where it stands
- * and its length gives its end: no searching for the common case.
+ * without fractions ends at a fixed place, and the usual level and message pairs are recognised in
+ * one comparison where they stand: no searching for the common case. A head whose message holds an
+ * escape is left to the general scan.
  */
-function canonicalHead(line: string): Head | undefined {
+function canonicalHead(line: string): HeadRecord | undefined {
   if (!isAt(line, 0, TIME_OPEN)) return undefined;
   const timeEnd = line.charCodeAt(TIME_END) === QUOTE ? TIME_END : line.indexOf('"', 6);
-  if (timeEnd === -1 || !isAt(line, timeEnd + 1, ' level=')) return undefined;
+  if (timeEnd === -1) return undefined;
+  const time = timeEnd === TIME_END ? sameTimeAs(line) : line.slice(6, timeEnd);
+  const common = commonHeadAt(line, timeEnd + 1);
+  if (common !== undefined) return { time, level: common.level, msg: common.msg, fields: NO_FIELDS };
+  if (!isAt(line, timeEnd + 1, ' level=')) return undefined;
   const levelAt = timeEnd + 8;
-  const knownLevel = constantAt(LEVELS, line, levelAt, SPACE);
-  const levelEnd = knownLevel === undefined ? line.indexOf(' ', levelAt) : levelAt + knownLevel.length;
+  const levelEnd = line.indexOf(' ', levelAt);
   if (levelEnd === -1 || !isAt(line, levelEnd + 1, 'msg="')) return undefined;
   const msgAt = levelEnd + 6;
-  const knownMsg = constantAt(MESSAGES, line, msgAt, QUOTE);
-  const msgEnd = knownMsg === undefined ? closingQuote(line, msgAt) : msgAt + knownMsg.length;
-  return {
-    time: timeEnd === TIME_END ? sameTimeAs(line) : line.slice(6, timeEnd),
-    level: knownLevel ?? line.slice(levelAt, levelEnd),
-    msg: knownMsg ?? unquoteGo(line.slice(msgAt, msgEnd)),
-    next: msgEnd + 1,
-  };
+  const msgEnd = closingQuote(line, msgAt);
+  const msg = line.slice(msgAt, msgEnd);
+  if (msg.includes('\\')) return undefined;
+  return { time, level: line.slice(levelAt, levelEnd), msg, fields: NO_FIELDS };
+}
+
+/** A level and message EKS writes on most lines, as they stand after the time. */
+interface CommonHead {
+  readonly level: string;
+  readonly msg: string;
+  readonly literal: Literal;
+}
+
+function commonHead(level: string, msg: string): CommonHead {
+  return { level, msg, literal: new Literal(` level=${level} msg="${msg}"`) };
+}
+
+// Indexed by the level's first character, then tried in turn (they differ in their first pieces).
+const COMMON_HEADS: readonly (readonly CommonHead[] | undefined)[] = (() => {
+  const heads = [
+    commonHead('info', 'STS response'),
+    commonHead('info', 'access granted'),
+    commonHead('warning', 'access denied'),
+  ];
+  const index: CommonHead[][] = [];
+  for (const head of heads) {
+    const first = head.level.charCodeAt(0);
+    index[first] = [...(index[first] ?? []), head];
+  }
+  return index;
+})();
+const LEVEL_OFFSET = ' level='.length;
+
+function commonHeadAt(line: string, at: number): CommonHead | undefined {
+  const candidates = COMMON_HEADS[line.charCodeAt(at + LEVEL_OFFSET)];
+  if (candidates === undefined) return undefined;
+  for (const head of candidates) {
+    const end = at + head.literal.length;
+    if ((end === line.length || line.charCodeAt(end) === SPACE) && head.literal.isAt(line, at)) return head;
+  }
+  return undefined;
 }
 
 /**
@@ -151,13 +194,12 @@ function canonicalHead(line: string): Head | undefined {
  * whole. Stops once all are found: EKS sorts its fields, and the ones a kind of line needs come
  * early. The first of a repeated field wins, as in `scanAll`.
  */
-function scanWanted(line: string, head: Head, wanted: readonly string[]): AuthenticatorRecord {
-  if (wanted.length === 0) return { time: head.time, level: head.level, msg: head.msg, fields: NO_FIELDS };
+function scanWanted(line: string, start: number, wanted: readonly string[]): Record<string, string> {
   const fields: Record<string, string> = {};
   const end = line.length;
   let found = 0; // One bit per index of `wanted`.
   let missing = wanted.length;
-  let i = head.next;
+  let i = start;
   while (i < end && missing > 0) {
     if (line.charCodeAt(i) === SPACE || line.charCodeAt(i) === TAB) {
       i++;
@@ -189,14 +231,14 @@ function scanWanted(line: string, head: Head, wanted: readonly string[]): Authen
       missing--;
     }
   }
-  return { time: head.time, level: head.level, msg: head.msg, fields };
+  return fields;
 }
 
 /**
  * The general scan, for any other shape (prefixes, hand-reordered fields, `msg` missing from the
  * head) and for `allFields`. `msg` fixes which fields are wanted; from then on only those are kept.
  */
-function scanAll(line: string, options: ParseOptions | undefined, head: Head | undefined) {
+function scanAll(line: string, options: ParseOptions | undefined, head: HeadRecord | undefined) {
   const allFields = options?.allFields === true;
   let time = head?.time;
   let level = head?.level;
@@ -206,7 +248,7 @@ function scanAll(line: string, options: ParseOptions | undefined, head: Head | u
   const fields: Record<string, string> = {};
   const end = line.length;
   let firstFieldAt = head === undefined ? -1 : 0;
-  let i = head?.next ?? 0;
+  let i = head === undefined ? 0 : fieldsAfter(head);
   while (i < end && missing > 0) {
     const code = line.charCodeAt(i);
     if (code === SPACE || code === TAB) {
@@ -264,21 +306,6 @@ function scanAll(line: string, options: ParseOptions | undefined, head: Head | u
 
 const NO_FIELDS: Readonly<Record<string, string>> = Object.freeze({});
 
-/** The constant levels and messages of EKS lines, indexed by their first character. */
-const LEVELS = byFirstChar(['info', 'warning', 'error']);
-const MESSAGES = byFirstChar(['STS response', 'access granted', 'access denied']);
-
-type ByFirstChar = readonly (readonly Literal[] | undefined)[];
-
-function byFirstChar(texts: readonly string[]): ByFirstChar {
-  const index: Literal[][] = [];
-  for (const text of texts) {
-    const first = text.charCodeAt(0);
-    index[first] = [...(index[first] ?? []), new Literal(text)];
-  }
-  return index;
-}
-
 /** `time="2026-11-24T10:00:00Z"`: where the closing quote of a time without fractions stands. */
 const TIME_END = 26;
 
@@ -293,25 +320,6 @@ function sameTimeAs(line: string): string {
   const tail = line.slice(18, TIME_END);
   if (head !== lastTime.head || tail !== lastTime.tail) lastTime = { head, tail, text: head + tail };
   return lastTime.text;
-}
-
-/**
- * The constant that stands at `start`, followed by `terminator`. Returning the constant rather than
- * a slice saves a string per line, and later comparisons with it are identity checks.
- */
-function constantAt(
-  constants: ByFirstChar,
-  line: string,
-  start: number,
-  terminator: number,
-): string | undefined {
-  const candidates = constants[line.charCodeAt(start)];
-  if (candidates === undefined) return undefined;
-  for (const literal of candidates) {
-    if (line.charCodeAt(start + literal.length) === terminator && literal.isAt(line, start))
-      return literal.text;
-  }
-  return undefined;
 }
 
 const TIME_OPEN = 'time="';

@@ -54,6 +54,29 @@ describe('parsing the raw logrus text EKS writes', () => {
     );
   });
 
+  it('reads a head with a time with fractions, another level or an escaped message', () => {
+    const line =
+      'time="2026-11-24T10:00:00.123456Z" level=error msg="Errors parsing configmap: \\"line 7\\"" error="yaml" path=/x';
+
+    expect(parseLine(line)).toEqual({
+      time: '2026-11-24T10:00:00.123456Z',
+      level: 'error',
+      msg: 'Errors parsing configmap: "line 7"',
+      fields: { error: 'yaml' },
+    });
+  });
+
+  it('reads the fields after a known message followed directly by the end of the line or a field', () => {
+    expect(parseLine('time="2026-11-24T10:00:00Z" level=info msg="access granted"')).toMatchObject({
+      msg: 'access granted',
+      fields: {},
+    });
+    expect(
+      parseLine('time="2026-11-24T10:00:00Z" level=info msg="access granted" arn="arn:aws:iam::1:user/a"')
+        ?.fields,
+    ).toEqual({ arn: 'arn:aws:iam::1:user/a' });
+  });
+
   it('reads an empty bare value', () => {
     const line =
       'time="2026-11-24T10:00:00Z" level=info msg="STS response" accesskeyid=ASIA accountid=111122223333 arn="arn:aws:sts::111122223333:assumed-role/r/s" client="127.0.0.1:1" session= userid=AROA';
