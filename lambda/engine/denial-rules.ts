@@ -16,7 +16,7 @@ export interface DenialRule {
   readonly startsWith?: readonly string[];
   /** Lower-case phrases the message contains; used only where the text is not client-controlled. */
   readonly contains?: readonly string[];
-  /** Lower-case AWS error codes (`"Code":"…"` of an STS error body) that mean this category. */
+  /** AWS error codes (`"Code":"…"` of an STS error body), as AWS spells them, that mean this category. */
   readonly stsCodes?: readonly string[];
   readonly pattern?: RegExp;
 }
@@ -78,10 +78,10 @@ export const STS_FAMILY: DenialFamily = {
   name: 'sts',
   prefixes: ['sts getcalleridentity failed: ', 'sts getcalleridentity was throttled: '],
   rules: [
-    { category: 'STS_THROTTLED', stsCodes: ['throttling'], contains: ['rate exceeded'] },
-    { category: 'STS_INVALID_CLIENT_TOKEN', stsCodes: ['invalidclienttokenid'] },
-    { category: 'STS_SIGNATURE_MISMATCH', stsCodes: ['signaturedoesnotmatch'] },
-    { category: 'STS_EXPIRED_CREDENTIALS', stsCodes: ['expiredtoken'] },
+    { category: 'STS_THROTTLED', stsCodes: ['Throttling'], contains: ['rate exceeded'] },
+    { category: 'STS_INVALID_CLIENT_TOKEN', stsCodes: ['InvalidClientTokenId'] },
+    { category: 'STS_SIGNATURE_MISMATCH', stsCodes: ['SignatureDoesNotMatch'] },
+    { category: 'STS_EXPIRED_CREDENTIALS', stsCodes: ['ExpiredToken'] },
     { category: 'STS_SERVER_ERROR', pattern: /error from aws \(expected 200, got 5\d\d\)/ },
     {
       category: 'STS_REJECTED_NO_BODY',
@@ -146,11 +146,34 @@ export function categorizeDenial(error: string): DenialCategory {
     return firstMatch(candidates, head, 0, undefined) ?? TOKEN_FAMILY.fallback;
   }
   if (STS_PREFIX.isAt(error, 0)) {
-    const byCode = STS_CATEGORY_BY_CODE.get(stsErrorCode(error)?.toLowerCase() ?? '');
+    const byCode = stsCategoryAsWritten(error);
     if (byCode !== undefined) return byCode;
   }
+  for (const phrase of NOT_MAPPED_AS_WRITTEN) if (phrase.isAt(error, 0)) return 'IDENTITY_NOT_MAPPED';
   return categorizeCaseInsensitively(error.toLowerCase());
 }
+
+/** Every version's spelling of the not-mapped error (reference §3), the commonest mapping failure. */
+const NOT_MAPPED_AS_WRITTEN = ['identity is not mapped', 'Identity is not mapped', 'ARN is not mapped'].map(
+  (phrase) => new Literal(phrase),
+);
+
+/** The category of an STS error body's code, compared where it stands as AWS spells it. */
+function stsCategoryAsWritten(error: string): DenialCategory | undefined {
+  const at = error.indexOf(CODE_OPENING);
+  if (at === -1) return undefined;
+  const start = at + CODE_OPENING.length;
+  for (const { code, category } of STS_CODES_AS_WRITTEN) {
+    if (error.charCodeAt(start + code.length) === QUOTE && code.isAt(error, start)) return category;
+  }
+  return undefined;
+}
+
+const CODE_OPENING = '"Code":"';
+const QUOTE = 34;
+const STS_CODES_AS_WRITTEN = STS_FAMILY.rules.flatMap((rule) =>
+  (rule.stsCodes ?? []).map((code) => ({ code: new Literal(code), category: rule.category })),
+);
 
 function categorizeCaseInsensitively(lower: string): DenialCategory {
   if (lower.startsWith(THROTTLED_PREFIX)) return 'STS_THROTTLED';
@@ -178,7 +201,9 @@ const TOKEN_PHRASE_MAX = 64;
 
 /** What an STS error code means, from the STS rules that name codes. */
 const STS_CATEGORY_BY_CODE: ReadonlyMap<string, DenialCategory> = new Map(
-  STS_FAMILY.rules.flatMap((rule) => (rule.stsCodes ?? []).map((code) => [code, rule.category] as const)),
+  STS_FAMILY.rules.flatMap((rule) =>
+    (rule.stsCodes ?? []).map((code) => [code.toLowerCase(), rule.category] as const),
+  ),
 );
 const NO_RULES: readonly DenialRule[] = [];
 
@@ -220,7 +245,7 @@ function firstMatch(
 }
 
 function matches(rule: DenialRule, text: string, start: number, stsCode: string | undefined): boolean {
-  if (stsCode !== undefined && rule.stsCodes?.includes(stsCode)) return true;
+  if (stsCode !== undefined && STS_CATEGORY_BY_CODE.get(stsCode) === rule.category) return true;
   for (const phrase of rule.startsWith ?? NONE) {
     if (start === LOOSE ? text.includes(phrase) : text.startsWith(phrase, start)) return true;
   }

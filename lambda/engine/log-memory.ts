@@ -5,6 +5,7 @@ import { isAt, Literal } from './text-at';
 import type { ClusterContext, DiagnosisContext, Finding } from './types';
 
 const CREATOR_FIELD = new Literal(' username=kubernetes-admin');
+const LETTER_N = 110;
 
 /** Enough of a grant line's end to hold `username=kubernetes-admin` and a CSV/JSON wrapper's close. */
 const CREATOR_TAIL = 160;
@@ -15,7 +16,9 @@ const CREATOR_TAIL = 160;
  * by a full parse, and only if the same principal is denied later.
  */
 function mayBeCreatorGrant(line: string): boolean {
-  if (isAt(line, 0, 'time="')) return CREATOR_FIELD.endsIn(line);
+  // Most grant lines end in a quoted username; only one ending in `n` can end in `kubernetes-admin`.
+  if (isAt(line, 0, 'time="'))
+    return line.charCodeAt(line.length - 1) === LETTER_N && CREATOR_FIELD.endsIn(line);
   return line.includes('kubernetes-admin', line.length - CREATOR_TAIL);
 }
 
@@ -28,13 +31,6 @@ interface Grant {
    * that it would keep alive.
    */
   line: string | undefined;
-  /** `time` as ISO text, made when a denial first asks for it. */
-  iso?: string;
-}
-
-function isoTimeOf(grant: Grant): string {
-  grant.iso ??= new Date(grant.time).toISOString();
-  return grant.iso;
 }
 
 /**
@@ -52,6 +48,8 @@ export class LogMemory {
   private cached: DiagnosisContext | undefined;
   private lastTimeText = '';
   private lastTimeEpoch = Number.NaN;
+  private lastIsoEpoch = Number.NaN;
+  private lastIso = '';
 
   constructor(
     private readonly base: DiagnosisContext = {},
@@ -73,7 +71,7 @@ export class LogMemory {
     if (grant === undefined) return learned;
     const principal = {
       hasAccessEntry: this.base.principal?.hasAccessEntry,
-      lastGrantedAt: isoTimeOf(grant),
+      lastGrantedAt: this.isoTimeOf(grant.time),
     };
     return { cluster: learned.cluster, principal, contextUnavailable: learned.contextUnavailable };
   }
@@ -104,7 +102,6 @@ export class LogMemory {
     const arn = finding.principal.arn;
     const known = this.lastGrant.get(arn);
     if (known !== undefined) {
-      if (known.time !== time) known.iso = undefined;
       known.time = time;
       known.line = creatorLine;
       return;
@@ -115,6 +112,15 @@ export class LogMemory {
       const oldest = this.lastGrant.keys().next().value;
       if (oldest !== undefined) this.lastGrant.delete(oldest);
     }
+  }
+
+  /** ISO text of an epoch time, remembering the last answer: denials in a storm ask about one second. */
+  private isoTimeOf(time: number): string {
+    if (time !== this.lastIsoEpoch) {
+      this.lastIsoEpoch = time;
+      this.lastIso = new Date(time).toISOString();
+    }
+    return this.lastIso;
   }
 
   /** Date.parse, remembering the last answer: a busy log has many lines per second. */
