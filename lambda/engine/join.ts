@@ -41,15 +41,14 @@ export class StsResponseJoin {
 
   /** The newest STS line of the same second whose `client` is the denial's, parsed in full. */
   private find(time: string | undefined, client: string): AuthenticatorRecord | undefined {
-    // Cheap test first; the parse below confirms it is really the `client` field.
-    const clientField = `client="${client}"`;
+    // Cheap test first (no string built for it); the parse below confirms it is the `client` field.
     for (let age = 1; age <= this.capacity; age++) {
       const slot = (this.next - age + this.capacity) % this.capacity;
       const stsTime = this.times[slot];
       // Logs are in time order: once the ring reaches an earlier second, the request's line is gone.
-      if (time !== undefined && stsTime !== undefined && stsTime < time) break;
+      if (time !== undefined && stsTime !== undefined && stsTime !== time && stsTime < time) break;
       const line = this.lines[slot] ?? '';
-      if (stsTime !== time || !line.includes(clientField)) continue;
+      if (stsTime !== time || !line.includes(client)) continue;
       const sts = parseLine(line, STS_FIELDS);
       if (sts?.fields.client === client) {
         this.times[slot] = undefined; // One STS line answers one request.
