@@ -17,7 +17,7 @@ import type { AuthenticatorRecord } from './types';
 export function parseLine(line: string, options?: ParseOptions): AuthenticatorRecord | undefined {
   if (line.length > MAX_LINE_LENGTH) return undefined;
   // The shape EKS writes goes straight to the scanner; only other shapes need telling apart.
-  if (isAt(line, 0, TIME_OPEN)) return parseLogfmt(line, options);
+  if (isAt(line, 0, TIME_OPEN)) return parseAfterHead(line, canonicalHead(line), options);
   const msgAt = line.indexOf('msg=');
   if (msgAt === -1) {
     return line.includes('"msg"') ? parseJsonLine(line, options) : undefined;
@@ -105,7 +105,14 @@ export interface ParseOptions {
  * that is how prefixes and elisions fall away.
  */
 export function parseLogfmt(line: string, options?: ParseOptions): AuthenticatorRecord | undefined {
-  const head = canonicalHead(line);
+  return parseAfterHead(line, isAt(line, 0, TIME_OPEN) ? canonicalHead(line) : undefined, options);
+}
+
+function parseAfterHead(
+  line: string,
+  head: HeadRecord | undefined,
+  options: ParseOptions | undefined,
+): AuthenticatorRecord | undefined {
   if (head === undefined) return scanAll(line, options, undefined);
   if (options?.allFields === true) return scanAll(line, options, head);
   const wanted = options?.fields ?? fieldsFor(head.msg);
@@ -135,7 +142,7 @@ function fieldsAfter(head: HeadRecord): number {
  * escape is left to the general scan.
  */
 function canonicalHead(line: string): HeadRecord | undefined {
-  if (!isAt(line, 0, TIME_OPEN)) return undefined;
+  // The caller has seen `time="` at the start.
   const timeEnd = line.charCodeAt(TIME_END) === QUOTE ? TIME_END : line.indexOf('"', 6);
   if (timeEnd === -1) return undefined;
   const time = timeEnd === TIME_END ? sameTimeAs(line) : line.slice(6, timeEnd);
