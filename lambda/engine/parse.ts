@@ -129,10 +129,10 @@ interface HeadRecord extends AuthenticatorRecord {
   fields: Readonly<Record<string, string>>;
 }
 
-/** Where the fields after a canonical head start; its values were taken as written (no escapes). */
+/** Where a canonical head ends (its values were taken as written, without escapes). */
 function fieldsAfter(head: HeadRecord): number {
-  // time="…" level=… msg="…" and a space
-  return 6 + head.time.length + 8 + head.level.length + 6 + head.msg.length + 2;
+  // time="…" level=… msg="…"
+  return 6 + head.time.length + 8 + head.level.length + 6 + head.msg.length + 1;
 }
 
 /**
@@ -189,10 +189,7 @@ const LEVEL_OFFSET = ' level='.length;
 function commonHeadAt(line: string, at: number): CommonHead | undefined {
   const candidates = COMMON_HEADS[line.charCodeAt(at + LEVEL_OFFSET)];
   if (candidates === undefined) return undefined;
-  for (const head of candidates) {
-    const end = at + head.literal.length;
-    if ((end === line.length || line.charCodeAt(end) === SPACE) && head.literal.isAt(line, at)) return head;
-  }
+  for (const head of candidates) if (head.literal.isAt(line, at)) return head;
   return undefined;
 }
 

@@ -66,13 +66,17 @@ describe('parsing the raw logrus text EKS writes', () => {
     });
   });
 
-  it('reads the fields after a known message followed directly by the end of the line or a field', () => {
+  it('reads the fields after a known message, whatever separates them', () => {
     expect(parseLine('time="2026-11-24T10:00:00Z" level=info msg="access granted"')).toMatchObject({
       msg: 'access granted',
       fields: {},
     });
     expect(
       parseLine('time="2026-11-24T10:00:00Z" level=info msg="access granted" arn="arn:aws:iam::1:user/a"')
+        ?.fields,
+    ).toEqual({ arn: 'arn:aws:iam::1:user/a' });
+    expect(
+      parseLine('time="2026-11-24T10:00:00Z" level=info msg="access granted"\tarn="arn:aws:iam::1:user/a"')
         ?.fields,
     ).toEqual({ arn: 'arn:aws:iam::1:user/a' });
   });
