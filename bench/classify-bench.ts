@@ -35,7 +35,7 @@ const median = (values: number[]) =>
  * classify_vs_split: the time to diagnose every line (parse, join, classify) divided by the time to
  * merely split the same file into lines, both measured here, alternately, median of `rounds`.
  */
-export async function benchClassify(path: string, rounds = 5): Promise<Record<string, number>> {
+export async function benchClassify(path: string, rounds = 9): Promise<Record<string, number>> {
   const split: number[] = [];
   const classify: number[] = [];
   let sink = 0;
