@@ -1,6 +1,7 @@
 import type { Category } from '../categories';
 import type { FixStep } from '../types';
 import {
+  AUDIT_QUERY_UNAUTHENTICATED,
   AWS_ENV,
   getToken,
   KUBECONFIG_EXEC_ARGS,
@@ -58,14 +59,10 @@ export const TOKEN_FIXES: Record<TokenCategory, FixBuilder> = {
     title: 'Oversized bearer token rejected',
     summary:
       'A client sent a bearer token larger than 4096 bytes, which no EKS token generator produces, so it is most likely a scanner or a client configured with the wrong kind of credential.',
-    steps: [
-      ...findClientSteps(request).slice(0, 1),
-      {
-        text: 'If the client is yours, replace the credential in its kubeconfig with an exec entry that runs `aws eks get-token`.',
-        command: updateKubeconfig(request.cluster),
-      },
-      ...findClientSteps(request).slice(1),
-    ],
+    steps: findClientSteps(request, {
+      text: 'If the client is yours, replace the credential in its kubeconfig with an exec entry that runs `aws eks get-token`.',
+      command: updateKubeconfig(request.cluster),
+    }),
     warnings: [ANYONE_CAN_SEND],
   }),
 
@@ -73,8 +70,8 @@ export const TOKEN_FIXES: Record<TokenCategory, FixBuilder> = {
     title: 'Token is not an EKS IAM token',
     summary:
       'A client sent a bearer token without the `k8s-aws-v1.` prefix, such as a service-account token from another or rebuilt cluster, a static or OIDC token, or a kubeconfig pointed at the wrong cluster.',
-    steps: [
-      ...findClientSteps(request).slice(0, 1),
+    steps: findClientSteps(
+      request,
       {
         text: 'On that client, check the kubeconfig: the user entry should run `aws eks get-token`, not carry a static `token:`, and the server should be this cluster.',
         command: KUBECONFIG_VIEW,
@@ -87,8 +84,7 @@ export const TOKEN_FIXES: Record<TokenCategory, FixBuilder> = {
         text: 'If the client is a pod using a service-account token from another cluster, or one issued before the signing key was rotated, restart it so it gets a current token, or give it IAM credentials.',
       },
       verifyStep(),
-      ...findClientSteps(request).slice(1),
-    ],
+    ),
     warnings: [
       ANYONE_CAN_SEND,
       'A misconfigured client repeats this every few seconds; expect many identical lines from the same source until it is fixed.',
@@ -221,7 +217,7 @@ export const TOKEN_FIXES: Record<TokenCategory, FixBuilder> = {
       verifyStep(),
       {
         text: 'If no client of yours was running at that time and the signing time is far in the past, treat it as a replayed token and find its source.',
-        command: findClientSteps(request)[0]?.command,
+        command: AUDIT_QUERY_UNAUTHENTICATED,
       },
     ],
     warnings: [],
