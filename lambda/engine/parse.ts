@@ -213,27 +213,17 @@ function scanWanted(line: string, start: number, wanted: readonly string[]): Rec
     if (equals === -1) break;
     const index = wantedIndexAt(line, i, equals, wanted);
     const key = index === -1 ? undefined : (wanted[index] as string);
-    if (key === undefined && !isKnownOrValidKey(line, i, equals)) {
-      const space = line.indexOf(' ', i);
-      if (space === -1) break;
-      i = space + 1;
+    if (key === undefined && knownKey(line, i, equals) === undefined && !isKey(line, i, equals)) {
+      i = afterToken(line, i);
       continue;
     }
-    const keep = key !== undefined && (found & (1 << index)) === 0;
-    if (line.charCodeAt(equals + 1) === QUOTE) {
-      const close = closingQuote(line, equals + 2);
-      if (keep) setField(fields, key, unquoteGo(line.slice(equals + 2, close)));
-      i = close + 1;
-    } else {
-      let stop = line.indexOf(' ', equals + 1);
-      if (stop === -1) stop = end;
-      if (keep) setField(fields, key, line.slice(equals + 1, stop));
-      i = stop;
-    }
-    if (keep) {
+    const next = valueEnd(line, equals);
+    if (key !== undefined && (found & (1 << index)) === 0) {
+      setField(fields, key, valueText(line, equals, next));
       found |= 1 << index;
       missing--;
     }
+    i = next;
   }
   return fields;
 }
@@ -262,27 +252,17 @@ function scanAll(line: string, options: ParseOptions | undefined, head: HeadReco
     const equals = line.indexOf('=', i);
     if (equals === -1) break;
     const known = knownKey(line, i, equals);
-    if (known === undefined && (equals - i > MAX_KEY_LENGTH || !isKey(line, i, equals))) {
-      // A token that is not `key=` (a prefix, a markdown `|`, an elided `...`): skip to the next space.
-      const space = line.indexOf(' ', i);
-      if (space === -1) break;
-      i = space + 1;
+    if (known === undefined && !isKey(line, i, equals)) {
+      // A token that is not `key=` (a prefix, a markdown `|`, an elided `...`).
+      i = afterToken(line, i);
       continue;
     }
     if (firstFieldAt === -1) firstFieldAt = i;
     const key = known ?? line.slice(i, equals);
+    const next = valueEnd(line, equals);
     const keep = allFields || wanted === undefined || isRecordKey(key) || wanted.includes(key);
-    let value: string | undefined;
-    if (line.charCodeAt(equals + 1) === QUOTE) {
-      const close = closingQuote(line, equals + 2);
-      if (keep) value = unquoteGo(line.slice(equals + 2, close));
-      i = close + 1;
-    } else {
-      let stop = line.indexOf(' ', equals + 1);
-      if (stop === -1) stop = end;
-      if (keep) value = line.slice(equals + 1, stop);
-      i = stop;
-    }
+    const value = keep ? valueText(line, equals, next) : undefined;
+    i = next;
     if (value === undefined) continue;
     if (key === 'msg') {
       if (msg !== undefined) continue;
@@ -374,10 +354,24 @@ function wantedIndexAt(line: string, start: number, equals: number, wanted: read
   return -1;
 }
 
-/** Whether `line[start, equals)` is a key: one the authenticator writes (cheap to tell), or any identifier. */
-function isKnownOrValidKey(line: string, start: number, equals: number): boolean {
-  if (equals - start > MAX_KEY_LENGTH) return false;
-  return knownKey(line, start, equals) !== undefined || isKey(line, start, equals);
+/** Where the value after the `=` at `equals` ends: after its closing quote, or at the next space. */
+function valueEnd(line: string, equals: number): number {
+  if (line.charCodeAt(equals + 1) === QUOTE) return closingQuote(line, equals + 2) + 1;
+  const space = line.indexOf(' ', equals + 1);
+  return space === -1 ? line.length : space;
+}
+
+/** The value between the `=` at `equals` and `end` (from `valueEnd`), unquoted. */
+function valueText(line: string, equals: number, end: number): string {
+  return line.charCodeAt(equals + 1) === QUOTE
+    ? unquoteGo(line.slice(equals + 2, end - 1))
+    : line.slice(equals + 1, end);
+}
+
+/** Past a token that is not `key=`: the start of the next one, or the end of the line. */
+function afterToken(line: string, start: number): number {
+  const space = line.indexOf(' ', start);
+  return space === -1 ? line.length : space + 1;
 }
 
 /** The interned key spelled at `line[start, end)`, if the authenticator is known to write it. */
@@ -388,9 +382,9 @@ function knownKey(line: string, start: number, end: number): string | undefined 
   return undefined;
 }
 
-/** logrus keys are identifiers: letters, digits, `_`. */
+/** logrus keys are identifiers: letters, digits, `_` (and not absurdly long). */
 function isKey(line: string, start: number, end: number): boolean {
-  if (start === end) return false;
+  if (start === end || end - start > MAX_KEY_LENGTH) return false;
   for (let i = start; i < end; i++) {
     const code = line.charCodeAt(i);
     const isKeyChar =

@@ -6,14 +6,10 @@
  */
 const PIECE = 12;
 
-/** `text.startsWith(expected, at)`, for `at >= 0`. */
+/** `text.startsWith(expected, at)`, for `at >= 0`; a constant longer than a piece belongs in a `Literal`. */
 export function isAt(text: string, at: number, expected: string): boolean {
-  if (expected.length <= PIECE) return text.slice(at, at + expected.length) === expected;
-  for (let from = 0; from < expected.length; from += PIECE) {
-    const to = Math.min(from + PIECE, expected.length);
-    if (text.slice(at + from, at + to) !== expected.slice(from, to)) return false;
-  }
-  return true;
+  if (expected.length > PIECE) return text.startsWith(expected, at);
+  return text.slice(at, at + expected.length) === expected;
 }
 
 /** A constant looked for on every line: split into pieces once, not on every comparison. */
