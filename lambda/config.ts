@@ -1,3 +1,5 @@
+import { CONTEXT_CACHE_TTL_SECONDS } from '../lib/pipeline-contract';
+
 /**
  * The diagnosis function's settings, read from the environment the stack sets. Validated once at cold
  * start: a bad value fails the init phase with a message naming the variable, instead of failing (or
@@ -67,7 +69,13 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     slackWebhookSecretName: secretName === '' ? undefined : secretName,
     dedupWindowMinutes: wholeNumber(env, 'DEDUP_WINDOW_MINUTES', 60, 1, 7 * 24 * 60),
     alertCap: wholeNumber(env, 'ALERT_CAP', 20, 1, 10_000),
-    contextCacheTtlSeconds: wholeNumber(env, 'CONTEXT_CACHE_TTL_SECONDS', 300, 0, 86_400),
+    contextCacheTtlSeconds: wholeNumber(
+      env,
+      'CONTEXT_CACHE_TTL_SECONDS',
+      CONTEXT_CACHE_TTL_SECONDS,
+      0,
+      86_400,
+    ),
   };
 }
 

@@ -1,3 +1,4 @@
+import type { SWEEP_INPUT } from '../lib/pipeline-contract';
 import { runSweep } from './dedup/sweep';
 import { DeliveryError, type TimeBudget, UNLIMITED_BUDGET } from './delivery/sink';
 import type { PipelineDeps, StepResult } from './pipeline-deps';
@@ -66,6 +67,6 @@ function isSubscriptionEvent(event: unknown): event is { awslogs: { data: unknow
   );
 }
 
-function isSweepEvent(event: unknown): event is { sweep: true } {
+function isSweepEvent(event: unknown): event is typeof SWEEP_INPUT {
   return typeof event === 'object' && event !== null && 'sweep' in event && event.sweep === true;
 }

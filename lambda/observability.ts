@@ -1,5 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { type DeliverySink, FINDING_LOG_MESSAGE, Metric } from '../lib/pipeline-contract';
 import type { Category, Severity, SubCause } from './engine/categories';
 
 /** What happened to a problem's occurrences in one invocation. */
@@ -33,27 +34,18 @@ export interface Observability {
   alertsSuppressed(cluster: string, count: number): void;
   /** A payload or line that could not be used; logged with the reason, counted. */
   malformed(count: number, reason: string): void;
-  deliveryFailure(sink: 'sns' | 'slack', reason: string): void;
+  deliveryFailure(sink: DeliverySink, reason: string): void;
   /** A degraded path (context lookup failed, dedup store unreachable …). */
   warn(message: string, details: Record<string, unknown>): void;
   flush(): void;
 }
-
-/** Metric and log key names (public: the stack's dashboard and alarms use them). */
-export const METRIC = {
-  denials: 'Denials',
-  alertsSent: 'AlertsSent',
-  alertsSuppressed: 'AlertsSuppressed',
-  malformedRecords: 'MalformedRecords',
-  deliveryFailures: 'DeliveryFailures',
-} as const;
 
 /** Sums per metric and dimension value during an invocation. */
 class Tally {
   readonly denials = new Map<string, Map<Category, number>>();
   readonly sent = new Map<string, number>();
   readonly suppressed = new Map<string, number>();
-  readonly failures = new Map<'sns' | 'slack', number>();
+  readonly failures = new Map<DeliverySink, number>();
   malformed = 0;
 
   clear(): void {
@@ -82,7 +74,7 @@ export class PowertoolsObservability implements Observability {
   ) {}
 
   finding(entry: FindingLogEntry): void {
-    this.logger.info('finding', { ...entry });
+    this.logger.info(FINDING_LOG_MESSAGE, { ...entry });
   }
 
   denials(cluster: string, category: Category, count: number): void {
@@ -104,7 +96,7 @@ export class PowertoolsObservability implements Observability {
     this.logger.warn('malformed input', { reason, count });
   }
 
-  deliveryFailure(sink: 'sns' | 'slack', reason: string): void {
+  deliveryFailure(sink: DeliverySink, reason: string): void {
     add(this.tally.failures, sink, 1);
     this.logger.error('delivery failed', { sink, reason });
   }
@@ -117,14 +109,14 @@ export class PowertoolsObservability implements Observability {
     const t = this.tally;
     for (const [cluster, byCategory] of t.denials) {
       for (const [category, count] of byCategory) {
-        this.emit(METRIC.denials, count, { Cluster: cluster, Category: category });
+        this.emit(Metric.Denials, count, { Cluster: cluster, Category: category });
       }
     }
-    for (const [cluster, count] of t.sent) this.emit(METRIC.alertsSent, count, { Cluster: cluster });
+    for (const [cluster, count] of t.sent) this.emit(Metric.AlertsSent, count, { Cluster: cluster });
     for (const [cluster, count] of t.suppressed)
-      this.emit(METRIC.alertsSuppressed, count, { Cluster: cluster });
-    for (const [sink, count] of t.failures) this.emit(METRIC.deliveryFailures, count, { Sink: sink });
-    if (t.malformed > 0) this.emit(METRIC.malformedRecords, t.malformed, {});
+      this.emit(Metric.AlertsSuppressed, count, { Cluster: cluster });
+    for (const [sink, count] of t.failures) this.emit(Metric.DeliveryFailures, count, { Sink: sink });
+    if (t.malformed > 0) this.emit(Metric.MalformedRecords, t.malformed, {});
     t.clear();
   }
 
@@ -140,7 +132,7 @@ export class RecordingObservability implements Observability {
   readonly findings: FindingLogEntry[] = [];
   readonly warnings: { message: string; details: Record<string, unknown> }[] = [];
   readonly malformedReasons: string[] = [];
-  readonly deliveryFailures: { sink: 'sns' | 'slack'; reason: string }[] = [];
+  readonly deliveryFailures: { sink: DeliverySink; reason: string }[] = [];
   readonly totals = { denials: 0, alertsSent: 0, alertsSuppressed: 0, malformed: 0 };
   readonly denialsByCategory = new Map<string, number>();
   flushes = 0;
@@ -167,7 +159,7 @@ export class RecordingObservability implements Observability {
     this.malformedReasons.push(reason);
   }
 
-  deliveryFailure(sink: 'sns' | 'slack', reason: string): void {
+  deliveryFailure(sink: DeliverySink, reason: string): void {
     this.deliveryFailures.push({ sink, reason });
   }
 

@@ -1,5 +1,6 @@
 import type { PublishCommandInput } from '@aws-sdk/client-sns';
 import type { CloudWatchLogsLogEvent } from 'aws-lambda';
+import { type DeliverySink, SWEEP_INPUT } from '../lib/pipeline-contract';
 import { OfflineContextSource } from './context/context-source';
 import { MemoryDedupStore } from './dedup/memory-store';
 import type { Sink } from './delivery/sink';
@@ -85,8 +86,7 @@ export async function replay(
     const last = events.at(-1)?.timestamp ?? clock;
     if (last - lastSweep >= SWEEP_EVERY_MS) {
       clock = Math.max(clock, events[0]?.timestamp ?? clock);
-      if (lastSweep !== Number.NEGATIVE_INFINITY)
-        messages += (await handler({ sweep: true })).messages.length;
+      if (lastSweep !== Number.NEGATIVE_INFINITY) messages += (await handler(SWEEP_INPUT)).messages.length;
       lastSweep = clock;
     }
     clock = Math.max(clock, last);
@@ -107,7 +107,7 @@ export async function replay(
   await run(batcher.flush());
   // The end of the input is the end of time: every window and digest closes.
   clock += windowMs + SWEEP_EVERY_MS;
-  messages += (await handler({ sweep: true })).messages.length;
+  messages += (await handler(SWEEP_INPUT)).messages.length;
 
   return {
     lines: lineCount,
@@ -119,7 +119,7 @@ export async function replay(
 }
 
 /** A sink that records instead of sending, built on the same message builders as the real sinks. */
-function recordingSink(kind: 'sns' | 'slack', record: (notification: Notification) => void): Sink {
+function recordingSink(kind: DeliverySink, record: (notification: Notification) => void): Sink {
   return {
     id: kind === 'sns' ? `sns:${REPLAY_TOPIC_ARN}` : 'slack',
     kind,

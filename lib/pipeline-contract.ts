@@ -23,6 +23,7 @@ export const Metric = {
 } as const;
 
 export const DELIVERY_SINKS = ['sns', 'slack'] as const;
+export type DeliverySink = (typeof DELIVERY_SINKS)[number];
 
 /** The structured log entry the Lambda writes once per finding (`message: "finding"`). */
 export const FINDING_LOG_MESSAGE = 'finding';

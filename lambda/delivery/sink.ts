@@ -1,3 +1,4 @@
+import type { DeliverySink } from '../../lib/pipeline-contract';
 import type { Notification } from '../engine/types';
 
 /** How long a sink may still take: the invocation's remaining time, minus a margin to record the outcome. */
@@ -14,7 +15,7 @@ export const UNLIMITED_BUDGET: TimeBudget = { remainingMs: () => Number.POSITIVE
  */
 export interface Sink {
   readonly id: string;
-  readonly kind: 'sns' | 'slack';
+  readonly kind: DeliverySink;
   /** Sends, retrying what is worth retrying; throws `DeliveryError` when it gives up. */
   send(notification: Notification, budget: TimeBudget): Promise<void>;
 }

@@ -4,6 +4,7 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EKSClient } from '@aws-sdk/client-eks';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lib/pipeline-contract';
 import { loadConfig } from '../config';
 import { LiveContextSource } from '../context/context-source';
 import { EksLookup } from '../context/eks-lookup';
@@ -21,8 +22,8 @@ import { PowertoolsObservability } from '../observability';
 // clients, context cache and Powertools instances are deliberate per-environment caches.
 const config = loadConfig(process.env);
 
-const logger = new Logger({ serviceName: 'eks-auth-doctor' });
-const metrics = new Metrics({ namespace: 'EksAuthDoctor', serviceName: 'eks-auth-doctor' });
+const logger = new Logger({ serviceName: SERVICE_NAME });
+const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
 const sns = new SNSClient({});
 const dynamodb = new DynamoDBClient({});
 const context = new LiveContextSource(

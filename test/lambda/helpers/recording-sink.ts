@@ -1,5 +1,6 @@
 import { DeliveryError, type Sink } from '../../../lambda/delivery/sink';
 import type { Notification } from '../../../lambda/engine/types';
+import type { DeliverySink } from '../../../lib/pipeline-contract';
 
 /** A sink that keeps what it was given; `failing` makes it give up like a sink after its retries. */
 export class RecordingSink implements Sink {
@@ -7,7 +8,7 @@ export class RecordingSink implements Sink {
   readonly sent: Notification[] = [];
   failing = false;
 
-  constructor(readonly kind: 'sns' | 'slack') {
+  constructor(readonly kind: DeliverySink) {
     this.id = kind === 'sns' ? 'sns:arn:aws:sns:eu-west-1:123456789012:test' : 'slack';
   }
 
