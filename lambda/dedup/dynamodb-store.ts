@@ -1,6 +1,5 @@
 import {
   type AttributeValue,
-  ConditionalCheckFailedException,
   DeleteItemCommand,
   type DynamoDBClient,
   GetItemCommand,
@@ -204,7 +203,7 @@ export class DynamoDbDedupStore implements DedupStore {
       );
       return item ? digestFrom(item) : undefined;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return undefined;
+      if (isConditionFailure(error)) return undefined;
       throw error;
     }
   }
@@ -309,7 +308,7 @@ export class DynamoDbDedupStore implements DedupStore {
       await this.dynamodb.send(command as UpdateItemCommand);
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException || isConditionFailure(error)) return false;
+      if (isConditionFailure(error)) return false;
       throw error;
     }
   }
@@ -365,11 +364,11 @@ function digestFrom(item: Item): DigestTally {
   };
 }
 
-/** Some endpoints (and dynalite) surface the failure by name only. */
+/** By name: the SDK's `ConditionalCheckFailedException` sets it, and some endpoints (dynalite) give only the name. */
 function isConditionFailure(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
 }
 
 function ignoreConditionFailure(error: unknown): void {
-  if (!(error instanceof ConditionalCheckFailedException || isConditionFailure(error))) throw error;
+  if (!isConditionFailure(error)) throw error;
 }
