@@ -1,4 +1,6 @@
+import type { ClosedWindow } from './dedup/flood-control';
 import type { DigestTally, FollowupRecord } from './dedup/store';
+import type { OutgoingMessage } from './delivery/deliver';
 import { alertOf } from './engine/alert';
 import type { Category } from './engine/categories';
 import { remediate } from './engine/remediate';
@@ -74,6 +76,17 @@ export function followupNotification(
     lastSeen: iso(followup.lastSeen),
     problemKey,
     notes: subject.notes,
+  };
+}
+
+/** The follow-up message of a closed window; `undefined` when its stored problem cannot be read back. */
+export function followupMessage(closed: ClosedWindow): OutgoingMessage | undefined {
+  const subject = parseSubject(closed.window.subject);
+  if (!subject) return undefined;
+  return {
+    cluster: closed.window.cluster,
+    messageId: closed.followup.messageId,
+    notification: followupNotification(subject, closed.window.problemKey, closed.followup),
   };
 }
 

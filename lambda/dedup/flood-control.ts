@@ -284,7 +284,12 @@ export class FloodControl {
 
 /** The table key of a problem: short and safe whatever the ARN or error text in the problem key. */
 export function problemId(problemKey: string): string {
-  return createHash('sha256').update(problemKey).digest('base64url').slice(0, 22);
+  return shortId(problemKey);
+}
+
+/** A 22-character key-safe digest of any text (SHA-256, base64url, 132 bits). */
+export function shortId(text: string): string {
+  return createHash('sha256').update(text).digest('base64url').slice(0, 22);
 }
 
 export function alertMessageId(window: ProblemWindow): string {

@@ -1,7 +1,7 @@
 import type { DeliveryFailure, OutgoingMessage } from '../delivery/deliver';
 import { deliverAll } from '../delivery/deliver';
 import type { TimeBudget } from '../delivery/sink';
-import { digestNotification, followupNotification, parseSubject } from '../notifications';
+import { digestNotification, followupMessage } from '../notifications';
 import type { PipelineDeps, StepResult } from '../pipeline-deps';
 import { FloodControl } from './flood-control';
 import type { DueEntry } from './store';
@@ -28,19 +28,15 @@ export async function runSweep(deps: PipelineDeps, budget: TimeBudget): Promise<
     for (const due of stale) await flood.done(due);
     const outgoing = new Map<OutgoingMessage, DueEntry>();
     for (const closed of followups) {
-      const subject = parseSubject(closed.window.subject);
-      if (!subject) {
-        deps.observability.warn('follow-up dropped: stored problem unreadable', {
-          cluster: closed.window.cluster,
-        });
-        await flood.done(closed.due);
+      const message = followupMessage(closed);
+      if (message) {
+        outgoing.set(message, closed.due);
         continue;
       }
-      const notification = followupNotification(subject, closed.window.problemKey, closed.followup);
-      outgoing.set(
-        { cluster: closed.window.cluster, messageId: closed.followup.messageId, notification },
-        closed.due,
-      );
+      deps.observability.warn('follow-up dropped: stored problem unreadable', {
+        cluster: closed.window.cluster,
+      });
+      await flood.done(closed.due);
     }
     for (const digest of digests) {
       const { cluster } = await deps.context.cluster(digest.cluster);

@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { CloudWatchLogsLogEvent } from 'aws-lambda';
 import { errorName } from '../context/timeout';
-import { DedupContentionError, FloodControl } from '../dedup/flood-control';
+import { DedupContentionError, FloodControl, shortId } from '../dedup/flood-control';
 import type { DigestTally, DueEntry, StoredMessage } from '../dedup/store';
 import { deliverAll, type OutgoingMessage } from '../delivery/deliver';
 import type { TimeBudget } from '../delivery/sink';
@@ -10,8 +9,7 @@ import type { DiagnosisContext, Notification } from '../engine/types';
 import {
   alertNotification,
   digestNotification,
-  followupNotification,
-  parseSubject,
+  followupMessage,
   selftestNotification,
   serializeSubject,
 } from '../notifications';
@@ -137,13 +135,8 @@ export async function processSubscription(
         now,
       );
       for (const closed of decision.closed) {
-        const subject = parseSubject(closed.window.subject);
-        if (!subject) continue;
-        const message = {
-          cluster,
-          messageId: closed.followup.messageId,
-          notification: followupNotification(subject, closed.window.problemKey, closed.followup),
-        };
+        const message = followupMessage(closed);
+        if (!message) continue;
         messages.push(message);
         sweepEntries.set(message, closed.due);
       }
@@ -256,10 +249,7 @@ export function batchIdOf(
 ): string {
   const first = events[0]?.id ?? '';
   const last = events.at(-1)?.id ?? '';
-  return createHash('sha256')
-    .update(`${logGroup}\n${logStream}\n${first}\n${last}\n${events.length}`)
-    .digest('base64url')
-    .slice(0, 22);
+  return shortId(`${logGroup}\n${logStream}\n${first}\n${last}\n${events.length}`);
 }
 
 /** Without the dedup store the cap still holds within one invocation: past it, one local digest. */
