@@ -4,6 +4,9 @@
  * dashboard silently, so they live in one place.
  */
 export const SERVICE_NAME = 'eks-auth-doctor';
+
+/** EKS cluster names: 1–100 letters, digits, hyphens and underscores, starting with a letter or digit. */
+export const CLUSTER_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
 export const METRICS_NAMESPACE = 'EksAuthDoctor';
 
 /** Powertools adds this dimension to every metric, with the value {@link SERVICE_NAME}. */

@@ -1,3 +1,4 @@
+import { CLUSTER_NAME } from '../../lib/pipeline-contract';
 import type { SlackMessage } from '../engine/render/index';
 import { REPLAY_STREAM, type ReplayedMessage, replay } from '../replay';
 import { parseCommandArgs } from './args';
@@ -22,7 +23,6 @@ Options:
 `;
 
 const FORMATS = ['text', 'json'] as const;
-const CLUSTER_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
 
 /** `eks-auth-doctor replay`: see `REPLAY_USAGE`. */
 export const runReplay: CliCommand = async (argv, io) => {

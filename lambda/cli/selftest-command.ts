@@ -4,7 +4,9 @@ import {
   CreateLogStreamCommand,
   PutLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
+import { CLUSTER_NAME } from '../../lib/pipeline-contract';
 import { SELFTEST_STREAM_PREFIX, selftestLine } from '../engine/selftest';
+import { logGroupOf } from '../subscription/log-source';
 import { parseCommandArgs } from './args';
 import { type CliCommand, UsageError } from './io';
 
@@ -34,7 +36,7 @@ export function selftestCommand(createClient: LogsClientFactory = defaultClient)
       io.stdout.write(SELFTEST_USAGE);
       return 0;
     }
-    const logGroupName = `/aws/eks/${options.cluster}/cluster`;
+    const logGroupName = logGroupOf(options.cluster);
     const logStreamName = `${SELFTEST_STREAM_PREFIX}${new Date().toISOString().replace(/[:.]/g, '-')}`;
     const id = randomUUID();
     const client = createClient(options.region);
@@ -73,7 +75,7 @@ function parseSelftestArgs(argv: readonly string[]): { cluster: string; region?:
   if (parsed.values.help) return 'help';
   const cluster = parsed.values.cluster;
   if (cluster === undefined) throw new UsageError('--cluster is required, e.g. --cluster prod-eu');
-  if (!/^[0-9A-Za-z][A-Za-z0-9\-_]{0,99}$/.test(cluster)) {
+  if (!CLUSTER_NAME.test(cluster)) {
     throw new UsageError(`--cluster "${cluster}" is not a valid EKS cluster name (letters, digits, - and _)`);
   }
   if (parsed.positionals.length > 0) throw new UsageError(`unexpected argument "${parsed.positionals[0]}"`);

@@ -1,5 +1,7 @@
-/** EKS names its control-plane log group `/aws/eks/<cluster>/cluster`; cluster names are `[A-Za-z0-9][A-Za-z0-9_-]*`. */
-const EKS_LOG_GROUP = /^\/aws\/eks\/([A-Za-z0-9][A-Za-z0-9_-]{0,99})\/cluster$/;
+import { CLUSTER_NAME } from '../../lib/pipeline-contract';
+
+/** EKS names its control-plane log group `/aws/eks/<cluster>/cluster`. */
+const EKS_LOG_GROUP = new RegExp(`^/aws/eks/(${CLUSTER_NAME.source.slice(1, -1)})/cluster$`);
 
 /**
  * The cluster a subscription payload came from. The log group name is chosen by EKS (or whoever

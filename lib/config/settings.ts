@@ -1,4 +1,5 @@
 import type { ChatbotChannel } from '../alert-topic';
+import { CLUSTER_NAME } from '../pipeline-contract';
 import type { AuthDoctorConfig } from './auth-doctor-config';
 import { optionalObject, optionalText, type Report, stringList, wholeNumber, yesNo } from './value-parsers';
 
@@ -13,8 +14,6 @@ export interface Setting<K extends keyof AuthDoctorConfig = keyof AuthDoctorConf
   readonly read: (raw: unknown, report: Report) => AuthDoctorConfig[K] | undefined;
 }
 
-/** EKS: 1–100 characters, letters, digits, hyphens and underscores, starting with a letter or digit. */
-const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /** Secrets Manager names: letters, digits and `/_+=.@-`, up to 512 characters. */
 const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
