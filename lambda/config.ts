@@ -1,4 +1,8 @@
-import { CONTEXT_CACHE_TTL_SECONDS } from '../lib/pipeline-contract';
+import {
+  CONTEXT_CACHE_TTL_SECONDS,
+  DEFAULT_ALERT_CAP,
+  DEFAULT_DEDUP_WINDOW_MINUTES,
+} from '../lib/pipeline-contract';
 
 /**
  * The diagnosis function's settings, read from the environment the stack sets. Validated once at cold
@@ -67,8 +71,14 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     extraTopicArns,
     dedupTableName,
     slackWebhookSecretName: secretName === '' ? undefined : secretName,
-    dedupWindowMinutes: wholeNumber(env, 'DEDUP_WINDOW_MINUTES', 60, 1, 7 * 24 * 60),
-    alertCap: wholeNumber(env, 'ALERT_CAP', 20, 1, 10_000),
+    dedupWindowMinutes: wholeNumber(
+      env,
+      'DEDUP_WINDOW_MINUTES',
+      DEFAULT_DEDUP_WINDOW_MINUTES,
+      1,
+      7 * 24 * 60,
+    ),
+    alertCap: wholeNumber(env, 'ALERT_CAP', DEFAULT_ALERT_CAP, 1, 10_000),
     contextCacheTtlSeconds: wholeNumber(
       env,
       'CONTEXT_CACHE_TTL_SECONDS',

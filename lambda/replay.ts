@@ -1,6 +1,12 @@
 import type { PublishCommandInput } from '@aws-sdk/client-sns';
 import type { CloudWatchLogsLogEvent } from 'aws-lambda';
-import { type DeliverySink, SWEEP_INPUT } from '../lib/pipeline-contract';
+import {
+  DEFAULT_ALERT_CAP,
+  DEFAULT_DEDUP_WINDOW_MINUTES,
+  type DeliverySink,
+  SWEEP_INPUT,
+  SWEEP_RATE_MINUTES,
+} from '../lib/pipeline-contract';
 import { OfflineContextSource } from './context/context-source';
 import { MemoryDedupStore } from './dedup/memory-store';
 import type { Sink } from './delivery/sink';
@@ -18,11 +24,9 @@ export type ReplayedMessage =
   | { readonly sink: 'sns'; readonly notification: Notification; readonly publish: PublishCommandInput }
   | { readonly sink: 'slack'; readonly notification: Notification; readonly body: SlackMessage };
 
+/** Replay runs with the deployed defaults of flood control (window and cap). */
 export interface ReplayOptions {
   readonly clusterName: string;
-  /** The deployed defaults unless told otherwise. */
-  readonly windowMinutes?: number;
-  readonly cap?: number;
 }
 
 export interface ReplaySummary {
@@ -34,7 +38,7 @@ export interface ReplaySummary {
 }
 
 /** The deployed schedule (`rate(5 minutes)`), replayed on the log's own clock. */
-const SWEEP_EVERY_MS = 5 * 60_000;
+const SWEEP_EVERY_MS = SWEEP_RATE_MINUTES * 60_000;
 /** The stream replayed lines pretend to come from. */
 export const REPLAY_STREAM = 'authenticator-replay';
 export const REPLAY_TOPIC_ARN = 'arn:aws:sns:us-east-1:000000000000:eks-auth-doctor-replay';
@@ -46,7 +50,7 @@ export const REPLAY_TOPIC_ARN = 'arn:aws:sns:us-east-1:000000000000:eks-auth-doc
  * instead of sending it.
  *
  * Lines are wrapped as real subscription payloads (gzip + base64, one stream, ≤ 1 MB each). Time is
- * the log's own: the clock follows the lines' timestamps, the sweep runs every five minutes of it, and
+ * the log's own: the clock follows the lines' timestamps, the sweep runs on the deployed schedule of it, and
  * the end of the input closes every open window, so every denial is accounted for exactly once.
  */
 export async function replay(
@@ -54,7 +58,7 @@ export async function replay(
   options: ReplayOptions,
   onMessage: (message: ReplayedMessage) => void,
 ): Promise<ReplaySummary> {
-  const windowMs = (options.windowMinutes ?? 60) * 60_000;
+  const windowMs = DEFAULT_DEDUP_WINDOW_MINUTES * 60_000;
   let clock = 0;
   const observability = new RecordingObservability();
   const sinks: Sink[] = [
@@ -66,7 +70,7 @@ export async function replay(
     ),
   ];
   const handler = createDiagnoseHandler({
-    settings: { windowMs, cap: options.cap ?? 20 },
+    settings: { windowMs, cap: DEFAULT_ALERT_CAP },
     store: new MemoryDedupStore(),
     context: new OfflineContextSource(),
     sinks,

@@ -9,6 +9,7 @@ import { ClusterSubscription } from './cluster-subscription';
 import { DiagnosisFunction } from './diagnosis-function';
 import { OperationsAlarms } from './operations-alarms';
 import { OperationsDashboard } from './operations-dashboard';
+import { DEFAULT_ALERT_CAP, DEFAULT_DEDUP_WINDOW_MINUTES } from './pipeline-contract';
 import { SavedQueries } from './saved-queries';
 import { type AuthDoctorCluster, literalName, type WatchedCluster, watchedCluster } from './watched-cluster';
 
@@ -80,8 +81,8 @@ export class AuthDoctorPropsError extends Error {
 }
 
 export const DEFAULTS = {
-  dedupWindowMinutes: 60,
-  alertCap: 20,
+  dedupWindowMinutes: DEFAULT_DEDUP_WINDOW_MINUTES,
+  alertCap: DEFAULT_ALERT_CAP,
   logRetention: logs.RetentionDays.ONE_MONTH,
   reservedConcurrency: 5,
   restoreLoggingOnDelete: false,

@@ -31,6 +31,11 @@ export type DeliverySink = (typeof DELIVERY_SINKS)[number];
 /** The structured log entry the Lambda writes once per finding (`message: "finding"`). */
 export const FINDING_LOG_MESSAGE = 'finding';
 
+/** Flood control when not configured otherwise: repeats of a problem within the window are counted, not sent. */
+export const DEFAULT_DEDUP_WINDOW_MINUTES = 60;
+/** Alerts per cluster per window before the rest go into one digest. */
+export const DEFAULT_ALERT_CAP = 20;
+
 /** How long the Lambda caches `DescribeCluster` and access-entry answers. */
 export const CONTEXT_CACHE_TTL_SECONDS = 300;
 

@@ -1,4 +1,5 @@
 import type { ChatbotChannel } from '../alert-topic';
+import { DEFAULTS } from '../auth-doctor';
 import { CLUSTER_NAME } from '../pipeline-contract';
 import type { AuthDoctorConfig } from './auth-doctor-config';
 import { optionalObject, optionalText, type Report, stringList, wholeNumber, yesNo } from './value-parsers';
@@ -152,19 +153,19 @@ const chatbot: Setting<'chatbot'> = {
 
 const dedupWindowMinutes: Setting<'dedupWindowMinutes'> = {
   key: 'dedupWindowMinutes',
-  defaultValue: 60,
+  defaultValue: DEFAULTS.dedupWindowMinutes,
   read: (raw, report) => wholeNumber(raw, 'dedupWindowMinutes', { min: 1, max: 1440 }, '60', report),
 };
 
 const alertCap: Setting<'alertCap'> = {
   key: 'alertCap',
-  defaultValue: 20,
+  defaultValue: DEFAULTS.alertCap,
   read: (raw, report) => wholeNumber(raw, 'alertCap', { min: 1, max: 1000 }, '20', report),
 };
 
 const logRetentionDays: Setting<'logRetentionDays'> = {
   key: 'logRetentionDays',
-  defaultValue: 30,
+  defaultValue: DEFAULTS.logRetention,
   read(raw, report) {
     const days = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
     if (typeof days !== 'number' || !(LOG_RETENTION_DAYS as readonly number[]).includes(days)) {
@@ -180,7 +181,7 @@ const logRetentionDays: Setting<'logRetentionDays'> = {
 
 const reservedConcurrency: Setting<'reservedConcurrency'> = {
   key: 'reservedConcurrency',
-  defaultValue: 5,
+  defaultValue: DEFAULTS.reservedConcurrency,
   read(raw, report) {
     if (raw === null || raw === 'none') return null;
     return wholeNumber(raw, 'reservedConcurrency', { min: 1, max: 1000 }, '5 (or none)', report);
@@ -189,7 +190,7 @@ const reservedConcurrency: Setting<'reservedConcurrency'> = {
 
 const restoreLoggingOnDelete: Setting<'restoreLoggingOnDelete'> = {
   key: 'restoreLoggingOnDelete',
-  defaultValue: false,
+  defaultValue: DEFAULTS.restoreLoggingOnDelete,
   read: (raw, report) => yesNo(raw, 'restoreLoggingOnDelete', report),
 };
 
