@@ -51,7 +51,7 @@ export const runClassify: CliCommand = async (argv, io) => {
     // JSON shows each record whole; the other formats need only what the classifier reads.
     const diagnose = createLineDiagnoser(options.context, { allFields: options.format === 'json' });
     let lineNumber = 0;
-    for await (const line of readLines(file, io.stdin).lines) {
+    for await (const line of readLines(file, io.stdin)) {
       lineNumber++;
       report?.countLine();
       const finding = diagnose(line);

@@ -2,23 +2,17 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 
-/** A named input: a file path, or `-` for standard input. */
-export interface LineSource {
-  readonly name: string;
-  readonly lines: AsyncIterable<string>;
-}
-
 /** Thrown when an input cannot be opened or read; the message names the file and the reason. */
 export class InputError extends Error {
   override readonly name = 'InputError';
 }
 
 /**
- * Streams the lines of a file or stdin, so memory stays flat on a multi-GB export. Open errors
+ * Streams the lines of a file, or of stdin for `-`, so memory stays flat on a multi-GB export. Open errors
  * (missing file, a directory, no permission) surface as `InputError` from the iteration.
  */
-export function readLines(name: string, stdin: Readable): LineSource {
-  return { name, lines: linesOf(name, name === '-' ? stdin : createReadStream(name)) };
+export function readLines(name: string, stdin: Readable): AsyncIterable<string> {
+  return linesOf(name, name === '-' ? stdin : createReadStream(name));
 }
 
 async function* linesOf(name: string, stream: Readable): AsyncGenerator<string> {

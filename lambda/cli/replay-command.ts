@@ -48,7 +48,7 @@ export const runReplay: CliCommand = async (argv, io) => {
   // Messages arrive from a synchronous sink: chain the writes so they keep their order and wait for
   // one 'drain' at a time.
   let written = Promise.resolve();
-  const summary = await replay(readLines(file, io.stdin).lines, { clusterName }, (message) => {
+  const summary = await replay(readLines(file, io.stdin), { clusterName }, (message) => {
     const text = print(message as ReplayedMessage, clusterName);
     written = written.then(() => out.write(text));
   });

@@ -36,10 +36,6 @@ export class TtlCache<T> {
     return value;
   }
 
-  clear(): void {
-    this.entries.clear();
-  }
-
   private set(key: string, value: Promise<T>, expiresAt: number): void {
     this.entries.delete(key);
     this.entries.set(key, { value, expiresAt });

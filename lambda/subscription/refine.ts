@@ -16,13 +16,10 @@ export interface RefinedProblem {
   readonly lastSeen: number;
 }
 
-export interface RefineOptions {
-  /** Principal lookups (EKS access entries, log history) per invocation; past it the fix is generic. */
-  readonly maxPrincipalLookups: number;
-  readonly concurrency: number;
-}
-
-export const DEFAULT_REFINE_OPTIONS: RefineOptions = { maxPrincipalLookups: 50, concurrency: 5 };
+/** Principal lookups (EKS access entries, log history) per invocation; past it the fix is generic. */
+const MAX_PRINCIPAL_LOOKUPS = 50;
+/** Principals looked up at once. */
+const LOOKUP_CONCURRENCY = 5;
 
 /**
  * Gives every IDENTITY_NOT_MAPPED problem its live context — does the principal have an access entry
@@ -36,19 +33,18 @@ export async function refineGroups(
   base: DiagnosisContext,
   memory: LogMemory,
   source: ContextSource,
-  options: RefineOptions = DEFAULT_REFINE_OPTIONS,
 ): Promise<RefinedProblem[]> {
   let lookups = 0;
   const refined = await mapConcurrently(
     groups,
-    options.concurrency,
+    LOOKUP_CONCURRENCY,
     async (group): Promise<RefinedProblem> => {
       const finding = group.finding;
       const arn = finding.principal?.arn;
       let subject: ProblemSubject = { finding, context: base, notes: [] };
       if (finding.category === 'IDENTITY_NOT_MAPPED' && arn !== undefined) {
         const learned = memory.contextFor(arn);
-        if (lookups < options.maxPrincipalLookups) {
+        if (lookups < MAX_PRINCIPAL_LOOKUPS) {
           lookups++;
           const cluster: ClusterContext = base.cluster ?? { clusterName };
           const lookup = await source.principal(clusterName, cluster, finding, group.firstSeen);
@@ -66,7 +62,7 @@ export async function refineGroups(
             ...learned,
             contextUnavailable: joinReasons(
               base.contextUnavailable,
-              `the principal was not looked up (more than ${options.maxPrincipalLookups} unmapped principals in one batch)`,
+              `the principal was not looked up (more than ${MAX_PRINCIPAL_LOOKUPS} unmapped principals in one batch)`,
             ),
           };
           subject = { finding: classify(finding.record, context), context, notes: [] };
