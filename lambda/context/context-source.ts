@@ -1,7 +1,7 @@
 import type { AuthenticatorRecord, ClusterContext, Finding, PrincipalContext } from '../engine/types';
+import { errorName } from '../error-names';
 import { type EksLookup, hasAccessEntryFor } from './eks-lookup';
 import type { LogHistoryLookup, PrincipalHistory } from './log-history';
-import { errorName } from './timeout';
 import { TtlCache } from './ttl-cache';
 
 /** The cluster facts for a batch, and why some are missing when a lookup failed. */

@@ -26,9 +26,3 @@ export async function withTimeout<T>(
     clearTimeout(timer);
   }
 }
-
-/** The short, log-safe name of an AWS SDK or lookup error (`ThrottlingException`, `AccessDeniedException` …). */
-export function errorName(error: unknown): string {
-  if (error instanceof Error) return error.name === 'Error' ? error.message.slice(0, 200) : error.name;
-  return String(error).slice(0, 200);
-}

@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { Category } from '../engine/categories';
 import { CATEGORIES } from '../engine/categories';
+import { hasErrorName } from '../error-names';
 import {
   type DedupStore,
   type DigestAddition,
@@ -364,9 +365,8 @@ function digestFrom(item: Item): DigestTally {
   };
 }
 
-/** By name: the SDK's `ConditionalCheckFailedException` sets it, and some endpoints (dynalite) give only the name. */
 function isConditionFailure(error: unknown): boolean {
-  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+  return hasErrorName(error, 'ConditionalCheckFailedException');
 }
 
 function ignoreConditionFailure(error: unknown): void {

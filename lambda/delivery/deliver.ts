@@ -1,6 +1,6 @@
-import { errorName } from '../context/timeout';
 import type { DedupStore } from '../dedup/store';
 import type { Notification } from '../engine/types';
+import { errorName } from '../error-names';
 import type { Observability } from '../observability';
 import type { Sink, TimeBudget } from './sink';
 

@@ -1,5 +1,6 @@
 import { renderSlack } from '../engine/render/index';
 import type { Notification } from '../engine/types';
+import { hasErrorName } from '../error-names';
 import { DeliveryError, type Sink, type TimeBudget } from './sink';
 
 export interface SlackSinkOptions {
@@ -114,7 +115,7 @@ export function retryAfterMs(header: string | null, now = Date.now()): number {
 
 /** Why a request failed, without the URL (undici puts it in some messages). */
 function networkReason(error: unknown, timeoutMs: number): string {
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
+  if (hasErrorName(error, 'TimeoutError', 'AbortError')) {
     return `no answer within ${timeoutMs} ms`;
   }
   // The cause names the socket problem (`ECONNREFUSED`, `ENOTFOUND`, …); its message may hold the

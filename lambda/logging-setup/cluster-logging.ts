@@ -5,6 +5,7 @@ import {
   type EKSClient,
   UpdateClusterConfigCommand,
 } from '@aws-sdk/client-eks';
+import { hasErrorName } from '../error-names';
 import { ClusterNotFoundError, ClusterUpdateFailedError } from './errors';
 
 /** The outcome of asking EKS to switch `authenticator` on or off. */
@@ -28,7 +29,7 @@ export async function findCluster(eks: EKSClient, clusterName: string): Promise<
     const { cluster } = await eks.send(new DescribeClusterCommand({ name: clusterName }));
     return cluster;
   } catch (error) {
-    if (hasName(error, 'ResourceNotFoundException')) return undefined;
+    if (hasErrorName(error, 'ResourceNotFoundException')) return undefined;
     throw error;
   }
 }
@@ -60,10 +61,10 @@ export async function setAuthenticatorLogging(
     return { kind: 'started', updateId: update.id };
   } catch (error) {
     // The same code also means real input errors, so only this message counts as "nothing to do".
-    if (hasName(error, 'InvalidParameterException') && /no changes needed/i.test(messageOf(error))) {
+    if (hasErrorName(error, 'InvalidParameterException') && /no changes needed/i.test(messageOf(error))) {
       return { kind: 'unchanged' };
     }
-    if (hasName(error, 'ResourceInUseException')) return { kind: 'busy' };
+    if (hasErrorName(error, 'ResourceInUseException')) return { kind: 'busy' };
     throw error;
   }
 }
@@ -80,10 +81,6 @@ export async function isUpdateDone(eks: EKSClient, clusterName: string, updateId
     throw new ClusterUpdateFailedError(clusterName, updateId, status, detail);
   }
   return false;
-}
-
-function hasName(error: unknown, name: string): boolean {
-  return error instanceof Error && error.name === name;
 }
 
 function messageOf(error: unknown): string {

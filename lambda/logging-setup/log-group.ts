@@ -3,6 +3,7 @@ import {
   CreateLogGroupCommand,
   PutRetentionPolicyCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
+import { hasErrorName } from '../error-names';
 
 /**
  * Makes sure the cluster's log group exists before a subscription filter is put on it: EKS creates the
@@ -20,7 +21,7 @@ export async function ensureLogGroup(
   try {
     await logs.send(new CreateLogGroupCommand({ logGroupName }));
   } catch (error) {
-    if (error instanceof Error && error.name === 'ResourceAlreadyExistsException') return 'existed';
+    if (hasErrorName(error, 'ResourceAlreadyExistsException')) return 'existed';
     throw error;
   }
   await logs.send(new PutRetentionPolicyCommand({ logGroupName, retentionInDays }));

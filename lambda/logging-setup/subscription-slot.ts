@@ -3,6 +3,7 @@ import {
   DescribeSubscriptionFiltersCommand,
   type SubscriptionFilter,
 } from '@aws-sdk/client-cloudwatch-logs';
+import { hasErrorName } from '../error-names';
 import { SubscriptionFilterQuotaError } from './errors';
 
 /** CloudWatch Logs allows this many subscription filters per log group, and the quota cannot be raised. */
@@ -45,7 +46,7 @@ async function listSubscriptionFilters(
     } while (nextToken);
   } catch (error) {
     // No group yet means no filters yet; the group is created next.
-    if (error instanceof Error && error.name === 'ResourceNotFoundException') return [];
+    if (hasErrorName(error, 'ResourceNotFoundException')) return [];
     throw error;
   }
   return filters;

@@ -1,11 +1,11 @@
 import type { CloudWatchLogsLogEvent } from 'aws-lambda';
-import { errorName } from '../context/timeout';
 import { DedupContentionError, FloodControl, shortId } from '../dedup/flood-control';
 import type { DigestTally, DueEntry, StoredMessage } from '../dedup/store';
 import { deliverAll, type OutgoingMessage } from '../delivery/deliver';
 import type { TimeBudget } from '../delivery/sink';
 import { isDenialCategory } from '../engine/categories';
 import type { DiagnosisContext, Notification } from '../engine/types';
+import { errorName } from '../error-names';
 import {
   alertNotification,
   digestNotification,
