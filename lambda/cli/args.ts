@@ -15,3 +15,8 @@ export function parseCommandArgs<const O extends NonNullable<ParseArgsConfig['op
     throw new UsageError((error as Error).message);
   }
 }
+
+/** Whether a flag's value is one of the allowed words (and narrows it to them). */
+export function isOneOf<T extends string>(allowed: readonly T[], value: string): value is T {
+  return (allowed as readonly string[]).includes(value);
+}

@@ -4,7 +4,7 @@ import { createLineDiagnoser } from '../engine/diagnose-lines';
 import { remediate } from '../engine/remediate';
 import { renderChatbot, renderSlack } from '../engine/render';
 import type { ClusterContext, DiagnosisContext, Finding } from '../engine/types';
-import { parseCommandArgs } from './args';
+import { isOneOf, parseCommandArgs } from './args';
 import { readAwsAuthFile } from './aws-auth-file';
 import { type CliCommand, UsageError } from './io';
 import { OutputWriter } from './output-writer';
@@ -124,8 +124,4 @@ function parseCliArgs(argv: readonly string[]) {
     'aws-auth': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
-}
-
-function isOneOf<T extends string>(allowed: readonly T[], value: string): value is T {
-  return (allowed as readonly string[]).includes(value);
 }

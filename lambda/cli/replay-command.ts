@@ -1,7 +1,7 @@
 import { CLUSTER_NAME } from '../../lib/pipeline-contract';
 import type { SlackMessage } from '../engine/render/index';
 import { REPLAY_STREAM, type ReplayedMessage, replay } from '../replay';
-import { parseCommandArgs } from './args';
+import { isOneOf, parseCommandArgs } from './args';
 import { type CliCommand, UsageError } from './io';
 import { OutputWriter } from './output-writer';
 import { readLines } from './read-lines';
@@ -35,7 +35,7 @@ export const runReplay: CliCommand = async (argv, io) => {
   if (file === undefined) throw new UsageError('name the log file to replay, or - for standard input');
   if (extra.length > 0) throw new UsageError(`replay takes one input, got ${positionals.length}`);
   const format = values.format ?? 'text';
-  if (!(FORMATS as readonly string[]).includes(format)) {
+  if (!isOneOf(FORMATS, format)) {
     throw new UsageError(`--format must be text or json, not "${format}"`);
   }
   const clusterName = values.cluster ?? 'replay';

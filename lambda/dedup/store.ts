@@ -129,6 +129,16 @@ export interface DedupStore {
   ): Promise<void>;
 }
 
+/**
+ * When a record of what one invocation did (its batch, which sinks a message reached) may expire, in
+ * epoch seconds: it must outlive Lambda's async retries (up to 6 hours), with room to spare.
+ */
+export function retryStateExpiry(nowMs: number): number {
+  return Math.ceil(nowMs / 1000) + RETRY_STATE_TTL_S;
+}
+
+const RETRY_STATE_TTL_S = 2 * 24 * 60 * 60;
+
 /** Sort-key text of a due entry: the time first (fixed width) so a range query returns what is due. */
 export function dueSortKey(entry: DueEntry): string {
   const target =

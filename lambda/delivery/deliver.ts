@@ -1,4 +1,4 @@
-import type { DedupStore } from '../dedup/store';
+import { type DedupStore, retryStateExpiry } from '../dedup/store';
 import type { Notification } from '../engine/types';
 import { errorName } from '../error-names';
 import type { Observability } from '../observability';
@@ -25,9 +25,6 @@ export interface DeliveryReport {
 
 /** Delivery state lives on the dedup store; `undefined` when there is none to trust. */
 export type DeliveryState = Pick<DedupStore, 'deliveredSinks' | 'markDelivered'>;
-
-/** Delivery state outlives Lambda's async retries (up to 6 hours) with room to spare. */
-const DELIVERY_STATE_TTL_S = 2 * 24 * 60 * 60;
 
 /**
  * Sends every message to every sink, skipping the sinks a message already reached (a retried
@@ -62,12 +59,7 @@ export async function deliverAll(
           continue;
         }
         await state
-          ?.markDelivered(
-            message.cluster,
-            message.messageId,
-            sink.id,
-            Math.ceil(now() / 1000) + DELIVERY_STATE_TTL_S,
-          )
+          ?.markDelivered(message.cluster, message.messageId, sink.id, retryStateExpiry(now()))
           .catch((error: unknown) =>
             observability.warn('delivery state not recorded', {
               messageId: message.messageId,

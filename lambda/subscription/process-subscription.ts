@@ -1,6 +1,6 @@
 import type { CloudWatchLogsLogEvent } from 'aws-lambda';
 import { DedupContentionError, FloodControl, shortId } from '../dedup/flood-control';
-import type { DigestTally, DueEntry, StoredMessage } from '../dedup/store';
+import { type DigestTally, type DueEntry, retryStateExpiry, type StoredMessage } from '../dedup/store';
 import { deliverAll, type OutgoingMessage } from '../delivery/deliver';
 import type { TimeBudget } from '../delivery/sink';
 import { isDenialCategory } from '../engine/categories';
@@ -19,8 +19,6 @@ import { decodeSubscriptionData, isLogEvent } from './decode';
 import { diagnoseBatch } from './diagnose-batch';
 import { clusterNameOf, isAuthenticatorStream } from './log-source';
 import { refineGroups } from './refine';
-
-const BATCH_RECORD_TTL_S = 2 * 24 * 60 * 60;
 
 /**
  * One CloudWatch Logs subscription payload, end to end: decode → keep authenticator streams →
@@ -195,7 +193,7 @@ export async function processSubscription(
       body: JSON.stringify(m.notification),
     }));
     await deps.store
-      .putBatch(cluster, batchId, stored, Math.ceil(now / 1000) + BATCH_RECORD_TTL_S)
+      .putBatch(cluster, batchId, stored, retryStateExpiry(now))
       .catch((error: unknown) =>
         observability.warn('batch record not stored', { cluster, error: errorName(error) }),
       );
