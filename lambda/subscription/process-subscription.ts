@@ -18,7 +18,7 @@ import type { PipelineDeps, StepResult } from '../pipeline-deps';
 import { decodeSubscriptionData, isLogEvent } from './decode';
 import { diagnoseBatch } from './diagnose-batch';
 import { clusterNameOf, isAuthenticatorStream } from './log-source';
-import { refineGroups } from './refine';
+import { type RefinedProblem, refineGroups } from './refine';
 
 /**
  * One CloudWatch Logs subscription payload, end to end: decode → keep authenticator streams →
@@ -113,55 +113,61 @@ export async function processSubscription(
   const flood = new FloodControl(deps.store, deps.settings);
   const failOpen = new FailOpenDigest(deps.settings.cap);
   const sweepEntries = new Map<OutgoingMessage, DueEntry>();
+  // Fail open: a duplicate alert is better than a lost one.
+  const alertWithoutDedup = (problem: RefinedProblem, reason: string): FindingOutcome => {
+    observability.warn('dedup unavailable; alerting without it', { cluster, error: reason });
+    const note = `Possibly a duplicate: the dedup store could not be used (${reason}).`;
+    if (failOpen.admit()) {
+      messages.push({
+        cluster,
+        messageId: `alert#failopen#${batchId}#${problem.problemKey}`,
+        notification: alertNotification(problem.subject, problem.problemKey, problem, [note]),
+      });
+      return 'alerted';
+    }
+    failOpen.add(problem.count, problem.subject.finding.category, problem.firstSeen, problem.lastSeen);
+    return 'digested';
+  };
   for (const problem of problems) {
     const { finding } = problem.subject;
     if (isDenialCategory(finding.category)) observability.denials(cluster, finding.category, problem.count);
     let outcome: FindingOutcome;
-    try {
-      if (storeDown !== undefined) throw new Error(storeDown);
-      const decision = await flood.record(
-        {
-          cluster,
-          problemKey: problem.problemKey,
-          category: finding.category,
-          count: problem.count,
-          firstSeen: problem.firstSeen,
-          lastSeen: problem.lastSeen,
-          subject: serializeSubject(problem.subject),
-        },
-        batchId,
-        now,
-      );
-      for (const closed of decision.closed) {
-        const message = followupMessage(closed);
-        if (!message) continue;
-        messages.push(message);
-        sweepEntries.set(message, closed.due);
-      }
-      if (decision.outcome === 'alerted') {
-        messages.push({
-          cluster,
-          messageId: decision.messageId,
-          notification: alertNotification(problem.subject, problem.problemKey, problem),
-        });
-      }
-      outcome = decision.outcome;
-    } catch (error) {
-      // Fail open: a duplicate alert is better than a lost one.
-      const reason = errorName(error);
-      if (!(error instanceof DedupContentionError)) storeDown ??= reason;
-      observability.warn('dedup unavailable; alerting without it', { cluster, error: reason });
-      const note = `Possibly a duplicate: the dedup store could not be used (${reason}).`;
-      if (failOpen.admit()) {
-        messages.push({
-          cluster,
-          messageId: `alert#failopen#${batchId}#${problem.problemKey}`,
-          notification: alertNotification(problem.subject, problem.problemKey, problem, [note]),
-        });
-        outcome = 'alerted';
-      } else {
-        failOpen.add(problem.count, finding.category, problem.firstSeen, problem.lastSeen);
-        outcome = 'digested';
+    if (storeDown !== undefined) {
+      outcome = alertWithoutDedup(problem, storeDown);
+    } else {
+      try {
+        const decision = await flood.record(
+          {
+            cluster,
+            problemKey: problem.problemKey,
+            category: finding.category,
+            count: problem.count,
+            firstSeen: problem.firstSeen,
+            lastSeen: problem.lastSeen,
+            subject: serializeSubject(problem.subject),
+          },
+          batchId,
+          now,
+        );
+        for (const closed of decision.closed) {
+          const message = followupMessage(closed);
+          if (!message) continue;
+          messages.push(message);
+          sweepEntries.set(message, closed.due);
+        }
+        if (decision.outcome === 'alerted') {
+          messages.push({
+            cluster,
+            messageId: decision.messageId,
+            notification: alertNotification(problem.subject, problem.problemKey, problem),
+          });
+        }
+        outcome = decision.outcome;
+      } catch (error) {
+        const reason = errorName(error);
+        // Contention is about this problem only; anything else means the store is down for the batch.
+        if (!(error instanceof DedupContentionError)) storeDown = reason;
+        outcome = alertWithoutDedup(problem, reason);
       }
     }
     if (outcome !== 'alerted') observability.alertsSuppressed(cluster, problem.count);
