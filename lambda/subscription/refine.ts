@@ -44,29 +44,25 @@ export async function refineGroups(
       let subject: ProblemSubject = { finding, context: base, notes: [] };
       if (finding.category === 'IDENTITY_NOT_MAPPED' && arn !== undefined) {
         const learned = memory.contextFor(arn);
-        if (lookups < MAX_PRINCIPAL_LOOKUPS) {
-          lookups++;
-          const cluster: ClusterContext = base.cluster ?? { clusterName };
-          const lookup = await source.principal(clusterName, cluster, finding, group.firstSeen);
-          const context: DiagnosisContext = {
-            ...learned,
-            principal: mergePrincipal(learned.principal, lookup.principal),
-            contextUnavailable: joinReasons(base.contextUnavailable, lookup.unavailable),
-          };
-          const record = lookup.stsResponse
-            ? withStsFields(finding.record, lookup.stsResponse)
-            : finding.record;
-          subject = { finding: classify(record, context), context, notes: [] };
-        } else {
-          const context: DiagnosisContext = {
-            ...learned,
-            contextUnavailable: joinReasons(
-              base.contextUnavailable,
-              `the principal was not looked up (more than ${MAX_PRINCIPAL_LOOKUPS} unmapped principals in one batch)`,
-            ),
-          };
-          subject = { finding: classify(finding.record, context), context, notes: [] };
-        }
+        const cluster: ClusterContext = base.cluster ?? { clusterName };
+        const lookup =
+          lookups++ < MAX_PRINCIPAL_LOOKUPS
+            ? await source.principal(clusterName, cluster, finding, group.firstSeen)
+            : undefined;
+        const context: DiagnosisContext = {
+          ...learned,
+          principal: lookup ? mergePrincipal(learned.principal, lookup.principal) : learned.principal,
+          contextUnavailable: joinReasons(
+            base.contextUnavailable,
+            lookup
+              ? lookup.unavailable
+              : `the principal was not looked up (more than ${MAX_PRINCIPAL_LOOKUPS} unmapped principals in one batch)`,
+          ),
+        };
+        const record = lookup?.stsResponse
+          ? withStsFields(finding.record, lookup.stsResponse)
+          : finding.record;
+        subject = { finding: classify(record, context), context, notes: [] };
       }
       return {
         problemKey: problemKey(clusterName, subject.finding),
