@@ -98,7 +98,8 @@ export class MemoryDedupStore implements DedupStore {
 
   async releaseAlertSlot(cluster: string, bucket: number): Promise<void> {
     const key = `${cluster}#${bucket}`;
-    this.slots.set(key, (this.slots.get(key) ?? 1) - 1);
+    const taken = this.slots.get(key) ?? 0;
+    if (taken > 0) this.slots.set(key, taken - 1);
   }
 
   async addToDigest(cluster: string, bucket: number, addition: DigestAddition): Promise<boolean> {

@@ -192,6 +192,19 @@ describe.each(STORES)('flood control on the %s store', (_name, makeStore) => {
     });
   });
 
+  describe('alert slots', () => {
+    it('gives back only slots that were taken: releasing one twice does not raise the cap', async () => {
+      const store = await makeStore();
+      await store.takeAlertSlot('prod', 1, 2, 0);
+      await store.releaseAlertSlot('prod', 1);
+      await store.releaseAlertSlot('prod', 1);
+      const taken = [];
+      for (let i = 0; i < 3; i++) taken.push(await store.takeAlertSlot('prod', 1, 2, 0));
+
+      expect(taken).toEqual([true, true, false]);
+    });
+  });
+
   describe('concurrency', () => {
     it('lets exactly one of many concurrent invocations alert for a new problem, and loses no count', async () => {
       // Prepare
