@@ -1,18 +1,11 @@
 import { CustomResource, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Provider } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import {
-  DEPS_LOCK_FILE,
-  handlerEntry,
-  LAMBDA_ARCHITECTURE,
-  LAMBDA_BUNDLING,
-  LAMBDA_RUNTIME,
-  PROJECT_ROOT,
-} from './lambda-bundling';
+import { bundledFunctionProps } from './lambda-bundling';
 import { acknowledgeWildcardResources } from './nag-findings';
 import type { WatchedCluster } from './watched-cluster';
 
@@ -60,19 +53,12 @@ export class AuthenticatorLogging extends Construct {
 
     const handler = (handlerName: 'onEvent' | 'isComplete', timeout: Duration) =>
       new NodejsFunction(this, handlerName === 'onEvent' ? 'OnEventHandler' : 'IsCompleteHandler', {
+        ...bundledFunctionProps('authenticator-logging.ts'),
         description: `eks-auth-doctor: authenticator logging set-up (${handlerName})`,
-        entry: handlerEntry('authenticator-logging.ts'),
         handler: handlerName,
-        projectRoot: PROJECT_ROOT,
-        depsLockFilePath: DEPS_LOCK_FILE,
-        runtime: LAMBDA_RUNTIME,
-        architecture: LAMBDA_ARCHITECTURE,
-        memorySize: 256,
         timeout,
         role,
         logGroup: this.logGroup,
-        loggingFormat: lambda.LoggingFormat.JSON,
-        bundling: LAMBDA_BUNDLING,
       });
     this.onEventHandler = handler('onEvent', Duration.minutes(2));
     this.isCompleteHandler = handler('isComplete', Duration.minutes(1));

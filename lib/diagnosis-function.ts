@@ -12,14 +12,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import {
-  DEPS_LOCK_FILE,
-  handlerEntry,
-  LAMBDA_ARCHITECTURE,
-  LAMBDA_BUNDLING,
-  LAMBDA_RUNTIME,
-  PROJECT_ROOT,
-} from './lambda-bundling';
+import { bundledFunctionProps } from './lambda-bundling';
 import { acknowledgeWildcardResources } from './nag-findings';
 import {
   CONTEXT_CACHE_TTL_SECONDS,
@@ -98,22 +91,15 @@ export class DiagnosisFunction extends Construct {
     this.grantLeastPrivilege(props);
 
     this.function = new NodejsFunction(this, 'Function', {
+      ...bundledFunctionProps('diagnose.ts'),
       description: 'eks-auth-doctor: explains EKS authenticator denials and sends the fix',
-      entry: handlerEntry('diagnose.ts'),
       handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: DEPS_LOCK_FILE,
-      runtime: LAMBDA_RUNTIME,
-      architecture: LAMBDA_ARCHITECTURE,
-      memorySize: 256,
       timeout: Duration.seconds(60),
       role: this.role,
       logGroup: this.logGroup,
-      loggingFormat: lambda.LoggingFormat.JSON,
       applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
       systemLogLevelV2: lambda.SystemLogLevel.WARN,
       reservedConcurrentExecutions: props.reservedConcurrency,
-      bundling: LAMBDA_BUNDLING,
       environment: {
         TOPIC_ARN: props.topic.topicArn,
         EXTRA_TOPIC_ARNS: props.extraTopicArns.join(','),

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { type BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { type BundlingOptions, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 
 /**
  * How every function of this app is built: ESM, minified, with source maps, by the esbuild in
@@ -31,3 +31,21 @@ export function handlerEntry(file: string): string {
 }
 
 export const DEPS_LOCK_FILE = fileURLToPath(new URL('../package-lock.json', import.meta.url));
+
+/**
+ * What every function of this app shares, for the handler module `file` in lambda/handlers: how it
+ * is built and what it runs on, 256 MB, JSON logs. Each function adds its own handler, timeout, role
+ * and log group.
+ */
+export function bundledFunctionProps(file: string) {
+  return {
+    entry: handlerEntry(file),
+    projectRoot: PROJECT_ROOT,
+    depsLockFilePath: DEPS_LOCK_FILE,
+    runtime: LAMBDA_RUNTIME,
+    architecture: LAMBDA_ARCHITECTURE,
+    memorySize: 256,
+    loggingFormat: LoggingFormat.JSON,
+    bundling: LAMBDA_BUNDLING,
+  } as const satisfies NodejsFunctionProps;
+}

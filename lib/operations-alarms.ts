@@ -89,7 +89,7 @@ export class OperationsAlarms extends Construct {
     );
 
     const notify = new actions.SnsAction(props.topic);
-    for (const alarm of [this.errors, this.throttles, this.failedEvents, this.deliveryFailures]) {
+    for (const alarm of this.all) {
       alarm.addAlarmAction(notify);
     }
   }
