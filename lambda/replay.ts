@@ -1,6 +1,7 @@
 import type { PublishCommandInput } from '@aws-sdk/client-sns';
 import type { CloudWatchLogsLogEvent } from 'aws-lambda';
 import {
+  clusterLogGroupName,
   DEFAULT_ALERT_CAP,
   DEFAULT_DEDUP_WINDOW_MINUTES,
   type DeliverySink,
@@ -17,7 +18,6 @@ import { renderSlack, type SlackMessage } from './engine/render/index';
 import type { Notification } from './engine/types';
 import { RecordingObservability } from './observability';
 import { encodeSubscriptionData, PayloadBatcher, subscriptionPayload } from './subscription/encode';
-import { logGroupOf } from './subscription/log-source';
 
 /** One message the deployed pipeline would have sent. */
 export type ReplayedMessage =
@@ -78,7 +78,7 @@ export async function replay(
     now: () => clock,
   });
 
-  const logGroup = logGroupOf(options.clusterName);
+  const logGroup = clusterLogGroupName(options.clusterName);
   const batcher = new PayloadBatcher();
   let lineCount = 0;
   let payloads = 0;

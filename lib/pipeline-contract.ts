@@ -7,6 +7,11 @@ export const SERVICE_NAME = 'eks-auth-doctor';
 
 /** EKS cluster names: 1–100 letters, digits, hyphens and underscores, starting with a letter or digit. */
 export const CLUSTER_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
+
+/** Where EKS writes a cluster's control-plane logs, the `authenticator-*` streams among them. */
+export function clusterLogGroupName(clusterName: string): string {
+  return `/aws/eks/${clusterName}/cluster`;
+}
 export const METRICS_NAMESPACE = 'EksAuthDoctor';
 
 /** Powertools adds this dimension to every metric, with the value {@link SERVICE_NAME}. */

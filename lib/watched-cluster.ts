@@ -2,6 +2,7 @@ import { ArnFormat, Names, Stack, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import type { Construct } from 'constructs';
+import { clusterLogGroupName } from './pipeline-contract';
 
 /**
  * A cluster to watch: the name of an existing cluster in the stack's region, or a cluster construct from
@@ -33,10 +34,6 @@ export interface WatchedCluster {
   readonly construct?: eks.ICluster | eksv2.ICluster;
   /** The cluster construct, when this app defines it and therefore owns its `clusterLogging`. */
   readonly definedCluster?: eks.Cluster | eksv2.Cluster;
-}
-
-export function clusterLogGroupName(clusterName: string): string {
-  return `/aws/eks/${clusterName}/cluster`;
 }
 
 export function watchedCluster(scope: Construct, cluster: AuthDoctorCluster): WatchedCluster {

@@ -4,9 +4,8 @@ import {
   CreateLogStreamCommand,
   PutLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { CLUSTER_NAME } from '../../lib/pipeline-contract';
+import { CLUSTER_NAME, clusterLogGroupName } from '../../lib/pipeline-contract';
 import { SELFTEST_STREAM_PREFIX, selftestLine } from '../engine/selftest';
-import { logGroupOf } from '../subscription/log-source';
 import { parseCommandArgs } from './args';
 import { type CliCommand, UsageError } from './io';
 
@@ -36,7 +35,7 @@ export function selftestCommand(createClient: LogsClientFactory = defaultClient)
       io.stdout.write(SELFTEST_USAGE);
       return 0;
     }
-    const logGroupName = logGroupOf(options.cluster);
+    const logGroupName = clusterLogGroupName(options.cluster);
     const logStreamName = `${SELFTEST_STREAM_PREFIX}${new Date().toISOString().replace(/[:.]/g, '-')}`;
     const id = randomUUID();
     const client = createClient(options.region);

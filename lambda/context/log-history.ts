@@ -1,8 +1,8 @@
 import { type CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { clusterLogGroupName } from '../../lib/pipeline-contract';
 import { parseArn } from '../engine/arn';
 import { parseLine } from '../engine/parse';
 import type { AuthenticatorRecord, Finding } from '../engine/types';
-import { logGroupOf } from '../subscription/log-source';
 import { withTimeout } from './timeout';
 
 /** What the cluster's own log says about a denied principal's recent past. */
@@ -85,7 +85,7 @@ export class LogHistoryLookup {
       const out = await withTimeout('CloudWatch Logs FilterLogEvents', this.timeoutMs, (abortSignal) =>
         this.logs.send(
           new FilterLogEventsCommand({
-            logGroupName: logGroupOf(clusterName),
+            logGroupName: clusterLogGroupName(clusterName),
             logStreamNamePrefix: 'authenticator',
             startTime,
             endTime,

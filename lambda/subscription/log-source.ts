@@ -12,11 +12,6 @@ export function clusterNameOf(logGroup: string): string | undefined {
   return EKS_LOG_GROUP.exec(logGroup)?.[1];
 }
 
-/** The log group of a cluster, for log-history lookups and for replay payloads. */
-export function logGroupOf(clusterName: string): string {
-  return `/aws/eks/${clusterName}/cluster`;
-}
-
 /**
  * Only the authenticator's streams (`authenticator-<hash>`, and the self-test's
  * `authenticator-selftest-…`) hold authenticator lines; a subscription filter cannot select streams,

@@ -1,3 +1,4 @@
+import { CLUSTER_NAME, clusterLogGroupName } from '../../../lib/pipeline-contract';
 import { parseArn } from '../arn';
 import type { Principal } from '../types';
 
@@ -30,7 +31,6 @@ export const PLACEHOLDER = {
  */
 export const COMMAND_SAFE_ARN = /^arn:aws[\w-]*:(iam|sts)::\d{12}:[\w+=,.@/-]+$/;
 
-const CLUSTER_NAME = /^[0-9A-Za-z][0-9A-Za-z_-]{0,99}$/;
 const REGION = /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/;
 const ACCOUNT_ID = /^\d{12}$/;
 const IAM_NAME = /^[\w+=,.@-]{1,128}$/;
@@ -79,7 +79,7 @@ export function clusterNames(
     region: region ?? PLACEHOLDER.region,
     accountId: safe(cluster?.accountId, ACCOUNT_ID) ?? PLACEHOLDER.accountId,
     partition: partitionOf(region, principalPartition),
-    logGroup: `/aws/eks/${name}/cluster`,
+    logGroup: clusterLogGroupName(name),
   };
 }
 
