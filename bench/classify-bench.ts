@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { createReadStream, createWriteStream, existsSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { createLineDiagnoser } from '../lambda/engine/diagnose-lines';
+import { median } from './median';
 import { mixedLogLines } from './mixed-log';
 
 /** Writes the generated log once; later runs reuse it. */
@@ -27,9 +28,6 @@ async function timeLines(path: string, perLine: (line: string) => unknown): Prom
   }
   return Number(process.hrtime.bigint() - started) / 1e6;
 }
-
-const median = (values: number[]) =>
-  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
 /**
  * classify_vs_split: the time to diagnose every line (parse, join, classify) divided by the time to

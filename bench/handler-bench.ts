@@ -22,17 +22,18 @@ import {
   MAX_PAYLOAD_BYTES,
   subscriptionPayload,
 } from '../lambda/subscription/encode';
-import { LAMBDA_BUNDLING } from '../lib/lambda-bundling';
+import { handlerEntry, LAMBDA_BUNDLING } from '../lib/lambda-bundling';
+import { clusterLogGroupName, METRICS_NAMESPACE, SERVICE_NAME } from '../lib/pipeline-contract';
+import { median } from './median';
 import { mixedLogLines } from './mixed-log';
 
-const ENTRY = 'lambda/handlers/diagnose.ts';
 /** Settings the handler module validates at import (cold start). */
 const HANDLER_ENV = {
   TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:eks-auth-doctor',
   DEDUP_TABLE_NAME: 'eks-auth-doctor-dedup',
   AWS_REGION: 'eu-west-1',
-  POWERTOOLS_SERVICE_NAME: 'eks-auth-doctor',
-  POWERTOOLS_METRICS_NAMESPACE: 'EksAuthDoctor',
+  POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+  POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
 };
 
 /**
@@ -59,7 +60,7 @@ export async function benchHandler(): Promise<Record<string, number>> {
 /** esbuild's JS API with the stack's own bundling options (lib/lambda-bundling.ts), so the figure is the deployed one. */
 export async function bundleHandler(outfile: string): Promise<void> {
   await build({
-    entryPoints: [ENTRY],
+    entryPoints: [handlerEntry('diagnose.ts')],
     outfile,
     bundle: true,
     platform: 'node',
@@ -73,8 +74,8 @@ export async function bundleHandler(outfile: string): Promise<void> {
   });
 }
 
-/** One subscription payload of mixed authenticator lines, 1 MB of JSON once decompressed. */
-export function mixedPayload(batch = 0): { data: string; events: number; jsonBytes: number } {
+/** One subscription payload of mixed authenticator lines, 1 MB of JSON once decompressed, encoded. */
+function mixedPayload(batch = 0): string {
   const events: CloudWatchLogsLogEvent[] = [];
   let bytes = 300;
   const start = Date.parse('2026-11-24T00:00:00Z');
@@ -89,12 +90,8 @@ export function mixedPayload(batch = 0): { data: string; events: number; jsonByt
     events.push(event);
     bytes += size;
   }
-  const payload = subscriptionPayload('/aws/eks/bench/cluster', 'authenticator-0123456789abcdef', events);
-  return {
-    data: encodeSubscriptionData(payload),
-    events: events.length,
-    jsonBytes: Buffer.byteLength(JSON.stringify(payload)),
-  };
+  const payload = subscriptionPayload(clusterLogGroupName('bench'), 'authenticator-0123456789abcdef', events);
+  return encodeSubscriptionData(payload);
 }
 
 /**
@@ -133,8 +130,8 @@ const localAws = {
  */
 async function handlerVsFloor(): Promise<{ steady: number; alerting: number }> {
   // The storm's later payloads: the same lines, new event IDs (so not a retry of the first).
-  const payloads = Array.from({ length: 100 }, (_, i) => mixedPayload(i + 1).data);
-  const { data } = mixedPayload();
+  const payloads = Array.from({ length: 100 }, (_, i) => mixedPayload(i + 1));
+  const data = mixedPayload();
   const config = {
     region: 'eu-west-1',
     credentials: { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench' },
@@ -209,12 +206,6 @@ function coldImportMs(bundle: string): number {
     bares.push(time(bare));
   }
   return Math.round(median(imports) - median(bares));
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
 }
 
 function round2(value: number): number {
