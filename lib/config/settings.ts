@@ -2,7 +2,15 @@ import type { ChatbotChannel } from '../alert-topic';
 import { DEFAULTS } from '../auth-doctor';
 import { CLUSTER_NAME } from '../pipeline-contract';
 import type { AuthDoctorConfig } from './auth-doctor-config';
-import { optionalObject, optionalText, type Report, stringList, wholeNumber, yesNo } from './value-parsers';
+import {
+  numberFrom,
+  optionalObject,
+  optionalText,
+  type Report,
+  stringList,
+  wholeNumber,
+  yesNo,
+} from './value-parsers';
 
 /**
  * One configuration key: its default, how it is read from context, and how it is checked. The table is
@@ -167,7 +175,7 @@ const logRetentionDays: Setting<'logRetentionDays'> = {
   key: 'logRetentionDays',
   defaultValue: DEFAULTS.logRetention,
   read(raw, report) {
-    const days = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+    const days = numberFrom(raw);
     if (typeof days !== 'number' || !(LOG_RETENTION_DAYS as readonly number[]).includes(days)) {
       report(
         `logRetentionDays: ${JSON.stringify(raw)} is not a retention CloudWatch Logs accepts ` +

@@ -30,6 +30,11 @@ export function stringList(raw: unknown, key: string, example: string, report: R
   return value.map((item) => item.trim());
 }
 
+/** `-c key=30` arrives as text, cdk.json gives a number: either way, the number (or the raw value). */
+export function numberFrom(raw: unknown): unknown {
+  return typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+}
+
 export function wholeNumber(
   raw: unknown,
   key: string,
@@ -37,7 +42,7 @@ export function wholeNumber(
   example: string,
   report: Report,
 ): number | undefined {
-  const value = typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
+  const value = numberFrom(raw);
   if (typeof value !== 'number' || !Number.isInteger(value) || value < range.min || value > range.max) {
     report(
       `${key}: ${JSON.stringify(raw)} is not a whole number from ${range.min} to ${range.max}. Example: -c ${key}=${example}`,
