@@ -65,6 +65,7 @@ describe.each(STORES)('flood control on the %s store', (_name, makeStore) => {
       const retry = await flood.record(occurrences('dev', 3, T0), 'batch-1', T0 + 2 * MINUTE);
 
       // Assess
+      expect(first.outcome).toBe('alerted');
       expect(retry).toEqual(first);
     });
   });
@@ -151,6 +152,7 @@ describe.each(STORES)('flood control on the %s store', (_name, makeStore) => {
       const again = await flood.sweep(T0 + WINDOW + 5 * MINUTE);
 
       // Assess
+      expect(failed.followups).toHaveLength(1);
       expect(again.followups.map((c) => c.followup)).toEqual(failed.followups.map((c) => c.followup));
     });
   });

@@ -66,7 +66,8 @@ describe('grouping a batch by problem', () => {
     // Assess
     expect(batch.groups).toHaveLength(1);
     expect(batch.groups[0]?.finding.principal?.session).toBe('i-0123456789abcdef0');
-    expect(batch.groups[0]?.finding.subCause).not.toBe('NOT_IN_AWS_AUTH');
+    // Granted in this batch and denied now: its mapping was just removed.
+    expect(batch.groups[0]?.finding.subCause).toBe('ACCESS_REMOVED_RECENTLY');
   });
 
   it('classifies denials after an aws-auth parse error afresh, as their own problem', () => {
