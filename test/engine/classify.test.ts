@@ -1,14 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { DENIAL_CATEGORIES } from '../../lambda/engine/categories';
 import { classify } from '../../lambda/engine/classify';
-import { parseLine } from '../../lambda/engine/parse';
 import type { Finding } from '../../lambda/engine/types';
 import { DENIAL_FIXTURES, deniedLine } from './fixtures/denial-errors';
+import { parsedLine } from './fixtures/parsed-line';
 
 function classifyLine(line: string, allFields = false): Finding {
-  const record = parseLine(line, { allFields });
-  if (record === undefined) throw new Error(`fixture did not parse: ${line}`);
-  return classify(record);
+  return classify(parsedLine(line, { allFields }));
 }
 
 describe('classifying access denied lines', () => {

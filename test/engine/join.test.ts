@@ -1,26 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { createLineDiagnoser } from '../../lambda/engine/diagnose-lines';
 import { StsResponseJoin } from '../../lambda/engine/join';
-import { parseLine } from '../../lambda/engine/parse';
-import type { AuthenticatorRecord } from '../../lambda/engine/types';
+import { parsedLine } from './fixtures/parsed-line';
 
 const STS_LINE =
   'time="2026-11-24T10:00:00Z" level=info msg="STS response" accesskeyid=ASIAEXAMPLE accountid=111122223333 arn="arn:aws:sts::111122223333:assumed-role/workers/i-0123456789abcdef0" client="127.0.0.1:40001" method=POST path=/authenticate session=i-0123456789abcdef0 userid=AROAEXAMPLE';
 const DENIED_LINE =
   'time="2026-11-24T10:00:00Z" level=warning msg="access denied" arn="arn:aws:iam::111122223333:role/workers" client="127.0.0.1:40001" error="identity is not mapped" method=POST path=/authenticate';
 
-function record(line: string): AuthenticatorRecord {
-  const parsed = parseLine(line);
-  if (!parsed) throw new Error('fixture did not parse');
-  return parsed;
-}
-
 describe('joining an STS response with its denial', () => {
   it('gives the denial the access key, account, unique ID, session and raw ARN', () => {
     const join = new StsResponseJoin();
-    join.accept(record(STS_LINE), STS_LINE);
+    join.accept(parsedLine(STS_LINE), STS_LINE);
 
-    const joined = join.accept(record(DENIED_LINE), DENIED_LINE);
+    const joined = join.accept(parsedLine(DENIED_LINE), DENIED_LINE);
 
     expect(joined.fields).toMatchObject({
       accesskeyid: 'ASIAEXAMPLE',
@@ -44,30 +37,30 @@ describe('joining an STS response with its denial', () => {
 
   it('does not join lines of another client port or another second', () => {
     const join = new StsResponseJoin();
-    join.accept(record(STS_LINE), STS_LINE);
+    join.accept(parsedLine(STS_LINE), STS_LINE);
 
-    expect(join.accept(record(DENIED_LINE.replace('40001', '40002')), '').fields.session).toBeUndefined();
+    expect(join.accept(parsedLine(DENIED_LINE.replace('40001', '40002')), '').fields.session).toBeUndefined();
     expect(
-      join.accept(record(DENIED_LINE.replace('10:00:00Z', '10:00:01Z')), '').fields.session,
+      join.accept(parsedLine(DENIED_LINE.replace('10:00:00Z', '10:00:01Z')), '').fields.session,
     ).toBeUndefined();
   });
 
   it('uses an STS response once', () => {
     const join = new StsResponseJoin();
-    join.accept(record(STS_LINE), STS_LINE);
-    join.accept(record(DENIED_LINE), '');
+    join.accept(parsedLine(STS_LINE), STS_LINE);
+    join.accept(parsedLine(DENIED_LINE), '');
 
-    expect(join.accept(record(DENIED_LINE), '').fields.session).toBeUndefined();
+    expect(join.accept(parsedLine(DENIED_LINE), '').fields.session).toBeUndefined();
   });
 
   it('forgets the oldest STS responses past its capacity', () => {
     const join = new StsResponseJoin(2);
-    join.accept(record(STS_LINE), STS_LINE);
-    join.accept(record(STS_LINE), STS_LINE.replace('40001', '40002'));
-    join.accept(record(STS_LINE), STS_LINE.replace('40001', '40003'));
+    join.accept(parsedLine(STS_LINE), STS_LINE);
+    join.accept(parsedLine(STS_LINE), STS_LINE.replace('40001', '40002'));
+    join.accept(parsedLine(STS_LINE), STS_LINE.replace('40001', '40003'));
 
-    expect(join.accept(record(DENIED_LINE), '').fields.session).toBeUndefined();
-    expect(join.accept(record(DENIED_LINE.replace('40001', '40003')), '').fields.session).toBe(
+    expect(join.accept(parsedLine(DENIED_LINE), '').fields.session).toBeUndefined();
+    expect(join.accept(parsedLine(DENIED_LINE.replace('40001', '40003')), '').fields.session).toBe(
       'i-0123456789abcdef0',
     );
   });

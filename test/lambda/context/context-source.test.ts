@@ -6,8 +6,8 @@ import { LiveContextSource } from '../../../lambda/context/context-source';
 import { EksLookup, hasAccessEntryFor } from '../../../lambda/context/eks-lookup';
 import { LogHistoryLookup } from '../../../lambda/context/log-history';
 import { classify } from '../../../lambda/engine/classify';
-import { parseLine } from '../../../lambda/engine/parse';
 import type { ClusterContext, Finding } from '../../../lambda/engine/types';
+import { parsedLine } from '../../engine/fixtures/parsed-line';
 import { ACCOUNT, notMappedLine, stsResponseLine, T0 } from '../helpers/fixtures';
 
 const eks = mockClient(EKSClient);
@@ -40,9 +40,7 @@ function source(clock = { now: T0 }, timeoutMs = 300) {
 }
 
 function finding(line: string): Finding {
-  const record = parseLine(line);
-  if (!record) throw new Error('fixture line did not parse');
-  return classify(record);
+  return classify(parsedLine(line));
 }
 
 const apiCluster: ClusterContext = { clusterName: 'prod', accountId: ACCOUNT, authenticationMode: 'API' };

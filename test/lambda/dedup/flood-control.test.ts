@@ -3,11 +3,11 @@ import { DynamoDbDedupStore } from '../../../lambda/dedup/dynamodb-store';
 import { FloodControl, type Occurrences, problemId } from '../../../lambda/dedup/flood-control';
 import { MemoryDedupStore } from '../../../lambda/dedup/memory-store';
 import type { DedupStore } from '../../../lambda/dedup/store';
+import { T0 } from '../helpers/fixtures';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../helpers/local-dynamodb';
 
 const MINUTE = 60_000;
 const WINDOW = 60 * MINUTE;
-const T0 = Date.parse('2026-11-24T14:02:00Z');
 
 let dynamodb: LocalDynamoDb;
 beforeAll(async () => {

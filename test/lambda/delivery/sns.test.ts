@@ -4,10 +4,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DeliveryError } from '../../../lambda/delivery/sink';
 import { SnsSink, snsPublisher, snsPublishInput, snsSubject } from '../../../lambda/delivery/sns';
 import { classify } from '../../../lambda/engine/classify';
-import { parseLine } from '../../../lambda/engine/parse';
 import { renderChatbot, renderText } from '../../../lambda/engine/render/index';
 import type { Notification } from '../../../lambda/engine/types';
 import { alertNotification, digestNotification } from '../../../lambda/notifications';
+import { parsedLine } from '../../engine/fixtures/parsed-line';
 import { notMappedLine, rejectedHostLine, T0 } from '../helpers/fixtures';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:eks-auth-doctor';
@@ -15,9 +15,7 @@ const sns = mockClient(SNSClient);
 afterEach(() => sns.reset());
 
 function alertFor(line: string): Notification {
-  const record = parseLine(line);
-  if (!record) throw new Error('fixture line did not parse');
-  const finding = classify(record, { cluster: { clusterName: 'prod' } });
+  const finding = classify(parsedLine(line), { cluster: { clusterName: 'prod' } });
   return alertNotification(
     { finding, context: { cluster: { clusterName: 'prod' } }, notes: [] },
     'prod|key',

@@ -1,6 +1,5 @@
 import { gzipSync } from 'node:zlib';
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DescribeClusterCommand, EKSClient, ListAccessEntriesCommand } from '@aws-sdk/client-eks';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -23,7 +22,7 @@ import {
   T0,
   tokenNotAwsLine,
 } from '../helpers/fixtures';
-import { type LocalDynamoDb, startLocalDynamoDb } from '../helpers/local-dynamodb';
+import { type LocalDynamoDb, startLocalDynamoDb, unreachableDynamoDb } from '../helpers/local-dynamodb';
 import { RecordingSink } from '../helpers/recording-sink';
 
 const WINDOW = 60 * 60_000;
@@ -303,12 +302,7 @@ describe('delivery failures', () => {
 describe('degraded dependencies', () => {
   it('fails open when DynamoDB cannot be reached: the alert goes out marked as possibly a duplicate', async () => {
     // Prepare
-    const unreachable = new DynamoDBClient({
-      endpoint: 'http://127.0.0.1:1',
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local' },
-      maxAttempts: 1,
-    });
+    const unreachable = unreachableDynamoDb();
     const h = await harness({ store: new DynamoDbDedupStore(unreachable, 'dedup') });
 
     // Act
@@ -326,12 +320,7 @@ describe('degraded dependencies', () => {
 
   it('keeps the cap without DynamoDB: past it, one digest per invocation', async () => {
     // Prepare
-    const unreachable = new DynamoDBClient({
-      endpoint: 'http://127.0.0.1:1',
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local' },
-      maxAttempts: 1,
-    });
+    const unreachable = unreachableDynamoDb();
     const h = await harness({
       store: new DynamoDbDedupStore(unreachable, 'dedup'),
       settings: { windowMs: WINDOW, cap: 3 },

@@ -13,17 +13,26 @@ export interface LocalDynamoDb {
 
 let tables = 0;
 
-export async function startLocalDynamoDb(): Promise<LocalDynamoDb> {
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  const endpoint = `http://127.0.0.1:${port}`;
-  const client = new DynamoDBClient({
+function localClient(endpoint: string): DynamoDBClient {
+  return new DynamoDBClient({
     endpoint,
     region: 'us-east-1',
     credentials: { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local' },
     maxAttempts: 1,
   });
+}
+
+/** A client for a DynamoDB that is not there: nothing listens on 127.0.0.1:1. */
+export function unreachableDynamoDb(): DynamoDBClient {
+  return localClient('http://127.0.0.1:1');
+}
+
+export async function startLocalDynamoDb(): Promise<LocalDynamoDb> {
+  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = localClient(endpoint);
   return {
     client,
     endpoint,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../lambda/cli/io';
 import { runReplay } from '../../../lambda/cli/replay-command';
-import { type CliResult, runCommand } from '../../cli/run-cli';
+import { type CliResult, jsonLines, runCommand } from '../../cli/run-cli';
 import { ACCOUNT, notMappedLine, rejectedHostLine, T0 } from '../helpers/fixtures';
 
 function replay(argv: readonly string[], stdin = ''): Promise<CliResult> {
@@ -23,10 +23,7 @@ interface ReplayLine {
 }
 
 function messages(stdout: string): ReplayLine[] {
-  return stdout
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => JSON.parse(line) as ReplayLine);
+  return jsonLines(stdout) as unknown as ReplayLine[];
 }
 
 function logFile(lines: readonly string[]): string {
