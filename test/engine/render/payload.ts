@@ -1,4 +1,5 @@
 import type { KnownBlock, MrkdwnElement } from '@slack/types';
+import { expect } from 'vitest';
 
 /** Ways to look into rendered payloads, shared by the render tests. */
 
@@ -18,6 +19,19 @@ export function allStrings(value: unknown): string[] {
     return Object.entries(value).flatMap(([key, inner]) => [key, ...allStrings(inner)]);
   }
   return [];
+}
+
+/** What no sink may carry, whatever the input. */
+export function expectInert(value: unknown): void {
+  const strings = allStrings(value);
+  for (const s of strings) {
+    expect(s).not.toContain('<');
+    expect(s).not.toMatch(BROADCAST);
+    expect(s).not.toMatch(CONTROL_CHAR);
+    expect(s).not.toMatch(BIDI_CHAR);
+    expect(s).not.toMatch(LONE_SURROGATE);
+    expect(s).not.toContain('://');
+  }
 }
 
 /** Every `{ type: 'mrkdwn' }` object anywhere in the blocks. */

@@ -10,6 +10,7 @@ import {
   BROADCAST,
   CONTROL_CHAR,
   codeBlocks,
+  expectInert,
   foreignLines,
   mrkdwnObjects,
   sectionTexts,
@@ -157,17 +158,11 @@ describe('a forged hostname cannot command AWS Chatbot', () => {
 
     // Act
     const event = renderChatbot(n);
-    const strings = allStrings(event);
 
     // Assess
     expect(JSON.stringify(event)).not.toContain('<');
-    for (const s of strings) {
-      expect(s).not.toMatch(BROADCAST);
-      expect(s).not.toMatch(CONTROL_CHAR);
-      expect(s).not.toMatch(BIDI_CHAR);
-      expect(s).not.toContain('://');
-      expect(s).not.toMatch(/\nStep 1:/);
-    }
+    expectInert(event);
+    for (const s of allStrings(event)) expect(s).not.toMatch(/\nStep 1:/);
   });
 
   it('leaves no fence but its own in the description', () => {
