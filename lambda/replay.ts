@@ -14,7 +14,7 @@ import type { Sink } from './delivery/sink';
 import { snsPublishInput } from './delivery/sns';
 import { createDiagnoseHandler } from './diagnose-pipeline';
 import { parseLine } from './engine/parse';
-import { renderSlack, type SlackMessage } from './engine/render/index';
+import { renderSlack, type SlackMessage } from './engine/render';
 import type { Notification } from './engine/types';
 import { RecordingObservability } from './observability';
 import { encodeSubscriptionData, PayloadBatcher, subscriptionPayload } from './subscription/encode';

@@ -1,5 +1,5 @@
 import { CLUSTER_NAME } from '../../lib/pipeline-contract';
-import type { SlackMessage } from '../engine/render/index';
+import type { SlackMessage } from '../engine/render';
 import { REPLAY_STREAM, type ReplayedMessage, replay } from '../replay';
 import { isOneOf, parseCommandArgs } from './args';
 import { type CliCommand, UsageError } from './io';

@@ -1,4 +1,4 @@
-import { renderSlack } from '../engine/render/index';
+import { renderSlack } from '../engine/render';
 import type { Notification } from '../engine/types';
 import { hasErrorName } from '../error-names';
 import { DeliveryError, type Sink, type TimeBudget } from './sink';

@@ -4,7 +4,7 @@ import {
   type PublishCommandInput,
   type SNSClient,
 } from '@aws-sdk/client-sns';
-import { describeNotification, renderChatbot, renderText } from '../engine/render/index';
+import { describeNotification, renderChatbot, renderText } from '../engine/render';
 import type { Notification } from '../engine/types';
 import { errorName } from '../error-names';
 import { DeliveryError, type Sink } from './sink';

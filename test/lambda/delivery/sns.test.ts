@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DeliveryError } from '../../../lambda/delivery/sink';
 import { SnsSink, snsPublisher, snsPublishInput, snsSubject } from '../../../lambda/delivery/sns';
 import { classify } from '../../../lambda/engine/classify';
-import { renderChatbot, renderText } from '../../../lambda/engine/render/index';
+import { renderChatbot, renderText } from '../../../lambda/engine/render';
 import type { Notification } from '../../../lambda/engine/types';
 import { alertNotification, digestNotification } from '../../../lambda/notifications';
 import { parsedLine } from '../../engine/fixtures/parsed-line';
