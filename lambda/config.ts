@@ -2,6 +2,7 @@ import {
   CONTEXT_CACHE_TTL_SECONDS,
   DEFAULT_ALERT_CAP,
   DEFAULT_DEDUP_WINDOW_MINUTES,
+  SNS_TOPIC_ARN,
 } from '../lib/pipeline-contract';
 
 /**
@@ -30,8 +31,6 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
-/** Partition, region, account and resource of an SNS topic ARN (all partitions, incl. `aws-cn`). */
-const TOPIC_ARN = /^arn:aws[\w-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/;
 /** DynamoDB table names: 3–255 of `[A-Za-z0-9_.-]`. */
 const TABLE_NAME = /^[\w.-]{3,255}$/;
 /** Secrets Manager names or ARNs: letters, digits and `/_+=.@-` (plus `:` in an ARN). */
@@ -96,7 +95,7 @@ function required(env: Readonly<Record<string, string | undefined>>, name: strin
 }
 
 function checkTopicArn(name: string, arn: string): void {
-  if (!TOPIC_ARN.test(arn)) {
+  if (!SNS_TOPIC_ARN.test(arn)) {
     throw new ConfigError(
       `${name} holds "${arn}", which is not an SNS topic ARN, e.g. ${name}=arn:aws:sns:eu-west-1:123456789012:eks-auth-doctor`,
     );

@@ -8,6 +8,9 @@ export const SERVICE_NAME = 'eks-auth-doctor';
 /** EKS cluster names: 1–100 letters, digits, hyphens and underscores, starting with a letter or digit. */
 export const CLUSTER_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
 
+/** An SNS topic ARN, as the stack accepts it for extra topics and the Lambda for every topic it publishes to. */
+export const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
+
 /** Where EKS writes a cluster's control-plane logs, the `authenticator-*` streams among them. */
 export function clusterLogGroupName(clusterName: string): string {
   return `/aws/eks/${clusterName}/cluster`;

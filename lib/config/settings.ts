@@ -1,6 +1,6 @@
 import type { ChatbotChannel } from '../alert-topic';
 import { DEFAULTS } from '../auth-doctor';
-import { CLUSTER_NAME } from '../pipeline-contract';
+import { CLUSTER_NAME, SNS_TOPIC_ARN } from '../pipeline-contract';
 import type { AuthDoctorConfig } from './auth-doctor-config';
 import {
   numberFrom,
@@ -27,7 +27,6 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 /** Secrets Manager names: letters, digits and `/_+=.@-`, up to 512 characters. */
 const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
 /** Standard SNS topics of any partition; FIFO topics need a message group the Lambda does not send. */
-const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 const SLACK_WORKSPACE_ID = /^[0-9A-Z]{1,255}$/;
 const SLACK_CHANNEL_ID = /^[A-Za-z0-9]{1,255}$/;
 /** The retention values CloudWatch Logs accepts. */
@@ -219,7 +218,7 @@ const extraTopicArns: Setting<'extraTopicArns'> = {
       if (arn.endsWith('.fifo')) {
         valid = false;
         report(`extraTopicArns: ${JSON.stringify(arn)} is a FIFO topic; use a standard topic. ${example}`);
-      } else if (!TOPIC_ARN.test(arn)) {
+      } else if (!SNS_TOPIC_ARN.test(arn)) {
         valid = false;
         report(`extraTopicArns: ${JSON.stringify(arn)} is not an SNS topic ARN. ${example}`);
       }
