@@ -56,17 +56,8 @@ export function subject(request: FixRequest): string {
 }
 /** Runbook: which identity does the client really use, and is it the denied one? */
 export function identityCheckSteps(request: FixRequest): FixStep[] {
-  const compare = request.principal.known
-    ? `compare its Arn with the denied ${request.principal.arn}`
-    : 'check that it is the identity you expect (it is the one that signed the token)';
-  const creator = request.creatorArn
-    ? ` If you meant to act as the cluster creator (${request.creatorArn}), switch to that identity.`
-    : '';
   return [
-    {
-      text: `On the affected machine, check which IAM identity the AWS CLI uses and ${compare}.${creator}`,
-      command: callerIdentity(),
-    },
+    callerIdentityStep(request),
     {
       text: 'If kubectl uses a named AWS profile (`AWS_PROFILE` in the kubeconfig user’s exec env, or `--profile` in its args), check that profile instead.',
       command: callerIdentity(PLACEHOLDER.profile),
@@ -74,23 +65,49 @@ export function identityCheckSteps(request: FixRequest): FixStep[] {
   ];
 }
 
+/** Which IAM identity the AWS CLI on the affected machine uses, compared with the denied one. */
+export function callerIdentityStep(request: FixRequest): FixStep {
+  const compare = request.principal.known
+    ? `compare its Arn with the denied ${request.principal.arn}`
+    : 'check that it is the identity you expect (it is the one that signed the token)';
+  const creator = request.creatorArn
+    ? ` If you meant to act as the cluster creator (${request.creatorArn}), switch to that identity.`
+    : '';
+  return {
+    text: `On the affected machine, check which IAM identity the AWS CLI uses and ${compare}.${creator}`,
+    command: callerIdentity(),
+  };
+}
+
 /** Runbook: regenerate the kubeconfig, look at it, and prove the fix with one request. */
 export function reconnectSteps(request: FixRequest): FixStep[] {
+  return [...kubeconfigSteps(request), verifyStep()];
+}
+
+/** Regenerate the kubeconfig entry (with a named profile if one is used), then look at the context. */
+export function kubeconfigSteps(request: FixRequest): FixStep[] {
   return [
-    {
-      text: 'Regenerate the kubeconfig entry so kubectl gets fresh tokens signed for this exact cluster name.',
-      command: updateKubeconfig(request.cluster),
-    },
-    {
-      text: 'If you use a named AWS profile, put it into the kubeconfig entry instead.',
-      command: updateKubeconfig(request.cluster, PLACEHOLDER.profile),
-    },
+    regenerateKubeconfigStep(request),
+    profileKubeconfigStep(request),
     {
       text: 'Check that the current context points at this cluster and that its exec command is `aws eks get-token` with the right `--cluster-name`.',
       command: KUBECONFIG_VIEW,
     },
-    verifyStep(),
   ];
+}
+
+export function regenerateKubeconfigStep(request: FixRequest): FixStep {
+  return {
+    text: 'Regenerate the kubeconfig entry so kubectl gets fresh tokens signed for this exact cluster name.',
+    command: updateKubeconfig(request.cluster),
+  };
+}
+
+export function profileKubeconfigStep(request: FixRequest): FixStep {
+  return {
+    text: 'If you use a named AWS profile, put it into the kubeconfig entry instead.',
+    command: updateKubeconfig(request.cluster, PLACEHOLDER.profile),
+  };
 }
 
 export function verifyStep(): FixStep {

@@ -14,7 +14,14 @@ import {
 import type { FixBuilder, FixRequest } from './fix-request';
 import { mention } from './mention';
 import { PLACEHOLDER } from './names';
-import { identityCheckSteps, reconnectSteps, verifyStep } from './steps';
+import {
+  callerIdentityStep,
+  identityCheckSteps,
+  kubeconfigSteps,
+  profileKubeconfigStep,
+  regenerateKubeconfigStep,
+  verifyStep,
+} from './steps';
 
 /**
  * Fixes for tokens that were well-formed but that STS refused or could not check. The STS body is
@@ -68,12 +75,7 @@ export const STS_FIXES: Record<StsCategory, FixBuilder> = {
   STS_REJECTED_NO_BODY: (request) => ({
     title: 'STS rejected the token (reason not logged)',
     summary: `STS answered with HTTP ${mention(request.finding.details.httpStatus ?? '4xx', 10)} and the authenticator, an older version, did not log why, so check the usual causes in order: invalid credentials, a token signed for another cluster name, then the client clock.`,
-    steps: [
-      ...identityCheckSteps(request),
-      ...reconnectSteps(request).slice(0, 3),
-      clockStep(),
-      verifyStep(),
-    ],
+    steps: [...identityCheckSteps(request), ...kubeconfigSteps(request), clockStep(), verifyStep()],
     warnings: [],
   }),
 
@@ -98,7 +100,8 @@ export const STS_FIXES: Record<StsCategory, FixBuilder> = {
         text: 'Make the CLI sign tokens against the regional STS endpoint (needed in opt-in regions).',
         command: REGIONAL_STS,
       },
-      ...reconnectSteps(request).slice(0, 2),
+      regenerateKubeconfigStep(request),
+      profileKubeconfigStep(request),
       verifyStep(),
     ],
     warnings: [],
@@ -118,7 +121,7 @@ export const STS_FIXES: Record<StsCategory, FixBuilder> = {
         text: 'List the clusters in the region to get the exact name.',
         command: listClusters(request.cluster),
       },
-      ...reconnectSteps(request).slice(0, 3),
+      ...kubeconfigSteps(request),
       clockStep(),
       {
         text: 'On a self-managed authenticator (kops), make its `--cluster-id` match the name clients sign for.',
@@ -199,7 +202,7 @@ export const STS_FIXES: Record<StsCategory, FixBuilder> = {
       'The authenticator got an answer from STS that it could not parse (not JSON, an unknown partition or an unusual principal ARN), which points at a proxy in front of STS or an authenticator too old for this kind of principal.',
     steps: [
       ...stsSaid(request),
-      ...identityCheckSteps(request).slice(0, 1),
+      callerIdentityStep(request),
       {
         text: 'On a self-managed authenticator, check for an HTTP proxy between it and STS, and upgrade it. On EKS, open an AWS Support case with this line.',
       },

@@ -11,7 +11,7 @@ import {
 } from './commands';
 import type { FixBuilder, FixRequest } from './fix-request';
 import { atTime, mention } from './mention';
-import { findClientSteps, reconnectSteps, verifyStep } from './steps';
+import { findClientSteps, regenerateKubeconfigStep, verifyStep } from './steps';
 
 /**
  * Fixes for tokens the authenticator rejected before asking STS. Nothing here has reached AWS, so
@@ -128,7 +128,7 @@ export const TOKEN_FIXES: Record<TokenCategory, FixBuilder> = {
         command: REGIONAL_STS,
       },
       freshTokenStep(request),
-      ...reconnectSteps(request).slice(0, 1),
+      regenerateKubeconfigStep(request),
       verifyStep(),
       {
         text: 'On a self-managed authenticator, upgrade it: older versions carry a fixed list of regions and STS hosts.',
