@@ -3,7 +3,6 @@ import type { FixStep } from '../types';
 import {
   AUTHENTICATOR_LOGS,
   attachClusterPolicy,
-  BACKUP_AWS_AUTH,
   cloudTrailResource,
   describeAccessEntry,
   describeClusterRole,
@@ -19,6 +18,7 @@ import { mention } from './mention';
 import { PLACEHOLDER } from './names';
 import {
   accessEntryPrincipal,
+  backupAwsAuthStep,
   principalLabel,
   recreateAccessEntrySteps,
   subject,
@@ -154,7 +154,7 @@ export const IDENTITY_FIXES: Record<IdentityCategory, FixBuilder> = {
         text: 'Find the entry for this principal and look at its username and groups.',
         command: GET_AWS_AUTH,
       },
-      { text: 'Back up aws-auth before changing it.', command: BACKUP_AWS_AUTH },
+      backupAwsAuthStep(),
       {
         text: `Give the entry a username (for example \`${usernameFor(request.principal)}\`) and non-empty groups.`,
         command: EDIT_AWS_AUTH,
@@ -179,7 +179,7 @@ export const IDENTITY_FIXES: Record<IdentityCategory, FixBuilder> = {
     ];
     const awsAuth: FixStep[] = [
       { text: 'In aws-auth: find the entry and its username.', command: GET_AWS_AUTH },
-      { text: 'Back up aws-auth before changing it.', command: BACKUP_AWS_AUTH },
+      backupAwsAuthStep(),
       { text: 'Rename the username so it does not start with a reserved prefix.', command: EDIT_AWS_AUTH },
     ];
     const steps =

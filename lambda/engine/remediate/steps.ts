@@ -9,6 +9,7 @@ import {
   callerIdentity,
   createAccessEntry,
   DEFAULT_GROUP,
+  DESCRIBE_AWS_AUTH,
   deleteAccessEntry,
   describeAccessConfig,
   describeAccessEntry,
@@ -108,6 +109,10 @@ export function profileKubeconfigStep(request: FixRequest): FixStep {
     text: 'If you use a named AWS profile, put it into the kubeconfig entry instead.',
     command: updateKubeconfig(request.cluster, PLACEHOLDER.profile),
   };
+}
+
+export function backupAwsAuthStep(): FixStep {
+  return { text: 'Back up aws-auth before changing it.', command: BACKUP_AWS_AUTH };
 }
 
 export function verifyStep(): FixStep {
@@ -264,10 +269,10 @@ export function awsAuthSteps(request: FixRequest): FixStep[] {
   const username = usernameFor(principal);
   return [
     {
-      text: 'See what aws-auth maps today (without eksctl: `kubectl describe configmap aws-auth -n kube-system`).',
+      text: `See what aws-auth maps today (without eksctl: \`${DESCRIBE_AWS_AUTH}\`).`,
       command: eksctlGetMappings(request.cluster),
     },
-    { text: 'Back up aws-auth before changing it.', command: BACKUP_AWS_AUTH },
+    backupAwsAuthStep(),
     {
       text: `Map the principal to the read-only group \`${DEFAULT_GROUP}\` (only a cluster admin can change aws-auth). Do not use system:masters unless this principal must be full admin.`,
       command: eksctlCreateMapping(request.cluster, principal.mappingArn, username, [DEFAULT_GROUP]),

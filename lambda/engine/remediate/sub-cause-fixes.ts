@@ -5,7 +5,6 @@ import {
   AUTHENTICATOR_QUERY_CREATOR,
   associateAccessPolicy,
   awsAuthSnippet,
-  BACKUP_AWS_AUTH,
   callerIdentity,
   cloudTrailEvents,
   cloudTrailResource,
@@ -32,6 +31,7 @@ import { checkedArn, PLACEHOLDER } from './names';
 import {
   accessEntryPrincipal,
   accessEntrySteps,
+  backupAwsAuthStep,
   findClientSteps,
   grantSteps,
   identityCheckSteps,
@@ -97,7 +97,7 @@ function nodeGrantSteps(request: FixRequest): FixStep[] {
     },
   ];
   const awsAuth: FixStep[] = [
-    { text: 'Back up aws-auth before changing it.', command: BACKUP_AWS_AUTH },
+    backupAwsAuthStep(),
     {
       text: 'Map the node role with the node username and groups.',
       command: eksctlCreateMapping(names, role, NODE_USERNAME, NODE_GROUPS),
@@ -191,7 +191,7 @@ export function awsAuthBrokenFix(request: FixRequest): Fix {
       ...reported,
       ...regainAccessSteps(request),
       { text: 'Look at the YAML around the reported line.', command: GET_AWS_AUTH },
-      { text: 'Back up aws-auth before changing it.', command: BACKUP_AWS_AUTH },
+      backupAwsAuthStep(),
       {
         text: 'Fix the YAML. The usual culprit is an unquoted value starting with `{{`, such as `username: {{SessionName}}`; quote it (`username: "{{SessionName}}"`). Check indentation and that every entry has `rolearn`/`userarn`, `username` and `groups`.',
         command: EDIT_AWS_AUTH,
@@ -237,7 +237,7 @@ export const SUB_CAUSE_FIXES: Record<SubCause, FixBuilder> = {
           text: `Find the \`rolearn\` that includes a path for the role ${request.principal.name}.`,
           command: GET_AWS_AUTH,
         },
-        { text: 'Back up aws-auth before changing it.', command: BACKUP_AWS_AUTH },
+        backupAwsAuthStep(),
         {
           text: `Edit aws-auth and change that \`rolearn\` to ${request.principal.mappingArn} (no path), keeping its username and groups.`,
           command: EDIT_AWS_AUTH,
@@ -282,7 +282,7 @@ export const SUB_CAUSE_FIXES: Record<SubCause, FixBuilder> = {
       summary: `aws-auth maps the session ARN ${wrong} instead of the role ARN ${role}, and the authenticator only ever matches role ARNs.`,
       steps: [
         { text: `Find the entry whose \`rolearn\` is ${wrong}.`, command: GET_AWS_AUTH },
-        { text: 'Back up aws-auth before changing it.', command: BACKUP_AWS_AUTH },
+        backupAwsAuthStep(),
         {
           text: `Edit aws-auth and replace that \`rolearn\` with ${role}, keeping its username and groups.`,
           command: EDIT_AWS_AUTH,
