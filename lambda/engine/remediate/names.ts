@@ -129,6 +129,11 @@ function safe(value: string | undefined, shape: RegExp): string | undefined {
 
 function partitionOf(region: string | undefined, principalPartition: string | undefined): string {
   if (principalPartition && PARTITION.test(principalPartition)) return principalPartition;
+  return partitionOfRegion(region);
+}
+
+/** The partition a region belongs to (China, GovCloud, or the commercial one). */
+export function partitionOfRegion(region: string | undefined): string {
   if (region?.startsWith('cn-')) return 'aws-cn';
   if (region?.startsWith('us-gov-')) return 'aws-us-gov';
   return 'aws';

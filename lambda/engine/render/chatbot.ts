@@ -1,9 +1,10 @@
-import { createHash } from 'node:crypto';
+import { SERVICE_NAME } from '../../../lib/pipeline-contract';
+import { partitionOfRegion } from '../remediate/names';
 import type { Notification } from '../types';
 import { describeNotification, type Fact, type MessageContent } from './content';
 import { escapeSlackCode, escapeSlackText, escapeWithin, slackCodeBlock } from './escape';
 import { joinWithin } from './join-within';
-import { threadId } from './thread-id';
+import { hashedId, threadId } from './thread-id';
 
 /**
  * An AWS Chatbot (Amazon Q Developer in chat applications) custom notification, published to the SNS
@@ -84,7 +85,7 @@ export function renderChatbot(n: Notification): ChatbotNotification {
     metadata: {
       threadId: threadId(n.problemKey),
       summary: escapeWithin(content.fallback, CHATBOT_LIMITS.summary, escapeChatText),
-      eventType: `eks-auth-doctor-${n.kind}`,
+      eventType: `${SERVICE_NAME}-${n.kind}`,
       relatedResources: relatedResources(n),
       additionalContext: additionalContext(n),
     },
@@ -153,7 +154,7 @@ function relatedResources(n: Notification): string[] {
   const { clusterName, region, accountId } = n.cluster;
   const resources: string[] = [];
   if (clusterName && region && accountId) {
-    resources.push(`arn:${partitionOf(region)}:eks:${region}:${accountId}:cluster/${clusterName}`);
+    resources.push(`arn:${partitionOfRegion(region)}:eks:${region}:${accountId}:cluster/${clusterName}`);
   }
   const principal = n.finding?.principal?.arn;
   if (principal) resources.push(principal);
@@ -183,14 +184,8 @@ function additionalContext(n: Notification): Record<string, string> {
   return context;
 }
 
-function partitionOf(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  return 'aws';
-}
-
 /** The same message gets the same ID, so a redelivered SNS message can be recognised downstream. */
 function eventId(n: Notification): string {
   const identity = JSON.stringify([n.kind, n.problemKey, n.count, n.firstSeen ?? '', n.lastSeen ?? '']);
-  return `eks-auth-doctor-${createHash('sha256').update(identity, 'utf8').digest('hex').slice(0, 32)}`;
+  return hashedId(identity);
 }

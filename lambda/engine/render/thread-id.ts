@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-const PREFIX = 'eks-auth-doctor-';
+import { SERVICE_NAME } from '../../../lib/pipeline-contract';
 
 /**
  * The chat thread a problem's messages group under (AWS Chatbot `metadata.threadId`): the same
@@ -13,5 +13,10 @@ const PREFIX = 'eks-auth-doctor-';
  * // → 'eks-auth-doctor-' + 32 hex digits
  */
 export function threadId(problemKey: string): string {
-  return PREFIX + createHash('sha256').update(problemKey, 'utf8').digest('hex').slice(0, 32);
+  return hashedId(problemKey);
+}
+
+/** `eks-auth-doctor-` and 32 hex digits of the text's SHA-256: an ID that carries none of the text. */
+export function hashedId(text: string): string {
+  return `${SERVICE_NAME}-${createHash('sha256').update(text, 'utf8').digest('hex').slice(0, 32)}`;
 }
