@@ -88,8 +88,7 @@ function describeAlert(n: Notification): MessageContent {
 }
 
 function describeFollowup(n: Notification): MessageContent {
-  const since = formatTime(n.firstSeen) ?? formatTime(n.finding?.time);
-  const last = formatTime(n.lastSeen);
+  const { first: since, last } = seenTimes(n);
   const times = `×${formatCount(n.count)}`;
   const headline = `${times}${since ? ` since ${since}` : ''}: ${problemTitle(n)}`;
   const lead = `The same problem happened ${formatCount(n.count)} more ${n.count === 1 ? 'time' : 'times'}${
@@ -208,9 +207,13 @@ function clusterFacts(n: Notification): Fact[] {
   return facts;
 }
 
+/** When a problem was first and last seen, formatted; the finding's own time stands in for the first. */
+function seenTimes(n: Notification): { first?: string; last?: string } {
+  return { first: formatTime(n.firstSeen) ?? formatTime(n.finding?.time), last: formatTime(n.lastSeen) };
+}
+
 function seenFacts(n: Notification): Fact[] {
-  const first = formatTime(n.firstSeen) ?? formatTime(n.finding?.time);
-  const last = formatTime(n.lastSeen);
+  const { first, last } = seenTimes(n);
   if (!first && !last) return [];
   if (!first || !last || first === last) return [{ label: 'Seen', value: (first ?? last) as string }];
   return [{ label: 'Seen', value: `${first} to ${last}` }];
