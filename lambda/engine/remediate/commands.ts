@@ -14,7 +14,7 @@ export type AccessPolicy =
   | 'AmazonEKSClusterAdminPolicy';
 
 /** The access-entry types a node role may have; STANDARD is for people and workloads. */
-export type NodeEntryType = 'EC2_LINUX' | 'EC2_WINDOWS';
+type NodeEntryType = 'EC2_LINUX' | 'EC2_WINDOWS';
 
 /** The Kubernetes group the fixes suggest by default: read-only, bound to the built-in `view` ClusterRole. */
 export const DEFAULT_GROUP = 'eks-viewers';
@@ -92,10 +92,7 @@ export function associateAccessPolicy(
   return `aws eks associate-access-policy ${entryArgs(names, principalArn)} --policy-arn ${accessPolicyArn(names, policy)} --access-scope ${scope}`;
 }
 
-export function accessPolicyArn(
-  names: ClusterNames,
-  policy: AccessPolicy | typeof PLACEHOLDER.policy,
-): string {
+function accessPolicyArn(names: ClusterNames, policy: AccessPolicy | typeof PLACEHOLDER.policy): string {
   return `arn:${names.partition}:eks::aws:cluster-access-policy/${policy}`;
 }
 

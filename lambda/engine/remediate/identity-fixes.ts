@@ -31,7 +31,7 @@ import { SUB_CAUSE_FIXES } from './sub-cause-fixes';
  * Fixes for principals that passed STS but could not be turned into a Kubernetes identity: not mapped
  * (by sub-cause), or mapped by an entry the authenticator could not use.
  */
-export type IdentityCategory = Extract<
+type IdentityCategory = Extract<
   Category,
   | 'IDENTITY_NOT_MAPPED'
   | 'IDENTITY_ARN_MISMATCH'

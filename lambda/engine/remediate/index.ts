@@ -33,7 +33,3 @@ export function remediate(finding: Finding, context: DiagnosisContext = {}): Fix
   const build = FIXES[finding.category] ?? FIXES.UNKNOWN;
   return withCommonWarnings(build(request), request);
 }
-
-export type { FixBuilder, FixRequest } from './fix-request';
-export { COMMAND_SAFE_ARN, PLACEHOLDER } from './names';
-export { SUB_CAUSE_FIXES } from './sub-cause-fixes';

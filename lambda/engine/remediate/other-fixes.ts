@@ -1,4 +1,4 @@
-import type { Category } from '../categories';
+import type { OtherCategory } from '../categories';
 import type { FixStep } from '../types';
 import { AUTHENTICATOR_QUERY_CREATOR, platformVersion } from './commands';
 import type { FixBuilder, FixRequest } from './fix-request';
@@ -10,10 +10,7 @@ import { awsAuthBrokenFix } from './sub-cause-fixes';
  * Lines that are not denials (grants, STS responses, configuration errors, noise) and denials the
  * tool did not recognise. Most need no action; the fix says so in one line.
  */
-export type OtherCategory = Extract<
-  Category,
-  'ACCESS_GRANTED' | 'STS_RESPONSE' | 'AWS_AUTH_PARSE_ERROR' | 'INFO' | 'UNKNOWN'
->;
+type OtherFixCategory = OtherCategory | 'UNKNOWN';
 
 const NO_ACTION = 'No action needed.';
 
@@ -23,7 +20,7 @@ function isCreatorGrant(request: FixRequest): boolean {
   return username === 'kubernetes-admin' && request.mode === 'CONFIG_MAP';
 }
 
-export const OTHER_FIXES: Record<OtherCategory, FixBuilder> = {
+export const OTHER_FIXES: Record<OtherFixCategory, FixBuilder> = {
   ACCESS_GRANTED: (request) => {
     const creator: FixStep[] = isCreatorGrant(request)
       ? [

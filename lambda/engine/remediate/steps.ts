@@ -122,7 +122,7 @@ export function verifyStep(): FixStep {
   };
 }
 
-export interface GrantOptions {
+interface GrantOptions {
   /** The access policy to associate; read-only unless the fix restores admin. */
   readonly policy?: AccessPolicy;
 }
@@ -263,7 +263,7 @@ export function recreateAccessEntrySteps(request: FixRequest): FixStep[] {
 }
 
 /** Runbook: look at aws-auth, back it up, add the mapping with eksctl or by hand, bind the group. */
-export function awsAuthSteps(request: FixRequest): FixStep[] {
+function awsAuthSteps(request: FixRequest): FixStep[] {
   const principal = request.principal;
   const kind = principal.kind === 'user' || principal.kind === 'root' ? 'user' : 'role';
   const username = usernameFor(principal);

@@ -27,7 +27,7 @@ import {
  * Fixes for tokens that were well-formed but that STS refused or could not check. The STS body is
  * AWS's own text (the host passed the authenticator's STS check), yet it is still quoted in prose only.
  */
-export type StsCategory = Exclude<Extract<Category, `STS_${string}`>, 'STS_RESPONSE'>;
+type StsCategory = Exclude<Extract<Category, `STS_${string}`>, 'STS_RESPONSE'>;
 
 const HEALTH_DASHBOARD =
   'Check the AWS Health Dashboard (https://health.aws.amazon.com/health/status, and your account’s Health events) for STS or EKS issues in this region.';

@@ -18,7 +18,7 @@ import { findClientSteps, regenerateKubeconfigStep, verifyStep } from './steps';
  * every one of these lines can come from an anonymous client of a public endpoint: the fixes say how
  * to find the client, and quote what it sent only in prose.
  */
-export type TokenCategory = Extract<Category, `TOKEN_${string}`>;
+type TokenCategory = Extract<Category, `TOKEN_${string}`>;
 
 const ANYONE_CAN_SEND =
   'Anyone who can reach the public API endpoint can produce this line without any AWS credentials; on its own it says nothing about your IAM setup.';

@@ -7,19 +7,19 @@ import { PLACEHOLDER } from './names';
 export const SYSTEM_MASTERS_WARNING =
   '`system:masters` is full, unrestricted cluster admin that no RBAC rule can narrow. Give it only to break-glass admins; for everyone else map a narrower group (such as `eks-viewers` bound to the `view` ClusterRole, or a group bound to a Role in one namespace), or associate an access policy such as AmazonEKSViewPolicy or AmazonEKSEditPolicy scoped with `--access-scope type=namespace,namespaces=<namespace>`.';
 
-export const CLUSTER_ADMIN_POLICY_WARNING =
+const CLUSTER_ADMIN_POLICY_WARNING =
   'AmazonEKSClusterAdminPolicy is full cluster admin, the access-entry equivalent of `system:masters`. Use it to regain control, then narrow it to AmazonEKSAdminPolicy, AmazonEKSEditPolicy or AmazonEKSViewPolicy where full admin is not needed.';
 
-export const AWS_AUTH_EDIT_WARNING =
+const AWS_AUTH_EDIT_WARNING =
   'A YAML mistake in aws-auth makes the authenticator drop every mapping in that block, nodes included. Keep the backup, edit one entry at a time, and prefer `eksctl` or access entries over hand edits.';
 
-export const UNTRUSTED_PRINCIPAL_WARNING =
+const UNTRUSTED_PRINCIPAL_WARNING =
   'The denied ARN in this log line did not look like an IAM ARN, so the commands show placeholders; take the real ARN from `aws sts get-caller-identity` on the affected client.';
 
-export const ROOT_USER_WARNING =
+const ROOT_USER_WARNING =
   'This is an AWS account root user. Do not grant the root user cluster access; have the person use an IAM role instead.';
 
-export function contextUnavailableWarning(reason: string): string {
+function contextUnavailableWarning(reason: string): string {
   return `The live cluster configuration could not be read (${mention(reason, 200)}), so this fix is generic: it covers both the aws-auth ConfigMap and access entries. Check the cluster's authentication mode first.`;
 }
 

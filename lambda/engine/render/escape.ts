@@ -57,12 +57,12 @@ export function stripControl(text: string, newlines: NewlineMode = 'visible'): s
 }
 
 /** `://` → `[:]//`: no URL from a log line becomes a link in any sink. */
-export function defangUrls(text: string): string {
+function defangUrls(text: string): string {
   return text.replaceAll('://', '[:]//');
 }
 
 /** `@here`/`@channel`/`@everyone` → `@\u200Dhere`…: a log line can never page a whole channel. */
-export function breakBroadcastMentions(text: string): string {
+function breakBroadcastMentions(text: string): string {
   return text.replace(BROADCAST_MENTION, `@${ZERO_WIDTH_JOINER}`);
 }
 

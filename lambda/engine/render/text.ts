@@ -6,7 +6,7 @@ import { escapePlainText, escapeWithin } from './escape';
  * Per-value cap for e-mail and terminals. Nothing forces one, but a 20 000-character forged hostname
  * buries the fix; the authenticator itself rejects tokens over 4096 bytes.
  */
-export const TEXT_VALUE_MAX = 4000;
+const TEXT_VALUE_MAX = 4000;
 
 const STEP_INDENT = '     ';
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PLACEHOLDER, remediate } from '../../../lambda/engine/remediate';
+import { remediate } from '../../../lambda/engine/remediate';
+import { PLACEHOLDER } from '../../../lambda/engine/remediate/names';
 import { aCluster, aFindingOf, aRole, commandsOf, commandText, inMode, notMapped } from './fixtures';
 
 describe('names are filled in from the context', () => {

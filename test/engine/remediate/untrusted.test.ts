@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CATEGORIES, SUB_CAUSES } from '../../../lambda/engine/categories';
-import { COMMAND_SAFE_ARN, remediate } from '../../../lambda/engine/remediate';
+import { remediate } from '../../../lambda/engine/remediate';
+import { COMMAND_SAFE_ARN } from '../../../lambda/engine/remediate/names';
 import type { Finding } from '../../../lambda/engine/types';
 import { aFinding, aForgedPrincipal, allText, commandText, inMode, MODES, notMapped } from './fixtures';
 
