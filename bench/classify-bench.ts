@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
 import { createReadStream, createWriteStream, existsSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { createLineDiagnoser } from '../lambda/engine/diagnose-lines';
+import { createLineDiagnoser } from '../lambda/engine/diagnose/diagnose-lines';
 import { median } from './median';
 import { mixedLogLines } from './mixed-log';
 
@@ -58,7 +58,7 @@ export function benchMemory(smallPath: string, largePath: string): Record<string
   const peak = (path: string) => {
     const script = `
       const { register } = await import('tsx/esm/api'); register();
-      const { main } = await import('./lambda/cli/main.ts');
+      const { main } = await import('./cli/main.ts');
       const { Writable } = await import('node:stream');
       const discard = new Writable({ write(_c, _e, done) { done(); } });
       const code = await main(['classify', '--format', 'text', ${JSON.stringify(path)}], { stdin: process.stdin, stdout: discard, stderr: process.stderr });

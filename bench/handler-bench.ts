@@ -13,17 +13,17 @@ import { build } from 'esbuild';
 import { LiveContextSource } from '../lambda/context/context-source';
 import { EksLookup } from '../lambda/context/eks-lookup';
 import { LogHistoryLookup } from '../lambda/context/log-history';
+import { clusterLogGroupName, METRICS_NAMESPACE, SERVICE_NAME } from '../lambda/contract/pipeline-contract';
 import { MemoryDedupStore } from '../lambda/dedup/memory-store';
 import { SnsSink, snsPublisher } from '../lambda/delivery/sns';
-import { createDiagnoseHandler } from '../lambda/diagnose-pipeline';
-import { RecordingObservability } from '../lambda/observability';
+import { RecordingObservability } from '../lambda/observability/observability';
+import { createDiagnoseHandler } from '../lambda/pipeline/handler';
 import {
   encodeSubscriptionData,
   MAX_PAYLOAD_BYTES,
   subscriptionPayload,
 } from '../lambda/subscription/encode';
 import { handlerEntry, LAMBDA_BUNDLING } from '../lib/lambda-bundling';
-import { clusterLogGroupName, METRICS_NAMESPACE, SERVICE_NAME } from '../lib/pipeline-contract';
 import { median } from './median';
 import { mixedLogLines } from './mixed-log';
 

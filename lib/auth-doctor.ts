@@ -2,6 +2,7 @@ import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { DEFAULT_ALERT_CAP, DEFAULT_DEDUP_WINDOW_MINUTES } from '../lambda/contract/pipeline-contract';
 import { AlertTopic, type ChatbotChannel } from './alert-topic';
 import { AuthenticatorLogging } from './authenticator-logging';
 import { addAuthenticatorLogging } from './cluster-construct-logging';
@@ -9,7 +10,6 @@ import { ClusterSubscription } from './cluster-subscription';
 import { DiagnosisFunction } from './diagnosis-function';
 import { OperationsAlarms } from './operations-alarms';
 import { OperationsDashboard } from './operations-dashboard';
-import { DEFAULT_ALERT_CAP, DEFAULT_DEDUP_WINDOW_MINUTES } from './pipeline-contract';
 import { SavedQueries } from './saved-queries';
 import { type AuthDoctorCluster, literalName, type WatchedCluster, watchedCluster } from './watched-cluster';
 

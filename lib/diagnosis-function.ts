@@ -12,15 +12,15 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { bundledFunctionProps } from './lambda-bundling';
-import { acknowledgeWildcardResources } from './nag-findings';
 import {
   CONTEXT_CACHE_TTL_SECONDS,
   METRICS_NAMESPACE,
   SERVICE_NAME,
   SWEEP_INPUT,
   SWEEP_RATE_MINUTES,
-} from './pipeline-contract';
+} from '../lambda/contract/pipeline-contract';
+import { bundledFunctionProps } from './lambda-bundling';
+import { acknowledgeWildcardResources } from './nag-findings';
 import type { WatchedCluster } from './watched-cluster';
 
 export interface DiagnosisFunctionProps {

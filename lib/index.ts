@@ -1,3 +1,4 @@
+export * from '../lambda/contract/pipeline-contract';
 export * from './alert-topic';
 export * from './auth-doctor';
 export * from './auth-doctor-stack';
@@ -11,6 +12,5 @@ export * from './insights-queries';
 export * from './lambda-bundling';
 export * from './operations-alarms';
 export * from './operations-dashboard';
-export * from './pipeline-contract';
 export * from './saved-queries';
 export * from './watched-cluster';

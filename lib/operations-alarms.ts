@@ -11,7 +11,7 @@ import {
   Metric,
   SERVICE_DIMENSION,
   SERVICE_NAME,
-} from './pipeline-contract';
+} from '../lambda/contract/pipeline-contract';
 
 export interface OperationsAlarmsProps {
   readonly function: lambda.IFunction;

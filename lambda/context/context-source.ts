@@ -1,5 +1,5 @@
+import { errorName } from '../common/error-names';
 import type { AuthenticatorRecord, ClusterContext, Finding, PrincipalContext } from '../engine/types';
-import { errorName } from '../error-names';
 import { type EksLookup, hasAccessEntryFor } from './eks-lookup';
 import type { LogHistoryLookup, PrincipalHistory } from './log-history';
 import { TtlCache } from './ttl-cache';

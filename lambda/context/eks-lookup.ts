@@ -1,6 +1,6 @@
 import { DescribeClusterCommand, type EKSClient, ListAccessEntriesCommand } from '@aws-sdk/client-eks';
-import { parseArn } from '../engine/arn';
-import { AUTHENTICATION_MODES, type AuthenticationMode } from '../engine/categories';
+import { AUTHENTICATION_MODES, type AuthenticationMode } from '../engine/classify/categories';
+import { parseArn } from '../engine/parse/arn';
 import type { ClusterContext, Principal } from '../engine/types';
 import { withTimeout } from './timeout';
 

@@ -1,7 +1,7 @@
 import { type CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { clusterLogGroupName } from '../../lib/pipeline-contract';
-import { parseArn } from '../engine/arn';
-import { parseLine } from '../engine/parse';
+import { clusterLogGroupName } from '../contract/pipeline-contract';
+import { parseArn } from '../engine/parse/arn';
+import { parseLine } from '../engine/parse/parse';
 import type { AuthenticatorRecord, Finding } from '../engine/types';
 import { withTimeout } from './timeout';
 

@@ -7,9 +7,9 @@ import {
   QueryCommand,
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
-import type { Category } from '../engine/categories';
-import { CATEGORIES } from '../engine/categories';
-import { hasErrorName } from '../error-names';
+import { hasErrorName } from '../common/error-names';
+import type { Category } from '../engine/classify/categories';
+import { CATEGORIES } from '../engine/classify/categories';
 import {
   type DedupStore,
   type DigestAddition,

@@ -1,7 +1,7 @@
+import { errorName } from '../common/error-names';
 import { type DedupStore, retryStateExpiry } from '../dedup/store';
 import type { Notification } from '../engine/types';
-import { errorName } from '../error-names';
-import type { Observability } from '../observability';
+import type { Observability } from '../observability/observability';
 import type { Sink, TimeBudget } from './sink';
 
 /** One message to send, with the stable ID its delivery state is kept under. */

@@ -1,6 +1,6 @@
+import { hasErrorName } from '../common/error-names';
 import { renderSlack } from '../engine/render';
 import type { Notification } from '../engine/types';
-import { hasErrorName } from '../error-names';
 import { DeliveryError, type Sink, type TimeBudget } from './sink';
 
 export interface SlackSinkOptions {

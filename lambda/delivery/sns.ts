@@ -4,9 +4,9 @@ import {
   type PublishCommandInput,
   type SNSClient,
 } from '@aws-sdk/client-sns';
+import { errorName } from '../common/error-names';
 import { describeNotification, renderChatbot, renderText } from '../engine/render';
 import type { Notification } from '../engine/types';
-import { errorName } from '../error-names';
 import { DeliveryError, type Sink } from './sink';
 
 /** SNS: "must be ASCII text … less than 100 characters". */

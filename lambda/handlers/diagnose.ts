@@ -4,18 +4,18 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EKSClient } from '@aws-sdk/client-eks';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { METRICS_NAMESPACE, SERVICE_NAME } from '../../lib/pipeline-contract';
-import { loadConfig } from '../config';
 import { LiveContextSource } from '../context/context-source';
 import { EksLookup } from '../context/eks-lookup';
 import { LogHistoryLookup } from '../context/log-history';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../contract/pipeline-contract';
 import { DynamoDbDedupStore } from '../dedup/dynamodb-store';
 import type { Sink } from '../delivery/sink';
 import { SlackSink } from '../delivery/slack';
 import { SnsSink, snsPublisher } from '../delivery/sns';
 import { slackWebhookUrlFromSecret } from '../delivery/webhook-secret';
-import { createDiagnoseHandler } from '../diagnose-pipeline';
-import { PowertoolsObservability } from '../observability';
+import { PowertoolsObservability } from '../observability/observability';
+import { loadConfig } from '../pipeline/config';
+import { createDiagnoseHandler } from '../pipeline/handler';
 
 // Wiring only; the logic lives in the modules above. Everything here is built once per execution
 // environment: a bad setting fails the init phase with a message naming the variable, and the SDK

@@ -5,7 +5,7 @@ import {
   type EKSClient,
   UpdateClusterConfigCommand,
 } from '@aws-sdk/client-eks';
-import { hasErrorName } from '../error-names';
+import { hasErrorName } from '../common/error-names';
 import { ClusterNotFoundError, ClusterUpdateFailedError } from './errors';
 
 /** The outcome of asking EKS to switch `authenticator` on or off. */

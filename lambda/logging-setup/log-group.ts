@@ -3,7 +3,7 @@ import {
   CreateLogGroupCommand,
   PutRetentionPolicyCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { hasErrorName } from '../error-names';
+import { hasErrorName } from '../common/error-names';
 
 /**
  * Makes sure the cluster's log group exists before a subscription filter is put on it: EKS creates the

@@ -3,7 +3,7 @@ import {
   DescribeSubscriptionFiltersCommand,
   type SubscriptionFilter,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { hasErrorName } from '../error-names';
+import { hasErrorName } from '../common/error-names';
 import { SubscriptionFilterQuotaError } from './errors';
 
 /** CloudWatch Logs allows this many subscription filters per log group, and the quota cannot be raised. */

@@ -1,6 +1,6 @@
+import { CLUSTER_NAME, SNS_TOPIC_ARN } from '../../lambda/contract/pipeline-contract';
 import type { ChatbotChannel } from '../alert-topic';
 import { DEFAULTS } from '../auth-doctor';
-import { CLUSTER_NAME, SNS_TOPIC_ARN } from '../pipeline-contract';
 import type { AuthDoctorConfig } from './auth-doctor-config';
 import {
   numberFrom,

@@ -1,6 +1,6 @@
 import { PassThrough, Readable } from 'node:stream';
-import type { CliIo } from '../../lambda/cli/io';
-import { main } from '../../lambda/cli/main';
+import type { CliIo } from '../../cli/io';
+import { main } from '../../cli/main';
 
 export interface CliResult {
   readonly code: number;

@@ -6,9 +6,9 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { selftestCommand } from '../../lambda/cli/selftest-command';
-import { parseLine } from '../../lambda/engine/parse';
-import { isSelftest, SELFTEST_STREAM_PREFIX } from '../../lambda/engine/selftest';
+import { selftestCommand } from '../../cli/selftest-command';
+import { isSelftest, SELFTEST_STREAM_PREFIX } from '../../lambda/engine/diagnose/selftest';
+import { parseLine } from '../../lambda/engine/parse/parse';
 import { runCommand } from './run-cli';
 
 // CloudWatch Logs has no local implementation, so its API is mocked.

@@ -1,4 +1,4 @@
-import type { AuthenticationMode } from '../categories';
+import type { AuthenticationMode } from '../classify/categories';
 import type { DiagnosisContext, Finding, Fix } from '../types';
 import { type ClusterNames, checkedArn, clusterNames, type PrincipalNames, principalNames } from './names';
 

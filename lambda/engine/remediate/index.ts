@@ -1,4 +1,4 @@
-import type { Category } from '../categories';
+import type { Category } from '../classify/categories';
 import type { DiagnosisContext, Finding, Fix } from '../types';
 import { type FixBuilder, fixRequest } from './fix-request';
 import { IDENTITY_FIXES } from './identity-fixes';

@@ -1,5 +1,5 @@
-import { CLUSTER_NAME, clusterLogGroupName } from '../../../lib/pipeline-contract';
-import { parseArn } from '../arn';
+import { CLUSTER_NAME, clusterLogGroupName } from '../../contract/pipeline-contract';
+import { parseArn } from '../parse/arn';
 import type { Principal } from '../types';
 
 /**

@@ -1,4 +1,4 @@
-import type { OtherCategory } from '../categories';
+import type { OtherCategory } from '../classify/categories';
 import type { FixStep } from '../types';
 import { AUTHENTICATOR_QUERY_CREATOR, platformVersion } from './commands';
 import type { FixBuilder, FixRequest } from './fix-request';

@@ -1,4 +1,4 @@
-import type { Category } from '../categories';
+import type { Category } from '../classify/categories';
 import type { FixStep } from '../types';
 import {
   AUDIT_QUERY_TOP_CLIENTS,

@@ -1,4 +1,4 @@
-import type { SubCause } from '../categories';
+import type { SubCause } from '../classify/categories';
 import type { Fix, FixStep } from '../types';
 import {
   AUDIT_QUERY_AWS_AUTH_CHANGES,

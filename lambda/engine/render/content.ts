@@ -1,5 +1,5 @@
-import type { Severity } from '../categories';
-import { SELFTEST_MARKER } from '../selftest';
+import type { Severity } from '../classify/categories';
+import { SELFTEST_MARKER } from '../diagnose/selftest';
 import type { FixStep, Notification } from '../types';
 import { formatCount, formatTime } from './format';
 

@@ -5,10 +5,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LiveContextSource } from '../../../lambda/context/context-source';
 import { EksLookup, hasAccessEntryFor } from '../../../lambda/context/eks-lookup';
 import { LogHistoryLookup } from '../../../lambda/context/log-history';
-import { classify } from '../../../lambda/engine/classify';
+import { classify } from '../../../lambda/engine/classify/classify';
 import type { ClusterContext, Finding } from '../../../lambda/engine/types';
-import { parsedLine } from '../../engine/fixtures/parsed-line';
-import { ACCOUNT, notMappedLine, stsResponseLine, T0 } from '../helpers/fixtures';
+import { ACCOUNT, notMappedLine, stsResponseLine, T0 } from '../../helpers/fixtures';
+import { parsedLine } from '../engine/fixtures/parsed-line';
 
 const eks = mockClient(EKSClient);
 const logs = mockClient(CloudWatchLogsClient);

@@ -3,8 +3,8 @@ import { DynamoDbDedupStore } from '../../../lambda/dedup/dynamodb-store';
 import { FloodControl, type Occurrences, problemId } from '../../../lambda/dedup/flood-control';
 import { MemoryDedupStore } from '../../../lambda/dedup/memory-store';
 import type { DedupStore } from '../../../lambda/dedup/store';
-import { T0 } from '../helpers/fixtures';
-import { type LocalDynamoDb, startLocalDynamoDb } from '../helpers/local-dynamodb';
+import { T0 } from '../../helpers/fixtures';
+import { type LocalDynamoDb, startLocalDynamoDb } from '../../helpers/local-dynamodb';
 
 const MINUTE = 60_000;
 const WINDOW = 60 * MINUTE;

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DeliveryError } from '../../../lambda/delivery/sink';
 import { retryAfterMs, SlackSink, type SlackSinkOptions } from '../../../lambda/delivery/slack';
 import type { Notification } from '../../../lambda/engine/types';
-import { rejection } from '../helpers/rejection';
-import { WebhookServer } from '../helpers/webhook-server';
+import { rejection } from '../../helpers/rejection';
+import { WebhookServer } from '../../helpers/webhook-server';
 
 const server = new WebhookServer();
 beforeAll(() => server.start());

@@ -3,12 +3,12 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DeliveryError } from '../../../lambda/delivery/sink';
 import { SnsSink, snsPublisher, snsPublishInput, snsSubject } from '../../../lambda/delivery/sns';
-import { classify } from '../../../lambda/engine/classify';
+import { classify } from '../../../lambda/engine/classify/classify';
 import { renderChatbot, renderText } from '../../../lambda/engine/render';
 import type { Notification } from '../../../lambda/engine/types';
-import { alertNotification, digestNotification } from '../../../lambda/notifications';
-import { parsedLine } from '../../engine/fixtures/parsed-line';
-import { notMappedLine, rejectedHostLine, T0 } from '../helpers/fixtures';
+import { alertNotification, digestNotification } from '../../../lambda/pipeline/notifications';
+import { notMappedLine, rejectedHostLine, T0 } from '../../helpers/fixtures';
+import { parsedLine } from '../engine/fixtures/parsed-line';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:eks-auth-doctor';
 const sns = mockClient(SNSClient);

@@ -3,7 +3,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SlackWebhookSecretError, slackWebhookUrlFromSecret } from '../../../lambda/delivery/webhook-secret';
-import { rejection } from '../helpers/rejection';
+import { rejection } from '../../helpers/rejection';
 
 const secrets = mockClient(SecretsManagerClient);
 afterEach(() => {

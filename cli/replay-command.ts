@@ -1,0 +1,116 @@
+import { CLUSTER_NAME } from '../lambda/contract/pipeline-contract';
+import type { SlackMessage } from '../lambda/engine/render';
+import { isOneOf, parseCommandArgs } from './args';
+import { type CliCommand, UsageError } from './io';
+import { OutputWriter } from './output-writer';
+import { readLines } from './read-lines';
+import { REPLAY_STREAM, type ReplayedMessage, replay } from './replay';
+
+export const REPLAY_USAGE = `Usage: eks-auth-doctor replay FILE|- [--cluster NAME] [--format text|json]
+
+Runs an authenticator log through the deployed Lambda's own code — decoding, diagnosis, deduplication,
+the per-cluster cap and its digest, message rendering — and prints what SNS (e-mail and AWS Chatbot)
+and Slack would receive. Nothing is sent and no AWS account is used: dedup state is kept in memory and
+the fixes are written without live EKS context. The log's own timestamps are the clock; the end of the
+input closes every open window, so the counts of all messages add up to the denials (and aws-auth
+parse errors) replayed.
+
+Options:
+  --cluster NAME   the cluster the log belongs to (default: replay)
+  --format FORMAT  text (default: readable messages) or json (one object per outgoing message:
+                   sink, kind, cluster, category, subCause, principal, count, payload)
+  -h, --help       show this help
+`;
+
+const FORMATS = ['text', 'json'] as const;
+
+/** `eks-auth-doctor replay`: see `REPLAY_USAGE`. */
+export const runReplay: CliCommand = async (argv, io) => {
+  const { values, positionals } = parse(argv);
+  if (values.help) {
+    io.stdout.write(REPLAY_USAGE);
+    return 0;
+  }
+  const [file, ...extra] = positionals;
+  if (file === undefined) throw new UsageError('name the log file to replay, or - for standard input');
+  if (extra.length > 0) throw new UsageError(`replay takes one input, got ${positionals.length}`);
+  const format = values.format ?? 'text';
+  if (!isOneOf(FORMATS, format)) {
+    throw new UsageError(`--format must be text or json, not "${format}"`);
+  }
+  const clusterName = values.cluster ?? 'replay';
+  if (!CLUSTER_NAME.test(clusterName)) {
+    throw new UsageError(`--cluster "${clusterName}" is not an EKS cluster name (letters, digits, - and _)`);
+  }
+
+  const out = new OutputWriter(io.stdout);
+  const print = format === 'json' ? jsonLine : textBlock;
+  // Messages arrive from a synchronous sink: chain the writes so they keep their order and wait for
+  // one 'drain' at a time.
+  let written = Promise.resolve();
+  const summary = await replay(readLines(file, io.stdin), { clusterName }, (message) => {
+    const text = print(message as ReplayedMessage, clusterName);
+    written = written.then(() => out.write(text));
+  });
+  await written;
+  io.stderr.write(
+    `replayed ${summary.lines} lines of ${file} as ${summary.payloads} payloads from ${REPLAY_STREAM}: ` +
+      `${summary.denials} denials, ${summary.malformed} unreadable, ${summary.messages} messages to each sink\n`,
+  );
+  return 0;
+};
+
+function parse(argv: readonly string[]) {
+  return parseCommandArgs(argv, {
+    cluster: { type: 'string' },
+    format: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+  });
+}
+
+/** One object per outgoing message; `payload` is the exact body the sink would get. */
+function jsonLine(message: ReplayedMessage, clusterName: string): string {
+  const n = message.notification;
+  const payload = message.sink === 'sns' ? JSON.parse(message.publish.Message ?? '{}') : message.body;
+  return `${JSON.stringify({
+    sink: message.sink,
+    kind: n.kind,
+    cluster: n.cluster.clusterName ?? clusterName,
+    category: n.finding?.category ?? null,
+    subCause: n.finding?.subCause ?? null,
+    principal: n.finding?.principal?.arn ?? null,
+    count: n.count,
+    payload,
+  })}\n`;
+}
+
+/** The e-mail as a subscriber reads it, or the Slack message's text as a channel shows it. */
+function textBlock(message: ReplayedMessage, clusterName: string): string {
+  const n = message.notification;
+  const what = [n.kind, n.finding?.category, n.finding?.subCause].filter(Boolean).join(' ');
+  const rule = `── ${message.sink === 'sns' ? 'SNS (e-mail)' : 'Slack'} · ${what} · ${n.cluster.clusterName ?? clusterName} · ×${n.count} `;
+  if (message.sink === 'sns') {
+    const body = (JSON.parse(message.publish.Message ?? '{}') as { email?: string }).email ?? '';
+    return `${rule.padEnd(100, '─')}\nSubject: ${message.publish.Subject ?? ''}\n\n${body}\n`;
+  }
+  return `${rule.padEnd(100, '─')}\n${slackText(message.body)}\n`;
+}
+
+/** The visible text of a Block Kit message, block by block (mrkdwn left as Slack would receive it). */
+function slackText(body: SlackMessage): string {
+  const parts: string[] = [];
+  for (const block of body.blocks) {
+    if ('text' in block && block.text && typeof block.text === 'object' && 'text' in block.text) {
+      parts.push(String(block.text.text));
+    }
+    if ('elements' in block && Array.isArray(block.elements)) {
+      const texts = block.elements
+        .map((element) =>
+          element && typeof element === 'object' && 'text' in element ? String(element.text) : '',
+        )
+        .filter((text) => text !== '');
+      if (texts.length > 0) parts.push(texts.join('  ·  '));
+    }
+  }
+  return `${parts.join('\n')}\n`;
+}

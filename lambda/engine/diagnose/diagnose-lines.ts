@@ -1,0 +1,32 @@
+import { categoryOf, findingOf } from '../classify/classify';
+import { type ParseOptions, parseLine } from '../parse/parse';
+import type { DiagnosisContext, Finding } from '../types';
+import { StsResponseJoin } from './join';
+import { LogMemory } from './log-memory';
+
+/** Diagnoses a stream of lines, one at a time: `undefined` for a line that holds no authenticator record. */
+export type LineDiagnoser = (line: string) => Finding | undefined;
+
+/**
+ * parse → join with the request's `STS response` → classify, remembering what earlier lines taught
+ * (the creator, an aws-auth parse error, earlier grants). One diagnoser per log stream or file.
+ */
+export function createLineDiagnoser(
+  context: DiagnosisContext = {},
+  options?: ParseOptions,
+  /** Pass one to read what the lines taught afterwards (the Lambda re-classifies with live context). */
+  memory: LogMemory = new LogMemory(context),
+): LineDiagnoser {
+  const join = new StsResponseJoin();
+  return (line) => {
+    const parsed = parseLine(line, options);
+    if (parsed === undefined) return undefined;
+    const record = join.accept(parsed, line);
+    const category = categoryOf(record);
+    // Only a mapping failure is explained by what earlier lines taught.
+    const known = category === 'IDENTITY_NOT_MAPPED' ? memory.contextFor(record.fields.arn) : context;
+    const finding = findingOf(record, category, known);
+    memory.learn(finding, line);
+    return finding;
+  };
+}

@@ -1,0 +1,143 @@
+import { parseArn } from '../parse/arn';
+import { detach } from '../parse/detach';
+import { parseLine } from '../parse/parse';
+import { isAt, Literal } from '../parse/text-at';
+import type { ClusterContext, DiagnosisContext, Finding } from '../types';
+
+const CREATOR_FIELD = new Literal(' username=kubernetes-admin');
+const LETTER_N = 110;
+
+/** Enough of a grant line's end to hold `username=kubernetes-admin` and a CSV/JSON wrapper's close. */
+const CREATOR_TAIL = 160;
+
+/**
+ * Whether a grant line may name the creator, cheaply: EKS writes `username` last (fields are sorted),
+ * so its own lines are checked at their very end and other shapes in their tail. A yes is confirmed
+ * by a full parse, and only if the same principal is denied later.
+ */
+function mayBeCreatorGrant(line: string): boolean {
+  // Most grant lines end in a quoted username; only one ending in `n` can end in `kubernetes-admin`.
+  if (isAt(line, 0, 'time="'))
+    return line.charCodeAt(line.length - 1) === LETTER_N && CREATOR_FIELD.endsIn(line);
+  return line.includes('kubernetes-admin', line.length - CREATOR_TAIL);
+}
+
+interface Grant {
+  /** Epoch milliseconds: a number keeps nothing of the line alive. */
+  time: number;
+  /**
+   * A copy of the grant line when it may be a `kubernetes-admin` grant, read in full only if the same
+   * principal is denied later. Copied, because a line read from a file is a slice of a large chunk
+   * that it would keep alive.
+   */
+  line: string | undefined;
+}
+
+/**
+ * What earlier lines of the same log tell about later ones, for the CLI and a Lambda batch:
+ * - a principal granted access earlier and now not mapped had its mapping removed;
+ * - if that grant was as `kubernetes-admin`, the principal is the cluster creator (CONFIG_MAP-era
+ *   signal, reference §5);
+ * - an aws-auth parse error explains a flood of IDENTITY_NOT_MAPPED after it.
+ * Bounded: the grant history forgets the principals first granted longest ago past `capacity`.
+ */
+export class LogMemory {
+  private creatorArn: string | undefined;
+  private awsAuthBrokenSince: string | undefined;
+  private readonly lastGrant = new Map<string, Grant>();
+  private cached: DiagnosisContext | undefined;
+  private lastTimeText = '';
+  private lastTimeEpoch = Number.NaN;
+  private lastIsoEpoch = Number.NaN;
+  private lastIso = '';
+
+  constructor(
+    private readonly base: DiagnosisContext = {},
+    private readonly capacity = 10_000,
+  ) {}
+
+  /** The context to classify a denial of `arn` with: the caller's facts first, then what was learned. */
+  contextFor(arn: string | undefined): DiagnosisContext {
+    const grant = arn === undefined ? undefined : this.lastGrant.get(arn);
+    if (
+      arn !== undefined &&
+      grant !== undefined &&
+      this.creatorArn === undefined &&
+      this.isCreatorGrant(grant)
+    ) {
+      this.creatorArn = arn;
+    }
+    const learned = this.learnedContext();
+    if (grant === undefined) return learned;
+    const principal = {
+      hasAccessEntry: this.base.principal?.hasAccessEntry,
+      lastGrantedAt: this.isoTimeOf(grant.time),
+    };
+    return { cluster: learned.cluster, principal, contextUnavailable: learned.contextUnavailable };
+  }
+
+  /** The caller's context with what was learned folded in; rebuilt only when something new was learned. */
+  private learnedContext(): DiagnosisContext {
+    const creatorArn = this.base.cluster?.creatorArn ?? this.creatorArn;
+    const awsAuthBrokenSince = this.base.cluster?.awsAuthBrokenSince ?? this.awsAuthBrokenSince;
+    const cached = this.cached?.cluster;
+    if (cached && cached.creatorArn === creatorArn && cached.awsAuthBrokenSince === awsAuthBrokenSince) {
+      return this.cached as DiagnosisContext;
+    }
+    const cluster: ClusterContext = { ...this.base.cluster, creatorArn, awsAuthBrokenSince };
+    this.cached = { ...this.base, cluster };
+    return this.cached;
+  }
+
+  learn(finding: Finding, line: string): void {
+    if (finding.category === 'AWS_AUTH_PARSE_ERROR' && finding.time) {
+      this.awsAuthBrokenSince = detach(finding.time);
+      return;
+    }
+    if (finding.category !== 'ACCESS_GRANTED' || !finding.principal || !finding.time) return;
+    const time = this.epochOf(finding.time);
+    if (Number.isNaN(time)) return;
+    const creatorLine = mayBeCreatorGrant(line) ? detach(line) : undefined;
+    // Keyed as logged: the authenticator writes one canonical spelling of each ARN.
+    const arn = finding.principal.arn;
+    const known = this.lastGrant.get(arn);
+    if (known !== undefined) {
+      known.time = time;
+      known.line = creatorLine;
+      return;
+    }
+    // A Map keeps the key it was first given: detach it once, on first sight.
+    this.lastGrant.set(detach(arn), { time, line: creatorLine });
+    if (this.lastGrant.size > this.capacity) {
+      const oldest = this.lastGrant.keys().next().value;
+      if (oldest !== undefined) this.lastGrant.delete(oldest);
+    }
+  }
+
+  /** ISO text of an epoch time, remembering the last answer: denials in a storm ask about one second. */
+  private isoTimeOf(time: number): string {
+    if (time !== this.lastIsoEpoch) {
+      this.lastIsoEpoch = time;
+      this.lastIso = new Date(time).toISOString();
+    }
+    return this.lastIso;
+  }
+
+  /** Date.parse, remembering the last answer: a busy log has many lines per second. */
+  private epochOf(time: string): number {
+    if (time !== this.lastTimeText) {
+      this.lastTimeText = time; // One string: it keeps at most one chunk of the file alive.
+      this.lastTimeEpoch = Date.parse(time);
+    }
+    return this.lastTimeEpoch;
+  }
+
+  /** In API mode, and for principals of other (AWS-owned) accounts, the username proves nothing. */
+  private isCreatorGrant(grant: Grant): boolean {
+    const cluster = this.base.cluster;
+    if (cluster?.authenticationMode === 'API' || grant.line === undefined) return false;
+    const record = parseLine(grant.line, { allFields: true });
+    if (record?.fields.username !== 'kubernetes-admin') return false;
+    return !cluster?.accountId || parseArn(record.fields.arn ?? '')?.accountId === cluster.accountId;
+  }
+}

@@ -1,0 +1,470 @@
+import type { AuthenticatorRecord } from '../types';
+import { unquoteGo } from './go-quote';
+import { isAt, Literal } from './text-at';
+
+/**
+ * Turns one input line into the authenticator record it holds, or `undefined` when it holds none.
+ *
+ * Accepted (reference §4): raw logrus text with quoted or bare values in any order, after any prefix
+ * without `=` (an ingestion timestamp, a stern `pod container` or kail `ns/pod[container]:` prefix,
+ * a markdown table cell); CloudWatch Logs Insights CSV rows (doubled
+ * quotes, the header glued to the first row); Docker json-file lines; logrus' JSON formatter.
+ *
+ * This runs once per line of multi-GB files, so it does as little as it can: one `indexOf` rejects
+ * lines without `msg`, and values are scanned with `indexOf`, never with a regex over the line.
+ * Never throws.
+ */
+export function parseLine(line: string, options?: ParseOptions): AuthenticatorRecord | undefined {
+  if (line.length > MAX_LINE_LENGTH) return undefined;
+  // The shape EKS writes goes straight to the scanner; only other shapes need telling apart.
+  if (isAt(line, 0, TIME_OPEN)) return parseAfterHead(line, canonicalHead(line), options);
+  const msgAt = line.indexOf('msg=');
+  if (msgAt === -1) {
+    return line.includes('"msg"') ? parseJsonLine(line, options) : undefined;
+  }
+  const firstChar = firstNonSpace(line);
+  if (line.charCodeAt(firstChar) === OPEN_BRACE) return parseJsonLine(line, options);
+  if (line.startsWith('msg=""', msgAt)) return parseCsvRow(line, options);
+  return parseLogfmt(line, options);
+}
+
+/** CloudWatch Logs caps an event at 256 KB; anything far longer is not an authenticator line. */
+const MAX_LINE_LENGTH = 1 << 20;
+const OPEN_BRACE = 123;
+const SPACE = 32;
+const TAB = 9;
+const QUOTE = 34;
+const BACKSLASH = 92;
+
+function firstNonSpace(line: string): number {
+  let i = 0;
+  while (i < line.length && (line.charCodeAt(i) === SPACE || line.charCodeAt(i) === TAB)) i++;
+  return i;
+}
+
+/**
+ * What the classifier reads of each kind of line; other fields are skipped unless all are asked for,
+ * and the scan stops once these are found. Successful authentications are most of a log and need
+ * little: an `STS response` nothing up front (the join parses one in full only when a denial matches
+ * it), a grant its ARN (who had access; the log memory reads the rest of the line only if that ARN is
+ * denied later).
+ */
+const FIELDS_BY_MSG = {
+  'access denied': ['arn', 'client', 'error'],
+  'STS response': [],
+  'access granted': ['arn'],
+  other: ['error'],
+} as const satisfies Record<string, readonly string[]>;
+
+/** A switch rather than a table lookup: no hashing of a fresh string on every line. */
+function fieldsFor(msg: string): readonly string[] {
+  switch (msg) {
+    case 'access denied':
+      return FIELDS_BY_MSG['access denied'];
+    case 'STS response':
+      return FIELDS_BY_MSG['STS response'];
+    case 'access granted':
+      return FIELDS_BY_MSG['access granted'];
+    default:
+      return FIELDS_BY_MSG.other;
+  }
+}
+
+/**
+ * Every key the authenticator writes, grouped by length. Keys are recognised in place against this
+ * table instead of being sliced out of the line: on a busy log that slicing alone cost more than
+ * finding every field.
+ */
+const KNOWN_KEYS_BY_LENGTH: readonly (readonly string[])[] = (() => {
+  const keys = [
+    ...['time', 'level', 'msg', 'method', 'path', 'sts', 'stsendpoint', 'http'],
+    ...['accesskeyid', 'accountid', 'client', 'session', 'userid', 'groups', 'uid', 'username'],
+    ...new Set(Object.values(FIELDS_BY_MSG).flat()),
+  ];
+  const byLength: string[][] = [];
+  for (const key of keys) {
+    const sameLength = byLength[key.length] ?? [];
+    sameLength.push(key);
+    byLength[key.length] = sameLength;
+  }
+  return byLength;
+})();
+const MAX_KEY_LENGTH = 64;
+
+export interface ParseOptions {
+  /** Keep every field, not only those the classifier reads (for `--format json`). */
+  readonly allFields?: boolean;
+  /** Keep exactly these fields (besides time, level and msg), whatever the kind of line. */
+  readonly fields?: readonly string[];
+}
+
+/**
+ * Scans `key=value` pairs. Values are bare (up to the next space) or Go-quoted; a quote ends at the
+ * first `"` not preceded by an odd number of backslashes, so text inside a quoted value (attacker-
+ * controlled for token errors) can never pose as a field. Tokens that are not `key=` are skipped:
+ * that is how prefixes and elisions fall away.
+ */
+export function parseLogfmt(line: string, options?: ParseOptions): AuthenticatorRecord | undefined {
+  return parseAfterHead(line, isAt(line, 0, TIME_OPEN) ? canonicalHead(line) : undefined, options);
+}
+
+function parseAfterHead(
+  line: string,
+  head: HeadRecord | undefined,
+  options: ParseOptions | undefined,
+): AuthenticatorRecord | undefined {
+  if (head === undefined) return scanAll(line, options, undefined);
+  if (options?.allFields === true) return scanAll(line, options, head);
+  const wanted = options?.fields ?? fieldsFor(head.msg);
+  // One bit per wanted field; a longer list (never asked for by the engine) takes the general scan.
+  if (wanted.length > 31) return scanAll(line, options, head);
+  head.fields = wanted.length === 0 ? NO_FIELDS : scanWanted(line, fieldsAfter(head), wanted);
+  return head;
+}
+
+/** A record whose `time`, `level` and `msg` were read from a canonical head; its fields come next. */
+interface HeadRecord extends AuthenticatorRecord {
+  readonly time: string;
+  readonly level: string;
+  fields: Readonly<Record<string, string>>;
+}
+
+/** Where a canonical head ends (its values were taken as written, without escapes). */
+function fieldsAfter(head: HeadRecord): number {
+  // time="…" level=… msg="…"
+  return 6 + head.time.length + 8 + head.level.length + 6 + head.msg.length + 1;
+}
+
+/**
+ * Every line EKS writes starts `time="<RFC 3339>" level=<level> msg="<message>"`. An RFC 3339 time
+ * without fractions ends at a fixed place, and the usual level and message pairs are recognised in
+ * one comparison where they stand: no searching for the common case. A head whose message holds an
+ * escape is left to the general scan.
+ */
+function canonicalHead(line: string): HeadRecord | undefined {
+  // The caller has seen `time="` at the start.
+  const timeEnd = line.charCodeAt(TIME_END) === QUOTE ? TIME_END : line.indexOf('"', 6);
+  if (timeEnd === -1) return undefined;
+  const time = timeEnd === TIME_END ? sameTimeAs(line) : line.slice(6, timeEnd);
+  const common = commonHeadAt(line, timeEnd + 1);
+  if (common !== undefined) return { time, level: common.level, msg: common.msg, fields: NO_FIELDS };
+  if (!isAt(line, timeEnd + 1, ' level=')) return undefined;
+  const levelAt = timeEnd + 8;
+  const levelEnd = line.indexOf(' ', levelAt);
+  if (levelEnd === -1 || !isAt(line, levelEnd + 1, 'msg="')) return undefined;
+  const msgAt = levelEnd + 6;
+  const msgEnd = closingQuote(line, msgAt);
+  const msg = line.slice(msgAt, msgEnd);
+  if (msg.includes('\\')) return undefined;
+  return { time, level: line.slice(levelAt, levelEnd), msg, fields: NO_FIELDS };
+}
+
+/** A level and message EKS writes on most lines, as they stand after the time. */
+interface CommonHead {
+  readonly level: string;
+  readonly msg: string;
+  readonly literal: Literal;
+}
+
+function commonHead(level: string, msg: string): CommonHead {
+  return { level, msg, literal: new Literal(` level=${level} msg="${msg}"`) };
+}
+
+// Indexed by the level's first character, then tried in turn (they differ in their first pieces).
+const COMMON_HEADS: readonly (readonly CommonHead[] | undefined)[] = (() => {
+  const heads = [
+    commonHead('info', 'STS response'),
+    commonHead('info', 'access granted'),
+    commonHead('warning', 'access denied'),
+  ];
+  const index: CommonHead[][] = [];
+  for (const head of heads) {
+    const first = head.level.charCodeAt(0);
+    index[first] = [...(index[first] ?? []), head];
+  }
+  return index;
+})();
+const LEVEL_OFFSET = ' level='.length;
+
+function commonHeadAt(line: string, at: number): CommonHead | undefined {
+  const candidates = COMMON_HEADS[line.charCodeAt(at + LEVEL_OFFSET)];
+  if (candidates === undefined) return undefined;
+  for (const head of candidates) if (head.literal.isAt(line, at)) return head;
+  return undefined;
+}
+
+/**
+ * The fields of `wanted` after a canonical head; everything else is stepped over, quoted values
+ * whole. Stops once all are found: EKS sorts its fields, and the ones a kind of line needs come
+ * early. The first of a repeated field wins, as in `scanAll`.
+ */
+function scanWanted(line: string, start: number, wanted: readonly string[]): Record<string, string> {
+  const fields: Record<string, string> = {};
+  const end = line.length;
+  let found = 0; // One bit per index of `wanted`.
+  let missing = wanted.length;
+  let i = start;
+  while (i < end && missing > 0) {
+    if (line.charCodeAt(i) === SPACE || line.charCodeAt(i) === TAB) {
+      i++;
+      continue;
+    }
+    const equals = line.indexOf('=', i);
+    if (equals === -1) break;
+    const index = wantedIndexAt(line, i, equals, wanted);
+    const key = index === -1 ? undefined : (wanted[index] as string);
+    if (key === undefined && knownKey(line, i, equals) === undefined && !isKey(line, i, equals)) {
+      i = afterToken(line, i);
+      continue;
+    }
+    const next = valueEnd(line, equals);
+    if (key !== undefined && (found & (1 << index)) === 0) {
+      setField(fields, key, valueText(line, equals, next));
+      found |= 1 << index;
+      missing--;
+    }
+    i = next;
+  }
+  return fields;
+}
+
+/**
+ * The general scan, for any other shape (prefixes, hand-reordered fields, `msg` missing from the
+ * head) and for `allFields`. `msg` fixes which fields are wanted; from then on only those are kept.
+ */
+function scanAll(line: string, options: ParseOptions | undefined, head: HeadRecord | undefined) {
+  const allFields = options?.allFields === true;
+  let time = head?.time;
+  let level = head?.level;
+  let msg = head?.msg;
+  let wanted: readonly string[] | undefined;
+  let missing = Number.POSITIVE_INFINITY;
+  const fields: Record<string, string> = {};
+  const end = line.length;
+  let firstFieldAt = head === undefined ? -1 : 0;
+  let i = head === undefined ? 0 : fieldsAfter(head);
+  while (i < end && missing > 0) {
+    const code = line.charCodeAt(i);
+    if (code === SPACE || code === TAB) {
+      i++;
+      continue;
+    }
+    const equals = line.indexOf('=', i);
+    if (equals === -1) break;
+    const known = knownKey(line, i, equals);
+    if (known === undefined && !isKey(line, i, equals)) {
+      // A token that is not `key=` (a prefix, a markdown `|`, an elided `...`).
+      i = afterToken(line, i);
+      continue;
+    }
+    if (firstFieldAt === -1) firstFieldAt = i;
+    const key = known ?? line.slice(i, equals);
+    const next = valueEnd(line, equals);
+    const keep = allFields || wanted === undefined || isRecordKey(key) || wanted.includes(key);
+    const value = keep ? valueText(line, equals, next) : undefined;
+    i = next;
+    if (value === undefined) continue;
+    if (key === 'msg') {
+      if (msg !== undefined) continue;
+      msg = value;
+      if (!allFields) {
+        wanted = options?.fields ?? fieldsFor(msg);
+        // Fields before msg (hand-reordered lines) may already hold some of them; time is always wanted.
+        missing = time === undefined ? 1 : 0;
+        for (const name of wanted) if (fields[name] === undefined) missing++;
+      }
+    } else if (key === 'time') {
+      if (time !== undefined) continue;
+      time = value;
+      if (wanted !== undefined) missing--;
+    } else if (key === 'level') level ??= value;
+    else if (fields[key] === undefined) {
+      fields[key] = value;
+      if (wanted?.includes(key)) missing--;
+    }
+  }
+  if (msg === undefined) return undefined;
+  if (time === undefined) time = leadingTimestamp(line.slice(0, firstFieldAt));
+  return { time, level, msg, fields };
+}
+
+const NO_FIELDS: Readonly<Record<string, string>> = Object.freeze({});
+
+/** `time="2026-11-24T10:00:00Z"`: where the closing quote of a time without fractions stands. */
+const TIME_END = 26;
+
+// A deliberate one-entry cache: a busy cluster logs many lines a second, and handing out one string
+// for one time turns every later comparison of times (the join, the log memory) into an identity
+// check. Compared in two short copies, which is fast (see text-at.ts).
+let lastTime = { head: '', tail: '', text: '' };
+
+/** The time of a line whose time ends at TIME_END, the same string as the previous line's if equal. */
+function sameTimeAs(line: string): string {
+  const head = line.slice(6, 18);
+  const tail = line.slice(18, TIME_END);
+  if (head !== lastTime.head || tail !== lastTime.tail) lastTime = { head, tail, text: head + tail };
+  return lastTime.text;
+}
+
+const TIME_OPEN = 'time="';
+
+function isRecordKey(key: string): boolean {
+  return key === 'msg' || key === 'time' || key === 'level';
+}
+
+/**
+ * `fields[key] = value`, written out for the keys the engine reads: a store to a named property is
+ * several times cheaper than one to a computed key, and this runs for most lines.
+ */
+function setField(fields: Record<string, string>, key: string, value: string): void {
+  switch (key) {
+    case 'arn':
+      fields.arn = value;
+      return;
+    case 'client':
+      fields.client = value;
+      return;
+    case 'error':
+      fields.error = value;
+      return;
+    case 'accesskeyid':
+      fields.accesskeyid = value;
+      return;
+    case 'accountid':
+      fields.accountid = value;
+      return;
+    case 'session':
+      fields.session = value;
+      return;
+    case 'userid':
+      fields.userid = value;
+      return;
+    default:
+      fields[key] = value;
+  }
+}
+
+/** The index in `wanted` of the key spelled at `line[start, equals)`, or -1. */
+function wantedIndexAt(line: string, start: number, equals: number, wanted: readonly string[]): number {
+  const length = equals - start;
+  for (let index = 0; index < wanted.length; index++) {
+    const key = wanted[index] as string;
+    if (key.length === length && isAt(line, start, key)) return index;
+  }
+  return -1;
+}
+
+/** Where the value after the `=` at `equals` ends: after its closing quote, or at the next space. */
+function valueEnd(line: string, equals: number): number {
+  if (line.charCodeAt(equals + 1) === QUOTE) return closingQuote(line, equals + 2) + 1;
+  const space = line.indexOf(' ', equals + 1);
+  return space === -1 ? line.length : space;
+}
+
+/** The value between the `=` at `equals` and `end` (from `valueEnd`), unquoted. */
+function valueText(line: string, equals: number, end: number): string {
+  return line.charCodeAt(equals + 1) === QUOTE
+    ? unquoteGo(line.slice(equals + 2, end - 1))
+    : line.slice(equals + 1, end);
+}
+
+/** Past a token that is not `key=`: the start of the next one, or the end of the line. */
+function afterToken(line: string, start: number): number {
+  const space = line.indexOf(' ', start);
+  return space === -1 ? line.length : space + 1;
+}
+
+/** The interned key spelled at `line[start, end)`, if the authenticator is known to write it. */
+function knownKey(line: string, start: number, end: number): string | undefined {
+  const candidates = KNOWN_KEYS_BY_LENGTH[end - start];
+  if (candidates === undefined) return undefined;
+  for (const key of candidates) if (isAt(line, start, key)) return key;
+  return undefined;
+}
+
+/** logrus keys are identifiers: letters, digits, `_` (and not absurdly long). */
+function isKey(line: string, start: number, end: number): boolean {
+  if (start === end || end - start > MAX_KEY_LENGTH) return false;
+  for (let i = start; i < end; i++) {
+    const code = line.charCodeAt(i);
+    const isKeyChar =
+      (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95;
+    if (!isKeyChar) return false;
+  }
+  return true;
+}
+
+/** Index of the quote closing a Go-quoted value whose body starts at `from` (end of line if none). */
+function closingQuote(line: string, from: number): number {
+  // A closing quote is followed by a space or ends the line; an escaped one inside an STS body (a
+  // dozen per line) is not followed by a space, so searching for `" ` skips them all at once.
+  let at = line.indexOf('" ', from);
+  while (at !== -1 && isEscaped(line, at)) at = line.indexOf('" ', at + 1);
+  if (at !== -1) return at;
+  const last = line.length - 1;
+  if (last >= from && line.charCodeAt(last) === QUOTE && !isEscaped(line, last)) return last;
+  // Anything else (a value cut off mid-way, a hand-edited line): the first unescaped quote, if any.
+  at = line.indexOf('"', from);
+  while (at !== -1 && isEscaped(line, at)) at = line.indexOf('"', at + 1);
+  return at === -1 ? line.length : at;
+}
+
+function isEscaped(line: string, quoteAt: number): boolean {
+  let backslashes = 0;
+  while (line.charCodeAt(quoteAt - 1 - backslashes) === BACKSLASH) backslashes++;
+  return backslashes % 2 === 1;
+}
+
+const TIMESTAMP = /(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)/;
+
+/** An ingestion time before the body (export prefix, CSV `@timestamp`), used when `time=` is missing. */
+function leadingTimestamp(prefix: string): string | undefined {
+  if (prefix.length === 0) return undefined;
+  return TIMESTAMP.exec(prefix)?.[1];
+}
+
+/**
+ * A Logs Insights CSV row: `…,"time=""…"" level=… msg=""…"" …"`. The message is the last column;
+ * inner quotes are doubled. The header (`@logStream,@timestamp,@message`) may share the line.
+ */
+function parseCsvRow(line: string, options?: ParseOptions): AuthenticatorRecord | undefined {
+  const open = line.lastIndexOf(',"', line.indexOf('=""'));
+  const start = open === -1 ? 0 : open + 2;
+  let stop = line.lastIndexOf('"');
+  if (stop <= start) stop = line.length;
+  const record = parseLogfmt(line.slice(start, stop).replaceAll('""', '"'), options);
+  if (record === undefined || record.time !== undefined) return record;
+  return { ...record, time: leadingTimestamp(line.slice(0, start)) };
+}
+
+/**
+ * Docker json-file (`{"log":"time=\"…\" …\n","stream":"stderr","time":"…"}`) wraps a text line;
+ * logrus' JSON formatter (`{"level":…,"msg":…,…}`) is the record itself.
+ */
+function parseJsonLine(line: string, options?: ParseOptions): AuthenticatorRecord | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(line.slice(firstNonSpace(line)));
+  } catch {
+    return undefined;
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const object = value as Record<string, unknown>;
+  if (typeof object.log === 'string') {
+    const record = parseLogfmt(object.log.trimEnd(), options);
+    if (record === undefined || record.time !== undefined) return record;
+    return { ...record, time: typeof object.time === 'string' ? object.time : undefined };
+  }
+  if (typeof object.msg !== 'string') return undefined;
+  const fields: Record<string, string> = {};
+  for (const [key, field] of Object.entries(object)) {
+    if (key === 'msg' || key === 'time' || key === 'level' || field === null || field === undefined) continue;
+    fields[key] = typeof field === 'string' ? field : JSON.stringify(field);
+  }
+  return {
+    time: typeof object.time === 'string' ? object.time : undefined,
+    level: typeof object.level === 'string' ? object.level : undefined,
+    msg: object.msg,
+    fields,
+  };
+}

@@ -1,0 +1,26 @@
+import type { ContextSource } from '../context/context-source';
+import type { FloodControlSettings } from '../dedup/flood-control';
+import type { DedupStore } from '../dedup/store';
+import type { DeliveryFailure, OutgoingMessage } from '../delivery/deliver';
+import type { Sink } from '../delivery/sink';
+import type { Observability } from '../observability/observability';
+
+/**
+ * What the diagnosis handler works with. The deployed function wires DynamoDB, EKS, CloudWatch Logs,
+ * SNS and Slack (`handlers/diagnose.ts`); replay wires memory and recording sinks — same code path.
+ */
+export interface PipelineDeps {
+  readonly settings: FloodControlSettings;
+  readonly store: DedupStore;
+  readonly context: ContextSource;
+  readonly sinks: readonly Sink[];
+  readonly observability: Observability;
+  /** Epoch ms; injected so windows close in tests and replay without waiting. */
+  readonly now: () => number;
+}
+
+/** What one step (a subscription batch, a sweep) sent and what failed to go out. */
+export interface StepResult {
+  readonly messages: readonly OutgoingMessage[];
+  readonly failures: readonly DeliveryFailure[];
+}

@@ -1,0 +1,201 @@
+import type { CloudWatchLogsLogEvent } from 'aws-lambda';
+import { isAlertable } from '../engine/classify/categories';
+import { createLineDiagnoser } from '../engine/diagnose/diagnose-lines';
+import { LogMemory } from '../engine/diagnose/log-memory';
+import { problemKey } from '../engine/diagnose/problem-key';
+import { isSelftest } from '../engine/diagnose/selftest';
+import type { DiagnosisContext, Finding } from '../engine/types';
+
+/** All occurrences of one problem in a batch: the first one stands for the rest. */
+export interface ProblemGroup {
+  readonly finding: Finding;
+  readonly count: number;
+  /** Epoch ms (CloudWatch event timestamps) of the first and last occurrence. */
+  readonly firstSeen: number;
+  readonly lastSeen: number;
+}
+
+/** A self-test denial written by `eks-auth-doctor selftest`. */
+export interface SelftestEvent {
+  readonly finding: Finding;
+  readonly eventId: string;
+  readonly timestamp: number;
+}
+
+export interface BatchDiagnosis {
+  /** Denials and aws-auth parse errors, grouped by problem, in order of first occurrence. */
+  readonly groups: readonly ProblemGroup[];
+  readonly selftests: readonly SelftestEvent[];
+  /** Lines that hold no authenticator record at all. */
+  readonly unreadable: number;
+  /** What the batch taught (grants, the creator, aws-auth parse errors), for re-classifying with live context. */
+  readonly memory: LogMemory;
+}
+
+/**
+ * Runs a batch's events through the engine (parse → join `STS response` → classify) and groups what
+ * needs telling by problem. Grants and STS responses teach the memory but are not alerts.
+ *
+ * A denial storm is one line repeated with a new `time` and `client` each time, so a line whose
+ * text apart from those two values was seen before counts towards the same problem without being
+ * diagnosed again (`LineMemo`). That is what keeps a 1 MB payload within a small multiple of its
+ * own decompression time.
+ */
+export function diagnoseBatch(
+  events: readonly CloudWatchLogsLogEvent[],
+  logStream: string,
+  clusterName: string,
+  context: DiagnosisContext,
+): BatchDiagnosis {
+  const memory = new LogMemory(context);
+  const diagnose = createLineDiagnoser(context, undefined, memory);
+  const memo = new LineMemo();
+  const groups = new Map<string, MutableGroup>();
+  const selftests: SelftestEvent[] = [];
+  let unreadable = 0;
+  for (const event of events) {
+    const line = event.message;
+    if (memo.holdStsResponse(line)) continue;
+    const shape = memo.shapeOf(line);
+    const known = shape ? memo.get() : undefined;
+    if (known !== undefined) {
+      if (known === UNREADABLE) unreadable++;
+      else if (known !== IGNORED) known.add(event.timestamp);
+      continue;
+    }
+    const held = memo.releaseStsResponse(line);
+    if (held !== undefined) diagnose(held);
+    const finding = diagnose(line);
+    if (!finding) {
+      unreadable++;
+      if (shape) memo.set(UNREADABLE);
+      continue;
+    }
+    if (finding.category === 'AWS_AUTH_PARSE_ERROR') memo.clear(); // later denials may now be AWS_AUTH_BROKEN
+    if (isSelftest(logStream, finding.record)) {
+      selftests.push({ finding, eventId: event.id, timestamp: event.timestamp });
+      continue;
+    }
+    if (!isAlertable(finding.category)) {
+      if (shape) memo.set(IGNORED);
+      continue;
+    }
+    const key = problemKey(clusterName, finding);
+    let group = groups.get(key);
+    if (group) group.add(event.timestamp);
+    else {
+      group = new MutableGroup(finding, event.timestamp);
+      groups.set(key, group);
+    }
+    if (shape) memo.set(group);
+  }
+  return { groups: [...groups.values()], selftests, unreadable, memory };
+}
+
+class MutableGroup implements ProblemGroup {
+  count = 1;
+  firstSeen: number;
+  lastSeen: number;
+
+  constructor(
+    readonly finding: Finding,
+    timestamp: number,
+  ) {
+    this.firstSeen = timestamp;
+    this.lastSeen = timestamp;
+  }
+
+  add(timestamp: number): void {
+    this.count++;
+    if (timestamp < this.firstSeen) this.firstSeen = timestamp;
+    if (timestamp > this.lastSeen) this.lastSeen = timestamp;
+  }
+}
+
+const UNREADABLE = Symbol('unreadable');
+const IGNORED = Symbol('ignored');
+type MemoEntry = MutableGroup | typeof UNREADABLE | typeof IGNORED;
+
+/** How many recent STS responses are kept; the apiserver sends a request's lines back to back. */
+const HELD_STS_RESPONSES = 256;
+const STS_RESPONSE_MSG = 'msg="STS response"';
+const CLIENT_FIELD = ' client="';
+
+/**
+ * What a line was, by its shape: the line with its `time` and `client` values blanked. Only lines in
+ * the authenticator's own text format (starting `time="`) have a shape: there every quote inside a
+ * value is escaped, so the first `client="` is the field itself and log text cannot pose as it.
+ * The shape is looked up as two slices of the line (before and after the client value), which costs
+ * no copy of the line.
+ *
+ * An `STS response` line only matters to the line after it with the same `client` (the join); the
+ * most recent ones are kept raw, and the one of a new line's client is diagnosed just before it.
+ * Those of repeats are never read and age out.
+ */
+class LineMemo {
+  private entries = new Map<string, Map<string, MemoEntry>>();
+  private readonly heldStsResponses: string[] = new Array(HELD_STS_RESPONSES).fill('');
+  private nextHeld = 0;
+  private head = '';
+  private tail = '';
+
+  /** Finds the shape of `line` (false if it has none); `get` and `set` then use it. */
+  shapeOf(line: string): boolean {
+    if (!line.startsWith('time="')) return false;
+    const timeEnd = line.indexOf('"', 6);
+    if (timeEnd === -1) return false;
+    const clientAt = line.indexOf(CLIENT_FIELD, timeEnd);
+    const clientEnd = clientAt === -1 ? -1 : line.indexOf('"', clientAt + CLIENT_FIELD.length);
+    if (clientEnd === -1) {
+      this.head = line.slice(timeEnd);
+      this.tail = '';
+    } else {
+      this.head = line.slice(timeEnd, clientAt);
+      this.tail = line.slice(clientEnd);
+    }
+    return true;
+  }
+
+  get(): MemoEntry | undefined {
+    return this.entries.get(this.head)?.get(this.tail);
+  }
+
+  set(entry: MemoEntry): void {
+    let tails = this.entries.get(this.head);
+    if (!tails) {
+      tails = new Map();
+      this.entries.set(this.head, tails);
+    }
+    tails.set(this.tail, entry);
+  }
+
+  clear(): void {
+    this.entries = new Map();
+  }
+
+  /** Keeps an `STS response` line back (true) instead of diagnosing it now. */
+  holdStsResponse(line: string): boolean {
+    if (!line.startsWith('time="') || !line.includes(STS_RESPONSE_MSG)) return false;
+    this.heldStsResponses[this.nextHeld] = line;
+    this.nextHeld = (this.nextHeld + 1) % HELD_STS_RESPONSES;
+    return true;
+  }
+
+  /** The most recent held `STS response` of the same client as `line`, if any (and forgets it). */
+  releaseStsResponse(line: string): string | undefined {
+    const at = line.indexOf(CLIENT_FIELD);
+    if (at === -1) return undefined;
+    const end = line.indexOf('"', at + CLIENT_FIELD.length);
+    if (end === -1) return undefined;
+    const field = line.slice(at, end + 1);
+    for (let age = 1; age <= HELD_STS_RESPONSES; age++) {
+      const slot = (this.nextHeld - age + HELD_STS_RESPONSES) % HELD_STS_RESPONSES;
+      const held = this.heldStsResponses[slot] ?? '';
+      if (held !== '' && held.includes(field)) {
+        this.heldStsResponses[slot] = '';
+        return held;
+      }
+    }
+    return undefined;
+  }
+}

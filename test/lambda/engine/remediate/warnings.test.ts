@@ -1,0 +1,164 @@
+import { describe, expect, it } from 'vitest';
+import { CATEGORIES, SUB_CAUSES } from '../../../../lambda/engine/classify/categories';
+import { remediate } from '../../../../lambda/engine/remediate';
+import type { DiagnosisContext, Fix } from '../../../../lambda/engine/types';
+import {
+  aCluster,
+  aFindingOf,
+  allText,
+  aRole,
+  aUser,
+  commandText,
+  inMode,
+  MODES,
+  notMapped,
+} from './fixtures';
+
+const SYSTEM_MASTERS_WARNING = /`system:masters` is full, unrestricted cluster admin/;
+
+function everyFix(): { name: string; fix: Fix }[] {
+  const contexts: DiagnosisContext[] = [
+    ...MODES.map((mode) => inMode(mode)),
+    { ...inMode('API'), contextUnavailable: 'throttled' },
+    inMode('CONFIG_MAP', { creatorArn: 'arn:aws:iam::111122223333:role/platform-admin' }),
+  ];
+  const fixes: { name: string; fix: Fix }[] = [];
+  for (const context of contexts) {
+    const mode = context.cluster?.authenticationMode ?? 'unknown';
+    for (const category of CATEGORIES) {
+      fixes.push({ name: `${category}/${mode}`, fix: remediate(aFindingOf(category), context) });
+    }
+    for (const subCause of SUB_CAUSES) {
+      fixes.push({ name: `${subCause}/${mode}`, fix: remediate(notMapped(subCause), context) });
+    }
+  }
+  fixes.push({
+    name: 'kubernetes-admin grant',
+    fix: remediate(
+      aFindingOf('ACCESS_GRANTED', { details: { username: 'kubernetes-admin' } }),
+      inMode('CONFIG_MAP'),
+    ),
+  });
+  return fixes;
+}
+
+describe('the system:masters warning', () => {
+  it('appears in every fix that mentions system:masters anywhere', () => {
+    // Prepare
+    const mentioning = everyFix().filter(({ fix }) => allText(fix).includes('system:masters'));
+
+    // Assess
+    expect(mentioning.length).toBeGreaterThan(0);
+    for (const { name, fix } of mentioning) {
+      expect(
+        fix.warnings.some((warning) => SYSTEM_MASTERS_WARNING.test(warning)),
+        name,
+      ).toBe(true);
+    }
+  });
+
+  it('offers the narrower alternatives: a namespaced access policy and a narrower group', () => {
+    // Act
+    const fix = remediate(notMapped('NOT_IN_AWS_AUTH'), inMode('CONFIG_MAP'));
+
+    // Assess
+    const warning = fix.warnings.find((text) => SYSTEM_MASTERS_WARNING.test(text)) ?? '';
+    expect(warning).toContain('AmazonEKSViewPolicy');
+    expect(warning).toContain('AmazonEKSEditPolicy');
+    expect(warning).toContain('--access-scope type=namespace,namespaces=<namespace>');
+    expect(warning).toMatch(/narrower group/);
+  });
+
+  it('never appears in the primary aws-auth command: the suggested group is not system:masters', () => {
+    for (const { fix } of everyFix()) {
+      // Assess
+      expect(commandText(fix)).not.toContain('system:masters');
+    }
+  });
+
+  it('warns that AmazonEKSClusterAdminPolicy is full admin wherever a fix associates it', () => {
+    // Act
+    const fix = remediate(notMapped('CREATOR_LOST'), inMode('API'));
+
+    // Assess
+    expect(commandText(fix)).toContain('AmazonEKSClusterAdminPolicy');
+    expect(fix.warnings.join(' ')).toMatch(/AmazonEKSClusterAdminPolicy is full cluster admin/);
+  });
+});
+
+describe('the context-unavailable warning', () => {
+  it('quotes the reason and says the fix covers both aws-auth and access entries', () => {
+    // Prepare
+    const context: DiagnosisContext = {
+      cluster: aCluster({ authenticationMode: 'CONFIG_MAP' }),
+      contextUnavailable: 'AccessDeniedException: eks:DescribeCluster',
+    };
+
+    // Act
+    const fix = remediate(notMapped('NOT_IN_AWS_AUTH'), context);
+
+    // Assess
+    const warning = fix.warnings.find((text) => text.includes('could not be read')) ?? '';
+    expect(warning).toContain('(AccessDeniedException: eks:DescribeCluster)');
+    expect(warning).toMatch(/both the aws-auth ConfigMap and access entries/);
+    expect(commandText(fix)).toContain('aws eks create-access-entry');
+    expect(commandText(fix)).toContain('eksctl create iamidentitymapping');
+  });
+
+  it('appears on every category when the context is unavailable', () => {
+    for (const category of CATEGORIES) {
+      // Act
+      const fix = remediate(aFindingOf(category), { contextUnavailable: 'timeout' });
+
+      // Assess
+      expect(
+        fix.warnings.some((text) => text.includes('(timeout)')),
+        category,
+      ).toBe(true);
+    }
+  });
+
+  it('does not appear when the context was read', () => {
+    // Act
+    const fix = remediate(notMapped('NOT_IN_AWS_AUTH'), inMode('API'));
+
+    // Assess
+    expect(fix.warnings.join(' ')).not.toContain('could not be read');
+  });
+});
+
+describe('other caveats', () => {
+  it('warns before a hand edit of aws-auth', () => {
+    // Act
+    const fix = remediate(notMapped('NOT_IN_AWS_AUTH', aUser('alice')), inMode('CONFIG_MAP'));
+
+    // Assess
+    expect(fix.warnings.join(' ')).toMatch(/YAML mistake in aws-auth/);
+  });
+
+  it('warns against giving the account root user access', () => {
+    // Prepare
+    const root = { arn: 'arn:aws:iam::111122223333:root', accountId: '111122223333', type: 'root' as const };
+
+    // Act
+    const fix = remediate(notMapped('NOT_IN_AWS_AUTH', root), inMode('API'));
+
+    // Assess
+    expect(fix.warnings.join(' ')).toMatch(/root user/);
+  });
+
+  it('lists each warning once', () => {
+    for (const { name, fix } of everyFix()) {
+      // Assess
+      expect(new Set(fix.warnings).size, name).toBe(fix.warnings.length);
+    }
+  });
+
+  it('has no unreadable-ARN warning when the ARN was fine', () => {
+    // Act
+    const fix = remediate(notMapped('NOT_IN_AWS_AUTH', aRole('dev-team')), inMode('API'));
+
+    // Assess
+    expect(fix.warnings.join(' ')).not.toMatch(/did not look like an IAM ARN/);
+  });
+});

@@ -1,0 +1,284 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ELLIPSIS,
+  escapePlainText,
+  escapeSlackCode,
+  escapeSlackText,
+  escapeWithin,
+  slackCodeBlock,
+  stripControl,
+  truncate,
+} from '../../../../lambda/engine/render/escape';
+import { BIDI_CHAR, CONTROL_CHAR, LONE_SURROGATE } from './payload';
+
+describe('stripControl removes what must never reach a reader', () => {
+  it('removes C0 controls, DEL and C1 controls, so no ANSI sequence or bell survives', () => {
+    // Prepare
+    const raw = 'a\u0000b\u0007c\u001b[31md\u007fe\u0085f\u009b2Jg';
+
+    // Act
+    const clean = stripControl(raw, 'keep');
+
+    // Assess
+    expect(clean).toBe('abc[31mde\nf2Jg');
+    expect(clean).not.toMatch(CONTROL_CHAR);
+  });
+
+  it('removes bidi overrides and isolates', () => {
+    // Prepare
+    const raw = 'admin\u202Enimda\u2066x\u2069\u202Ay\u202C';
+
+    // Act
+    const clean = stripControl(raw);
+
+    // Assess
+    expect(clean).toBe('adminnimdaxy');
+    expect(clean).not.toMatch(BIDI_CHAR);
+  });
+
+  it('shows line breaks of every kind as a visible \\n by default', () => {
+    // Prepare
+    const raw = 'a\nb\r\nc\rd\u2028e\u2029f';
+
+    // Act
+    const visible = stripControl(raw);
+
+    // Assess
+    expect(visible).toBe('a\\nb\\nc\\nd\\ne\\nf');
+  });
+
+  it('keeps line breaks as LF or turns them into spaces when asked', () => {
+    // Prepare
+    const raw = 'a\r\nb\u2028c';
+
+    // Act
+    const kept = stripControl(raw, 'keep');
+    const spaced = stripControl(raw, 'space');
+
+    // Assess
+    expect(kept).toBe('a\nb\nc');
+    expect(spaced).toBe('a b c');
+  });
+
+  it('turns tabs into spaces and unpaired surrogates into U+FFFD', () => {
+    // Prepare
+    const raw = 'a\tb\uD800c\uDC00😀';
+
+    // Act
+    const clean = stripControl(raw);
+
+    // Assess
+    expect(clean).toBe('a b\uFFFDc\uFFFD😀');
+    expect(clean).not.toMatch(LONE_SURROGATE);
+  });
+});
+
+describe('escapeSlackText makes log text inert in Slack', () => {
+  it('escapes &, < and > so no mention or link can be formed', () => {
+    // Prepare
+    const raw = '<!channel> <@U123> <#C123> <https://evil.example|click> &amp;';
+
+    // Act
+    const escaped = escapeSlackText(raw);
+
+    // Assess
+    expect(escaped).not.toContain('<');
+    expect(escaped).not.toContain('>');
+    expect(escaped).toContain('&lt;!channel&gt;');
+    expect(escaped).toContain('&amp;amp;');
+  });
+
+  it('replaces backticks with the look-alike U+02CB', () => {
+    // Prepare
+    const raw = '```rm -rf /``` `id`';
+
+    // Act
+    const escaped = escapeSlackText(raw);
+
+    // Assess
+    expect(escaped).toBe('ˋˋˋrm -rf /ˋˋˋ ˋidˋ');
+  });
+
+  it('defangs URLs as [:]//', () => {
+    // Prepare
+    const raw = 'see https://evil.example and ftp://x';
+
+    // Act
+    const escaped = escapeSlackText(raw);
+
+    // Assess
+    expect(escaped).toBe('see https[:]//evil.example and ftp[:]//x');
+  });
+
+  it('breaks @here, @channel and @everyone in any case with a zero-width joiner', () => {
+    // Prepare
+    const raw = '@here @Channel @EVERYONE';
+
+    // Act
+    const escaped = escapeSlackText(raw);
+
+    // Assess
+    expect(escaped).toBe('@\u200Dhere @\u200DChannel @\u200DEVERYONE');
+  });
+
+  it('leaves other @ signs alone, so e-mail session names stay exact', () => {
+    // Prepare
+    const raw = 'alice@example.com';
+
+    // Act
+    const escaped = escapeSlackText(raw);
+
+    // Assess
+    expect(escaped).toBe('alice@example.com');
+  });
+
+  it('cannot be tricked by a control character inside a mention or URL', () => {
+    // Prepare
+    const raw = '@\u0007here https:/\u0000/evil.example';
+
+    // Act
+    const escaped = escapeSlackText(raw);
+
+    // Assess
+    expect(escaped).toBe('@\u200Dhere https[:]//evil.example');
+  });
+
+  it('keeps newlines only in code (escapeSlackCode)', () => {
+    // Prepare
+    const raw = 'line 1\nline 2';
+
+    // Act
+    const prose = escapeSlackText(raw);
+    const code = escapeSlackCode(raw);
+
+    // Assess
+    expect(prose).toBe('line 1\\nline 2');
+    expect(code).toBe('line 1\nline 2');
+  });
+});
+
+describe('escapePlainText cleans text for e-mail and terminals', () => {
+  it('strips control characters and bidi, defangs URLs, leaves the rest as written', () => {
+    // Prepare
+    const raw = '<b>\u001b[2J https://x.example @here `id`\u202E';
+
+    // Act
+    const clean = escapePlainText(raw);
+
+    // Assess
+    expect(clean).toBe('<b>[2J https[:]//x.example @here `id`');
+  });
+});
+
+describe('truncate shortens without breaking what it keeps', () => {
+  it('returns text that fits unchanged', () => {
+    // Prepare
+    const text = 'short';
+
+    // Act
+    const result = truncate(text, 5);
+
+    // Assess
+    expect(result).toBe('short');
+  });
+
+  it('cuts to the limit and ends with …', () => {
+    // Prepare
+    const text = 'abcdefghij';
+
+    // Act
+    const result = truncate(text, 5);
+
+    // Assess
+    expect(result).toBe(`abcd${ELLIPSIS}`);
+  });
+
+  it('never cuts an entity in half, at any limit', () => {
+    // Prepare
+    const text = escapeSlackText('a&b<c>d&&&e');
+
+    for (let max = 1; max < text.length; max++) {
+      // Act
+      const result = truncate(text, max);
+
+      // Assess
+      expect(result.length).toBeLessThanOrEqual(max);
+      expect(result.slice(0, -1)).toMatch(/^(?:[^&]|&amp;|&lt;|&gt;)*$/);
+    }
+  });
+
+  it('never splits a surrogate pair', () => {
+    // Prepare
+    const text = '😀😀😀😀';
+
+    // Act
+    const result = truncate(text, 4);
+
+    // Assess
+    expect(result).toBe(`😀${ELLIPSIS}`);
+    expect(result).not.toMatch(LONE_SURROGATE);
+  });
+});
+
+describe('escapeWithin escapes and fits one untrusted value', () => {
+  it('stays within the limit after escaping expands the text', () => {
+    // Prepare
+    const raw = '<'.repeat(1000);
+
+    // Act
+    const result = escapeWithin(raw, 100, escapeSlackText);
+
+    // Assess
+    expect(result.length).toBeLessThanOrEqual(100);
+    expect(result.endsWith(ELLIPSIS)).toBe(true);
+    expect(result.slice(0, -1)).toMatch(/^(?:&lt;)+$/);
+  });
+
+  it('marks truncation even when the dropped part was only control characters', () => {
+    // Prepare
+    const raw = `${'\u0007'.repeat(100_000)}tail`;
+
+    // Act
+    const result = escapeWithin(raw, 10, escapeSlackText);
+
+    // Assess
+    expect(result).toBe(ELLIPSIS);
+  });
+});
+
+describe('slackCodeBlock fences untrusted code', () => {
+  it('wraps content in fences that the content cannot close', () => {
+    // Prepare
+    const raw = 'x ```\n<!here>';
+
+    // Act
+    const block = slackCodeBlock(raw, 100);
+
+    // Assess
+    expect(block).toBe('```\nx ˋˋˋ\n&lt;!here&gt;\n```');
+  });
+
+  it('fits the whole block, fences included, within the limit', () => {
+    // Prepare
+    const raw = '&'.repeat(10_000);
+
+    // Act
+    const block = slackCodeBlock(raw, 500);
+
+    // Assess
+    expect(block.length).toBeLessThanOrEqual(500);
+    expect(block.startsWith('```\n')).toBe(true);
+    expect(block.endsWith('…\n```')).toBe(true);
+  });
+
+  it('renders empty code as a space, since Slack rejects empty text', () => {
+    // Prepare
+    const raw = '\u0007';
+
+    // Act
+    const block = slackCodeBlock(raw, 100);
+
+    // Assess
+    expect(block).toBe('```\n \n```');
+  });
+});

@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../../lambda/pipeline/config';
+
+const REQUIRED = {
+  TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:eks-auth-doctor',
+  DEDUP_TABLE_NAME: 'eks-auth-doctor-dedup',
+};
+
+describe('configuration from the environment', () => {
+  it('applies the documented defaults when only the required variables are set', () => {
+    // Act
+    const config = loadConfig(REQUIRED);
+
+    // Assess
+    expect(config).toEqual({
+      topicArn: REQUIRED.TOPIC_ARN,
+      extraTopicArns: [],
+      dedupTableName: REQUIRED.DEDUP_TABLE_NAME,
+      slackWebhookSecretName: undefined,
+      dedupWindowMinutes: 60,
+      alertCap: 20,
+      contextCacheTtlSeconds: 300,
+    });
+  });
+
+  it('reads every optional setting', () => {
+    // Act
+    const config = loadConfig({
+      ...REQUIRED,
+      EXTRA_TOPIC_ARNS:
+        ' arn:aws:sns:eu-west-1:123456789012:chatbot , arn:aws-cn:sns:cn-north-1:123456789012:ops',
+      SLACK_WEBHOOK_SECRET_NAME: 'eks-auth-doctor/slack-webhook',
+      DEDUP_WINDOW_MINUTES: '15',
+      ALERT_CAP: '5',
+      CONTEXT_CACHE_TTL_SECONDS: '0',
+    });
+
+    // Assess
+    expect(config).toMatchObject({
+      extraTopicArns: [
+        'arn:aws:sns:eu-west-1:123456789012:chatbot',
+        'arn:aws-cn:sns:cn-north-1:123456789012:ops',
+      ],
+      slackWebhookSecretName: 'eks-auth-doctor/slack-webhook',
+      dedupWindowMinutes: 15,
+      alertCap: 5,
+      contextCacheTtlSeconds: 0,
+    });
+  });
+
+  it('treats an empty Slack secret name as "no Slack"', () => {
+    // Act
+    const config = loadConfig({ ...REQUIRED, SLACK_WEBHOOK_SECRET_NAME: '' });
+
+    // Assess
+    expect(config.slackWebhookSecretName).toBeUndefined();
+  });
+
+  const bad: [string, Record<string, string>, RegExp][] = [
+    ['a missing topic', { DEDUP_TABLE_NAME: 'dedup' }, /^TOPIC_ARN is not set.*TOPIC_ARN=arn:aws:sns:/],
+    ['a missing table', { TOPIC_ARN: REQUIRED.TOPIC_ARN }, /^DEDUP_TABLE_NAME is not set.*DEDUP_TABLE_NAME=/],
+    [
+      'a topic that is not an SNS ARN',
+      { ...REQUIRED, TOPIC_ARN: 'my-topic' },
+      /TOPIC_ARN holds "my-topic".*e\.g\./,
+    ],
+    [
+      'a bad extra topic',
+      { ...REQUIRED, EXTRA_TOPIC_ARNS: 'arn:aws:sqs:eu-west-1:123456789012:q' },
+      /^EXTRA_TOPIC_ARNS/,
+    ],
+    [
+      'a table name with spaces',
+      { ...REQUIRED, DEDUP_TABLE_NAME: 'my table' },
+      /^DEDUP_TABLE_NAME "my table"/,
+    ],
+    [
+      'a window that is not a number',
+      { ...REQUIRED, DEDUP_WINDOW_MINUTES: 'sixty' },
+      /^DEDUP_WINDOW_MINUTES is "sixty".*DEDUP_WINDOW_MINUTES=60/,
+    ],
+    ['a cap of zero', { ...REQUIRED, ALERT_CAP: '0' }, /^ALERT_CAP is "0"; it must be a whole number from 1/],
+    [
+      'a negative TTL',
+      { ...REQUIRED, CONTEXT_CACHE_TTL_SECONDS: '-5' },
+      /^CONTEXT_CACHE_TTL_SECONDS is "-5"/,
+    ],
+    ['a fractional window', { ...REQUIRED, DEDUP_WINDOW_MINUTES: '2.5' }, /^DEDUP_WINDOW_MINUTES/],
+    [
+      'a secret name with spaces',
+      { ...REQUIRED, SLACK_WEBHOOK_SECRET_NAME: 'my secret' },
+      /^SLACK_WEBHOOK_SECRET_NAME/,
+    ],
+  ];
+
+  it.each(bad)('rejects %s with a ConfigError naming the variable and an example', (_name, env, message) => {
+    // Act
+    const load = () => loadConfig(env);
+
+    // Assess
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(message);
+  });
+});

@@ -1,0 +1,106 @@
+import type { CloudWatchLogsLogEvent } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { diagnoseBatch } from '../../../lambda/pipeline/diagnose-batch';
+import { notMappedLine, stsResponseLine, T0, tokenNotAwsLine } from '../../helpers/fixtures';
+
+function events(lines: readonly string[]): CloudWatchLogsLogEvent[] {
+  return lines.map((message, i) => ({ id: String(i), timestamp: T0 + i, message }));
+}
+
+const STREAM = 'authenticator-0123';
+
+describe('grouping a batch by problem', () => {
+  it('counts repeats of one denial (new time and client each time) as one problem', () => {
+    // Prepare
+    const lines = Array.from({ length: 1000 }, (_, i) =>
+      notMappedLine('developer', T0 + i * 1000, 30000 + i),
+    );
+
+    // Act
+    const batch = diagnoseBatch(events(lines), STREAM, 'prod', {});
+
+    // Assess
+    expect(batch.groups).toHaveLength(1);
+    expect(batch.groups[0]).toMatchObject({ count: 1000, firstSeen: T0, lastSeen: T0 + 999 });
+    expect(batch.groups[0]?.finding.category).toBe('IDENTITY_NOT_MAPPED');
+  });
+
+  it('keeps different principals and categories apart, in order of first occurrence', () => {
+    // Prepare
+    const lines = [
+      tokenNotAwsLine(T0, 1),
+      notMappedLine('developer', T0, 2),
+      notMappedLine('ops', T0, 3),
+      tokenNotAwsLine(T0 + 1, 4),
+    ];
+
+    // Act
+    const batch = diagnoseBatch(events(lines), STREAM, 'prod', {});
+
+    // Assess
+    expect(batch.groups.map((g) => [g.finding.category, g.finding.principal?.name ?? null, g.count])).toEqual(
+      [
+        ['TOKEN_NOT_AWS', null, 2],
+        ['IDENTITY_NOT_MAPPED', 'developer', 1],
+        ['IDENTITY_NOT_MAPPED', 'ops', 1],
+      ],
+    );
+  });
+
+  it('joins the STS response of the request even when the same principal was granted before', () => {
+    // Prepare: the principal's STS lines repeat; only the denial after the last one is new
+    const granted = (port: number) =>
+      `time="2026-11-24T14:02:00Z" level=info msg="access granted" arn="arn:aws:iam::111122223333:role/nodes" client="127.0.0.1:${port}" groups="[system:nodes]" method=POST path=/authenticate uid="aws-iam-authenticator:111122223333:AROA1" username="system:node:ip-10-0-0-1"`;
+    const lines = [
+      stsResponseLine('nodes', 'i-0123456789abcdef0', T0, 1),
+      granted(1),
+      stsResponseLine('nodes', 'i-0123456789abcdef0', T0, 2),
+      granted(2),
+      stsResponseLine('nodes', 'i-0123456789abcdef0', T0, 3),
+      notMappedLine('nodes', T0, 3),
+    ];
+
+    // Act
+    const batch = diagnoseBatch(events(lines), STREAM, 'prod', {});
+
+    // Assess
+    expect(batch.groups).toHaveLength(1);
+    expect(batch.groups[0]?.finding.principal?.session).toBe('i-0123456789abcdef0');
+    // Granted in this batch and denied now: its mapping was just removed.
+    expect(batch.groups[0]?.finding.subCause).toBe('ACCESS_REMOVED_RECENTLY');
+  });
+
+  it('classifies denials after an aws-auth parse error afresh, as their own problem', () => {
+    // Prepare
+    const parseError =
+      'time="2026-11-24T14:02:30Z" level=warning msg="Errors parsing configmap: [yaml: line 7: did not find expected key]"';
+    const lines = [
+      notMappedLine('developer', T0, 1),
+      parseError,
+      notMappedLine('developer', T0 + 60_000, 2),
+      notMappedLine('developer', T0 + 61_000, 3),
+    ];
+
+    // Act
+    const batch = diagnoseBatch(events(lines), STREAM, 'prod', {});
+
+    // Assess
+    expect(batch.groups.map((g) => [g.finding.category, g.finding.subCause ?? null, g.count])).toEqual([
+      ['IDENTITY_NOT_MAPPED', 'NOT_IN_AWS_AUTH', 1],
+      ['AWS_AUTH_PARSE_ERROR', null, 1],
+      ['IDENTITY_NOT_MAPPED', 'AWS_AUTH_BROKEN', 2],
+    ]);
+  });
+
+  it('counts lines that hold no authenticator record, repeated or not', () => {
+    // Prepare
+    const lines = ['not a log line', 'time="2026-11-24T14:02:00Z" and nothing else', 'not a log line'];
+
+    // Act
+    const batch = diagnoseBatch(events(lines), STREAM, 'prod', {});
+
+    // Assess
+    expect(batch.unreadable).toBe(3);
+    expect(batch.groups).toEqual([]);
+  });
+});
