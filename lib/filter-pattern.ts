@@ -1,4 +1,5 @@
 import { FilterPattern, type IFilterPattern } from 'aws-cdk-lib/aws-logs';
+import { AWS_AUTH_PARSE_MESSAGES, DENIAL_MESSAGE } from '../lambda/contract/authenticator-messages';
 
 /**
  * The authenticator lines worth a Lambda invocation: every `access denied`, and the three wordings of an
@@ -8,12 +9,10 @@ import { FilterPattern, type IFilterPattern } from 'aws-cdk-lib/aws-logs';
  * call — stays out, so a quiet cluster costs next to nothing. Filter terms are case-sensitive; these are
  * the authenticator's own spellings.
  */
-export const AUTHENTICATOR_FILTER_TERMS = [
-  'access denied',
-  'parsing configmap',
-  'parsing the config maps',
-  'parsing config map',
-] as const;
+export const AUTHENTICATOR_FILTER_TERMS: readonly string[] = [
+  DENIAL_MESSAGE,
+  ...AWS_AUTH_PARSE_MESSAGES.map((message) => message.filterTerm),
+];
 
 export function authenticatorFilterPattern(): IFilterPattern {
   return FilterPattern.anyTerm(...AUTHENTICATOR_FILTER_TERMS);

@@ -1,3 +1,4 @@
+import { AWS_AUTH_PARSE_MESSAGES } from '../../contract/authenticator-messages';
 import { parseArn } from '../parse/arn';
 import type { AuthenticatorRecord, DiagnosisContext, Finding, Principal } from '../types';
 import type { Category } from './categories';
@@ -40,11 +41,7 @@ export function findingOf(
 }
 
 /** Lower-case starts of the messages logged when aws-auth fails to parse (reference §3). */
-const AWS_AUTH_PARSE_MESSAGES = [
-  'errors parsing configmap',
-  'there was an error parsing the config maps',
-  'error parsing config map',
-];
+const AWS_AUTH_PARSE_STARTS = AWS_AUTH_PARSE_MESSAGES.map((message) => message.startsWith.toLowerCase());
 
 export function categoryOf(record: AuthenticatorRecord): Category {
   switch (record.msg) {
@@ -56,7 +53,7 @@ export function categoryOf(record: AuthenticatorRecord): Category {
       return 'ACCESS_GRANTED';
   }
   const msg = record.msg.toLowerCase();
-  return AWS_AUTH_PARSE_MESSAGES.some((start) => msg.startsWith(start)) ? 'AWS_AUTH_PARSE_ERROR' : 'INFO';
+  return AWS_AUTH_PARSE_STARTS.some((start) => msg.startsWith(start)) ? 'AWS_AUTH_PARSE_ERROR' : 'INFO';
 }
 
 /** The old EKS fork named the ARN in the error instead of an `arn=` field. */
