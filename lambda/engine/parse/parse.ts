@@ -17,7 +17,7 @@ import { isAt, Literal } from './text-at';
 export function parseLine(line: string, options?: ParseOptions): AuthenticatorRecord | undefined {
   if (line.length > MAX_LINE_LENGTH) return undefined;
   // The shape EKS writes goes straight to the scanner; only other shapes need telling apart.
-  if (isAt(line, 0, TIME_OPEN)) return parseAfterHead(line, canonicalHead(line), options);
+  if (isAt(line, 0, TIME_OPEN)) return parseAfterHead(line, canonicalHead(line, options?.times), options);
   const msgAt = line.indexOf('msg=');
   if (msgAt === -1) {
     return line.includes('"msg"') ? parseJsonLine(line, options) : undefined;
@@ -96,6 +96,8 @@ export interface ParseOptions {
   readonly allFields?: boolean;
   /** Keep exactly these fields (besides time, level and msg), whatever the kind of line. */
   readonly fields?: readonly string[];
+  /** Hands out one string per distinct time; owned by whoever parses one stream (a diagnoser). */
+  readonly times?: TimeStrings;
 }
 
 /**
@@ -105,7 +107,8 @@ export interface ParseOptions {
  * that is how prefixes and elisions fall away.
  */
 export function parseLogfmt(line: string, options?: ParseOptions): AuthenticatorRecord | undefined {
-  return parseAfterHead(line, isAt(line, 0, TIME_OPEN) ? canonicalHead(line) : undefined, options);
+  const head = isAt(line, 0, TIME_OPEN) ? canonicalHead(line, options?.times) : undefined;
+  return parseAfterHead(line, head, options);
 }
 
 function parseAfterHead(
@@ -141,11 +144,11 @@ function fieldsAfter(head: HeadRecord): number {
  * one comparison where they stand: no searching for the common case. A head whose message holds an
  * escape is left to the general scan.
  */
-function canonicalHead(line: string): HeadRecord | undefined {
+function canonicalHead(line: string, times: TimeStrings | undefined): HeadRecord | undefined {
   // The caller has seen `time="` at the start.
   const timeEnd = line.charCodeAt(TIME_END) === QUOTE ? TIME_END : line.indexOf('"', 6);
   if (timeEnd === -1) return undefined;
-  const time = timeEnd === TIME_END ? sameTimeAs(line) : line.slice(6, timeEnd);
+  const time = timeEnd !== TIME_END ? line.slice(6, timeEnd) : times ? times.of(line) : copiedTime(line);
   const common = commonHeadAt(line, timeEnd + 1);
   if (common !== undefined) return { time, level: common.level, msg: common.msg, fields: NO_FIELDS };
   if (!isAt(line, timeEnd + 1, ' level=')) return undefined;
@@ -293,17 +296,36 @@ const NO_FIELDS: Readonly<Record<string, string>> = Object.freeze({});
 /** `time="2026-11-24T10:00:00Z"`: where the closing quote of a time without fractions stands. */
 const TIME_END = 26;
 
-// A deliberate one-entry cache: a busy cluster logs many lines a second, and handing out one string
-// for one time turns every later comparison of times (the join, the log memory) into an identity
-// check. Compared in two short copies, which is fast (see text-at.ts).
-let lastTime = { head: '', tail: '', text: '' };
+/**
+ * The time of a canonical line as a string of its own: two copies of under 13 characters each (V8
+ * copies such short slices), so a time kept beyond its line keeps no chunk of the file alive.
+ */
+function copiedTime(line: string): string {
+  return line.slice(6, 18) + line.slice(18, TIME_END);
+}
 
-/** The time of a line whose time ends at TIME_END, the same string as the previous line's if equal. */
-function sameTimeAs(line: string): string {
-  const head = line.slice(6, 18);
-  const tail = line.slice(18, TIME_END);
-  if (head !== lastTime.head || tail !== lastTime.tail) lastTime = { head, tail, text: head + tail };
-  return lastTime.text;
+/**
+ * The time of a canonical line (`time="2026-11-24T10:00:00Z"`, closing quote at TIME_END) as the same
+ * string as the previous line's when they are equal. A busy cluster logs many lines a second, and one
+ * string per second turns every later comparison of times (the join, the log memory) into an identity
+ * check; compared in two short copies, which is fast (see text-at.ts). A one-entry cache, owned by
+ * the diagnoser of one stream, so two streams parsed side by side never share or race for it.
+ */
+export class TimeStrings {
+  private head = '';
+  private tail = '';
+  private text = '';
+
+  of(line: string): string {
+    const head = line.slice(6, 18);
+    const tail = line.slice(18, TIME_END);
+    if (head !== this.head || tail !== this.tail) {
+      this.head = head;
+      this.tail = tail;
+      this.text = head + tail; // as copiedTime
+    }
+    return this.text;
+  }
 }
 
 const TIME_OPEN = 'time="';

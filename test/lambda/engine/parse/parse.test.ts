@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { unquoteGo } from '../../../../lambda/engine/parse/go-quote';
-import { parseLine } from '../../../../lambda/engine/parse/parse';
+import { parseLine, TimeStrings } from '../../../../lambda/engine/parse/parse';
 
 const RAW =
   'time="2022-12-28T15:37:19Z" level=warning msg="access denied" arn="arn:aws:iam::111122223333:role/admin-test-role" client="127.0.0.1:33384" error="ARN is not mapped" method=POST path=/authenticate';
@@ -203,5 +203,45 @@ describe('unquoting Go strings', () => {
 
   it('replaces code points that are not characters', () => {
     expect(unquoteGo('\\ud800 \\U00110000')).toBe('\ufffd \ufffd');
+  });
+});
+
+describe('sharing one time string per second within a stream', () => {
+  const line = (time: string) =>
+    `time="${time}" level=info msg="access granted" arn="arn:aws:iam::111122223333:role/r"`;
+
+  it('reads the same time with or without a TimeStrings', () => {
+    // Prepare
+    const times = new TimeStrings();
+
+    // Act
+    const shared = parseLine(line('2026-11-24T14:02:00Z'), { times })?.time;
+    const alone = parseLine(line('2026-11-24T14:02:00Z'))?.time;
+
+    // Assess
+    expect(shared).toBe('2026-11-24T14:02:00Z');
+    expect(alone).toBe('2026-11-24T14:02:00Z');
+  });
+
+  it('keeps the times of two streams parsed side by side apart', () => {
+    // Prepare
+    const first = new TimeStrings();
+    const second = new TimeStrings();
+
+    // Act
+    const seen = [
+      parseLine(line('2026-11-24T14:02:00Z'), { times: first })?.time,
+      parseLine(line('2026-11-24T15:00:00Z'), { times: second })?.time,
+      parseLine(line('2026-11-24T14:02:00Z'), { times: first })?.time,
+      parseLine(line('2026-11-24T14:02:01Z'), { times: second })?.time,
+    ];
+
+    // Assess
+    expect(seen).toEqual([
+      '2026-11-24T14:02:00Z',
+      '2026-11-24T15:00:00Z',
+      '2026-11-24T14:02:00Z',
+      '2026-11-24T14:02:01Z',
+    ]);
   });
 });

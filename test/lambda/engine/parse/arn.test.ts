@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { ArnCache, isInstanceId, parseArn } from '../../../../lambda/engine/parse/arn';
+
+describe('parsing principal ARNs', () => {
+  it('drops the path and session of a role: the canonical ARN is what the authenticator matches on', () => {
+    // Act
+    const parsed = parseArn(
+      'arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Admin_0a1b',
+    );
+
+    // Assess
+    expect(parsed).toMatchObject({
+      partition: 'aws',
+      service: 'iam',
+      accountId: '111122223333',
+      type: 'role',
+      name: 'AWSReservedSSO_Admin_0a1b',
+      path: '/aws-reserved/sso.amazonaws.com/',
+      canonical: 'arn:aws:iam::111122223333:role/AWSReservedSSO_Admin_0a1b',
+    });
+  });
+
+  it('reads the role and session of an assumed-role ARN', () => {
+    // Act
+    const parsed = parseArn('arn:aws-cn:sts::111122223333:assumed-role/developer/bob@example.com');
+
+    // Assess
+    expect(parsed).toMatchObject({
+      partition: 'aws-cn',
+      service: 'sts',
+      type: 'role',
+      name: 'developer',
+      session: 'bob@example.com',
+      canonical: 'arn:aws-cn:iam::111122223333:role/developer',
+    });
+  });
+
+  it('keeps a user path in the canonical ARN (only roles lose theirs)', () => {
+    // Act
+    const parsed = parseArn('arn:aws:iam::111122223333:user/ops/alice');
+
+    // Assess
+    expect(parsed?.canonical).toBe('arn:aws:iam::111122223333:user/ops/alice');
+    expect(parsed?.path).toBe('/ops/');
+  });
+
+  it.each([
+    'arn:aws:s3:::bucket',
+    'arn:aws:iam::1111:role/short-account',
+    'arn:aws:iam::111122223333:group/admins',
+    'not an arn',
+    '',
+  ])('refuses %j', (text) => {
+    // Act & Assess
+    expect(parseArn(text)).toBeUndefined();
+  });
+
+  it('tells instance IDs (node sessions) from other session names', () => {
+    // Assess
+    expect(isInstanceId('i-0a1b2c3d4e5f67890')).toBe(true);
+    expect(isInstanceId('i-0a1b2c3d')).toBe(true);
+    expect(isInstanceId('i-0A1B2C3D')).toBe(false);
+    expect(isInstanceId('bob')).toBe(false);
+    expect(isInstanceId(undefined)).toBe(false);
+  });
+});
+
+describe('the ARN cache of one log', () => {
+  const role = (n: number) => `arn:aws:iam::111122223333:role/role-${n}`;
+
+  it('answers exactly what parseArn answers, for cached, recent and uncacheable ARNs', () => {
+    // Prepare
+    const cache = new ArnCache(16);
+    const texts = [
+      role(1),
+      role(2),
+      role(1),
+      'arn:aws:sts::111122223333:assumed-role/r/s',
+      'garbage',
+      role(1),
+    ];
+
+    // Act
+    const answers = texts.map((text) => cache.parse(text));
+
+    // Assess
+    expect(answers).toEqual(texts.map((text) => parseArn(text)));
+  });
+
+  it('gives one parsed object per cached ARN, so principals of repeated lines are shared', () => {
+    // Prepare
+    const cache = new ArnCache(16);
+    const first = cache.parse(role(1));
+    for (let i = 2; i < 12; i++) cache.parse(role(i)); // pushes role 1 out of the recent ring
+
+    // Act
+    const again = cache.parse(role(1));
+
+    // Assess
+    expect(again).toBe(first);
+  });
+
+  it('keeps a principal seen on every line while a flood of distinct ARNs passes through', () => {
+    // Prepare: a cache far smaller than the flood, though larger than the ring in front of it.
+    const cache = new ArnCache(64);
+    const oncall = cache.parse(role(0));
+
+    // Act: the flood is far larger than the cache; the on-call role keeps coming back between.
+    let stillShared = true;
+    for (let i = 1; i <= 1_000; i++) {
+      cache.parse(role(i));
+      if (i % 5 === 0) stillShared &&= cache.parse(role(0)) === oncall;
+    }
+
+    // Assess
+    expect(stillShared).toBe(true);
+    expect(cache.parse(role(0))).toBe(oncall);
+  });
+});
