@@ -2,7 +2,7 @@ import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { DEFAULT_ALERT_CAP, DEFAULT_DEDUP_WINDOW_MINUTES } from '../lambda/contract/pipeline-contract';
+import { WHOLE_NUMBER_SETTINGS } from '../lambda/contract';
 import { AlertTopic, type ChatbotChannel } from './alert-topic';
 import { AuthenticatorLogging } from './authenticator-logging';
 import { addAuthenticatorLogging } from './cluster-construct-logging';
@@ -80,11 +80,12 @@ export class AuthDoctorPropsError extends Error {
   override readonly name = 'AuthDoctorPropsError';
 }
 
+/** The value of each optional prop when it is not given; the numbers come from the shared contract. */
 export const DEFAULTS = {
-  dedupWindowMinutes: DEFAULT_DEDUP_WINDOW_MINUTES,
-  alertCap: DEFAULT_ALERT_CAP,
+  dedupWindowMinutes: WHOLE_NUMBER_SETTINGS.dedupWindowMinutes.default,
+  alertCap: WHOLE_NUMBER_SETTINGS.alertCap.default,
   logRetention: logs.RetentionDays.ONE_MONTH,
-  reservedConcurrency: 5,
+  reservedConcurrency: WHOLE_NUMBER_SETTINGS.reservedConcurrency.default,
   restoreLoggingOnDelete: false,
 } as const;
 

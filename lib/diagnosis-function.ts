@@ -13,12 +13,14 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import {
-  CONTEXT_CACHE_TTL_SECONDS,
+  EnvVar,
   METRICS_NAMESPACE,
+  PowertoolsEnvVar,
   SERVICE_NAME,
   SWEEP_INPUT,
   SWEEP_RATE_MINUTES,
-} from '../lambda/contract/pipeline-contract';
+  WHOLE_NUMBER_SETTINGS,
+} from '../lambda/contract';
 import { bundledFunctionProps } from './lambda-bundling';
 import { acknowledgeWildcardResources } from './nag-findings';
 import type { WatchedCluster } from './watched-cluster';
@@ -101,16 +103,16 @@ export class DiagnosisFunction extends Construct {
       systemLogLevelV2: lambda.SystemLogLevel.WARN,
       reservedConcurrentExecutions: props.reservedConcurrency,
       environment: {
-        TOPIC_ARN: props.topic.topicArn,
-        EXTRA_TOPIC_ARNS: props.extraTopicArns.join(','),
-        DEDUP_TABLE_NAME: this.dedupTable.tableName,
-        SLACK_WEBHOOK_SECRET_NAME: props.slackWebhookSecretName ?? '',
-        DEDUP_WINDOW_MINUTES: String(props.dedupWindowMinutes),
-        ALERT_CAP: String(props.alertCap),
-        CONTEXT_CACHE_TTL_SECONDS: String(CONTEXT_CACHE_TTL_SECONDS),
-        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
-        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-        POWERTOOLS_LOG_LEVEL: 'INFO',
+        [EnvVar.TopicArn]: props.topic.topicArn,
+        [EnvVar.ExtraTopicArns]: props.extraTopicArns.join(','),
+        [EnvVar.DedupTableName]: this.dedupTable.tableName,
+        [EnvVar.SlackWebhookSecretName]: props.slackWebhookSecretName ?? '',
+        [EnvVar.DedupWindowMinutes]: String(props.dedupWindowMinutes),
+        [EnvVar.AlertCap]: String(props.alertCap),
+        [EnvVar.ContextCacheTtlSeconds]: String(WHOLE_NUMBER_SETTINGS.contextCacheTtlSeconds.default),
+        [PowertoolsEnvVar.ServiceName]: SERVICE_NAME,
+        [PowertoolsEnvVar.MetricsNamespace]: METRICS_NAMESPACE,
+        [PowertoolsEnvVar.LogLevel]: 'INFO',
       },
     });
 

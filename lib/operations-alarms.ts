@@ -11,7 +11,7 @@ import {
   Metric,
   SERVICE_DIMENSION,
   SERVICE_NAME,
-} from '../lambda/contract/pipeline-contract';
+} from '../lambda/contract';
 
 export interface OperationsAlarmsProps {
   readonly function: lambda.IFunction;

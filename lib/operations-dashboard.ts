@@ -4,7 +4,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE, Metric, SERVICE_DIMENSION } from '../lambda/contract/pipeline-contract';
+import { METRICS_NAMESPACE, Metric, SERVICE_DIMENSION } from '../lambda/contract';
 import { CLASSIFIED_EVENTS_QUERY, type InsightsQuery, TOP_DENIED_PRINCIPALS_QUERY } from './insights-queries';
 import type { WatchedCluster } from './watched-cluster';
 
