@@ -158,7 +158,6 @@ export class DiagnosisFunction extends Construct {
         'dynamodb:UpdateItem',
         'dynamodb:DeleteItem',
         'dynamodb:Query',
-        'dynamodb:Scan',
       ],
       [this.dedupTable.tableArn],
     );

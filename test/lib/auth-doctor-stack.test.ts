@@ -467,7 +467,6 @@ describe('the IAM statements of the diagnosis function', () => {
           'dynamodb:GetItem',
           'dynamodb:PutItem',
           'dynamodb:Query',
-          'dynamodb:Scan',
           'dynamodb:UpdateItem',
         ],
         Resource: { 'Fn::GetAtt': [table, 'Arn'] },
