@@ -36,12 +36,15 @@ export interface AuthDoctorProps {
    */
   readonly chatbot?: ChatbotChannel;
   /**
-   * How long a repeated finding (same cluster, category, principal) stays suppressed after its alert.
+   * How long, in minutes, a repeated finding (same cluster, category, principal) stays suppressed after
+   * its alert; also the window of `alertCap`. The function accepts 1 to 1440 and refuses anything else at
+   * cold start.
    * @default 60
    */
   readonly dedupWindowMinutes?: number;
   /**
-   * Most alerts per cluster and dedup window; findings beyond it go into the digest.
+   * Most alerts per cluster and dedup window; findings beyond it go into the digest. The function accepts
+   * 1 to 1000 and refuses anything else at cold start.
    * @default 20
    */
   readonly alertCap?: number;
@@ -52,7 +55,8 @@ export interface AuthDoctorProps {
    */
   readonly logRetention?: logs.RetentionDays;
   /**
-   * Reserved concurrency of the diagnosis function.
+   * Reserved concurrency of the diagnosis function; `null` reserves none (for accounts whose concurrency
+   * quota is still the new-account 10, where a reservation cannot be made).
    * @default 5
    */
   readonly reservedConcurrency?: number | null;

@@ -26,18 +26,29 @@ import { acknowledgeWildcardResources } from './nag-findings';
 import type { WatchedCluster } from './watched-cluster';
 
 export interface DiagnosisFunctionProps {
+  /** The watched clusters; the role can read exactly these, their access entries and their log groups. */
   readonly clusters: readonly WatchedCluster[];
-  /** The stack's alert topic, and the key that encrypts it. */
+  /** The stack's alert topic: every finding is published to it. */
   readonly topic: sns.ITopic;
+  /** The key that encrypts {@link topic}; the role may use it to publish. */
   readonly topicKey: kms.IKey;
-  /** Further topics every finding is also published to (e.g. a central security account's). */
+  /** Further topics every finding is also published to (e.g. a central security account's); may be empty. */
   readonly extraTopicArns: readonly string[];
-  /** Name of an existing Secrets Manager secret holding the Slack webhook URL. */
+  /**
+   * Name of an existing Secrets Manager secret holding the Slack webhook URL.
+   * @default - no direct Slack delivery
+   */
   readonly slackWebhookSecretName?: string;
+  /** Flood control's window in minutes (1 to 1440), passed to the function. */
   readonly dedupWindowMinutes: number;
+  /** Alerts per cluster and window before the digest (1 to 1000), passed to the function. */
   readonly alertCap: number;
+  /** Retention of the function's own log group. */
   readonly logRetention: logs.RetentionDays;
-  /** `undefined`: no reservation (accounts whose concurrency quota is still the new-account 10). */
+  /**
+   * Reserved concurrency of the function.
+   * @default - no reservation (accounts whose concurrency quota is still the new-account 10)
+   */
   readonly reservedConcurrency?: number;
 }
 

@@ -14,7 +14,9 @@ import {
 } from '../lambda/contract';
 
 export interface OperationsAlarmsProps {
+  /** The diagnosis function: alarms on its errors and throttles. */
   readonly function: lambda.IFunction;
+  /** The failed-events queue: an alarm on any message in it. */
   readonly failedEvents: sqs.IQueue;
   /** Where the alarms notify: the same topic the findings go to. */
   readonly topic: sns.ITopic;

@@ -9,10 +9,15 @@ import { CLASSIFIED_EVENTS_QUERY, type InsightsQuery, TOP_DENIED_PRINCIPALS_QUER
 import type { WatchedCluster } from './watched-cluster';
 
 export interface OperationsDashboardProps {
+  /** The watched clusters: one series each in "Denials by cluster". */
   readonly clusters: readonly WatchedCluster[];
+  /** The diagnosis function: its errors and throttles under "Pipeline health". */
   readonly function: lambda.IFunction;
+  /** The diagnosis function's log group, which the two Logs Insights tables query. */
   readonly functionLogGroup: logs.ILogGroup;
+  /** The failed-events queue: its depth under "Pipeline health". */
   readonly failedEvents: sqs.IQueue;
+  /** The alarms shown in the status widget. */
   readonly alarms: readonly cloudwatch.IAlarm[];
 }
 
