@@ -1,5 +1,7 @@
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { EnvVar } from '../../lambda/contract';
+import { loadConfig } from '../../lambda/pipeline/config';
 import { arnOf, FULL_CONFIG, logGroupArns } from './fixtures';
 import { configured, type Synthesised, statementsOf, synthesise } from './synth';
 
@@ -182,6 +184,34 @@ describe('the diagnosis function', () => {
           POWERTOOLS_LOG_LEVEL: 'INFO',
         },
       },
+    });
+  });
+
+  it('sets an environment the function loads back as the configured settings', () => {
+    // Prepare
+    const [diagnosis] = Object.values(
+      full.template.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.handler' } }),
+    );
+    const variables: Record<string, unknown> = diagnosis?.Properties.Environment.Variables;
+    // The topic and the table are references CloudFormation resolves; stand-ins take their place.
+    const environment = {
+      ...(variables as Record<string, string>),
+      [EnvVar.TopicArn]: 'arn:aws:sns:eu-west-1:111122223333:EksAuthDoctor-AlertsTopic',
+      [EnvVar.DedupTableName]: 'EksAuthDoctor-DedupTable',
+    };
+
+    // Act
+    const config = loadConfig(environment);
+
+    // Assess
+    expect(config).toEqual({
+      topicArn: 'arn:aws:sns:eu-west-1:111122223333:EksAuthDoctor-AlertsTopic',
+      extraTopicArns: FULL_CONFIG.extraTopicArns,
+      dedupTableName: 'EksAuthDoctor-DedupTable',
+      slackWebhookSecretName: FULL_CONFIG.slackWebhookSecretName,
+      dedupWindowMinutes: FULL_CONFIG.dedupWindowMinutes,
+      alertCap: FULL_CONFIG.alertCap,
+      contextCacheTtlSeconds: 300,
     });
   });
 
