@@ -30,7 +30,6 @@ export interface Setting<K extends keyof AuthDoctorConfig = keyof AuthDoctorConf
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-/** Standard SNS topics of any partition; FIFO topics need a message group the Lambda does not send. */
 const SLACK_WORKSPACE_ID = /^[0-9A-Z]{1,255}$/;
 const SLACK_CHANNEL_ID = /^[A-Za-z0-9]{1,255}$/;
 /** The retention values CloudWatch Logs accepts. */
@@ -226,6 +225,7 @@ const extraTopicArns: Setting<'extraTopicArns'> = {
     if (!arns) return undefined;
     let valid = true;
     for (const arn of arns) {
+      // Standard topics only: a FIFO topic needs a message group ID, which the function does not send.
       if (arn.endsWith('.fifo')) {
         valid = false;
         report(`extraTopicArns: ${JSON.stringify(arn)} is a FIFO topic; use a standard topic. ${example}`);
