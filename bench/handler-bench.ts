@@ -13,7 +13,7 @@ import { build } from 'esbuild';
 import { LiveContextSource } from '../lambda/context/context-source';
 import { EksLookup } from '../lambda/context/eks-lookup';
 import { LogHistoryLookup } from '../lambda/context/log-history';
-import { clusterLogGroupName, METRICS_NAMESPACE, SERVICE_NAME } from '../lambda/contract/pipeline-contract';
+import { clusterLogGroupName, METRICS_NAMESPACE, SERVICE_NAME } from '../lambda/contract';
 import { MemoryDedupStore } from '../lambda/dedup/memory-store';
 import { SnsSink, snsPublisher } from '../lambda/delivery/sns';
 import { RecordingObservability } from '../lambda/observability/observability';

@@ -1,4 +1,4 @@
-import { CLUSTER_NAME } from '../lambda/contract/pipeline-contract';
+import { CLUSTER_NAME } from '../lambda/contract';
 import type { SlackMessage } from '../lambda/engine/render';
 import { isOneOf, parseCommandArgs } from './args';
 import { type CliCommand, UsageError } from './io';

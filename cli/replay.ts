@@ -8,7 +8,7 @@ import {
   type DeliverySink,
   SWEEP_INPUT,
   SWEEP_RATE_MINUTES,
-} from '../lambda/contract/pipeline-contract';
+} from '../lambda/contract';
 import { MemoryDedupStore } from '../lambda/dedup/memory-store';
 import type { Sink } from '../lambda/delivery/sink';
 import { snsPublishInput } from '../lambda/delivery/sns';

@@ -4,7 +4,7 @@ import {
   CreateLogStreamCommand,
   PutLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { CLUSTER_NAME, clusterLogGroupName } from '../lambda/contract/pipeline-contract';
+import { CLUSTER_NAME, clusterLogGroupName } from '../lambda/contract';
 import { SELFTEST_STREAM_PREFIX, selftestLine } from '../lambda/engine/diagnose/selftest';
 import { parseCommandArgs } from './args';
 import { type CliCommand, UsageError } from './io';

@@ -2,7 +2,7 @@ import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { DEFAULT_ALERT_CAP, DEFAULT_DEDUP_WINDOW_MINUTES } from '../lambda/contract/pipeline-contract';
+import { WHOLE_NUMBER_SETTINGS } from '../lambda/contract';
 import { AlertTopic, type ChatbotChannel } from './alert-topic';
 import { AuthenticatorLogging } from './authenticator-logging';
 import { addAuthenticatorLogging } from './cluster-construct-logging';
@@ -36,12 +36,15 @@ export interface AuthDoctorProps {
    */
   readonly chatbot?: ChatbotChannel;
   /**
-   * How long a repeated finding (same cluster, category, principal) stays suppressed after its alert.
+   * How long, in minutes, a repeated finding (same cluster, category, principal) stays suppressed after
+   * its alert; also the window of `alertCap`. The function accepts 1 to 1440 and refuses anything else at
+   * cold start.
    * @default 60
    */
   readonly dedupWindowMinutes?: number;
   /**
-   * Most alerts per cluster and dedup window; findings beyond it go into the digest.
+   * Most alerts per cluster and dedup window; findings beyond it go into the digest. The function accepts
+   * 1 to 1000 and refuses anything else at cold start.
    * @default 20
    */
   readonly alertCap?: number;
@@ -52,7 +55,8 @@ export interface AuthDoctorProps {
    */
   readonly logRetention?: logs.RetentionDays;
   /**
-   * Reserved concurrency of the diagnosis function.
+   * Reserved concurrency of the diagnosis function; `null` reserves none (for accounts whose concurrency
+   * quota is still the new-account 10, where a reservation cannot be made).
    * @default 5
    */
   readonly reservedConcurrency?: number | null;
@@ -80,11 +84,12 @@ export class AuthDoctorPropsError extends Error {
   override readonly name = 'AuthDoctorPropsError';
 }
 
+/** The value of each optional prop when it is not given; the numbers come from the shared contract. */
 export const DEFAULTS = {
-  dedupWindowMinutes: DEFAULT_DEDUP_WINDOW_MINUTES,
-  alertCap: DEFAULT_ALERT_CAP,
+  dedupWindowMinutes: WHOLE_NUMBER_SETTINGS.dedupWindowMinutes.default,
+  alertCap: WHOLE_NUMBER_SETTINGS.alertCap.default,
   logRetention: logs.RetentionDays.ONE_MONTH,
-  reservedConcurrency: 5,
+  reservedConcurrency: WHOLE_NUMBER_SETTINGS.reservedConcurrency.default,
   restoreLoggingOnDelete: false,
 } as const;
 

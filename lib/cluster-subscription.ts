@@ -8,8 +8,11 @@ import { authenticatorFilterPattern } from './filter-pattern';
 import type { WatchedCluster } from './watched-cluster';
 
 export interface ClusterSubscriptionProps {
+  /** The cluster whose `/aws/eks/<cluster>/cluster` log group is subscribed. */
   readonly cluster: WatchedCluster;
+  /** The logging set-up: it prepares the cluster (logging on, log group there, a free filter slot) first. */
   readonly logging: AuthenticatorLogging;
+  /** The diagnosis function the filter sends the matching lines to. */
   readonly destination: IFunction;
   /** The one Lambda permission for `logs.amazonaws.com`; the filter is created only after it exists. */
   readonly invokePermission: IDependable;

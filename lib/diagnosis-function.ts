@@ -13,29 +13,42 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import {
-  CONTEXT_CACHE_TTL_SECONDS,
+  EnvVar,
   METRICS_NAMESPACE,
+  PowertoolsEnvVar,
   SERVICE_NAME,
   SWEEP_INPUT,
   SWEEP_RATE_MINUTES,
-} from '../lambda/contract/pipeline-contract';
+  WHOLE_NUMBER_SETTINGS,
+} from '../lambda/contract';
 import { bundledFunctionProps } from './lambda-bundling';
 import { acknowledgeWildcardResources } from './nag-findings';
 import type { WatchedCluster } from './watched-cluster';
 
 export interface DiagnosisFunctionProps {
+  /** The watched clusters; the role can read exactly these, their access entries and their log groups. */
   readonly clusters: readonly WatchedCluster[];
-  /** The stack's alert topic, and the key that encrypts it. */
+  /** The stack's alert topic: every finding is published to it. */
   readonly topic: sns.ITopic;
+  /** The key that encrypts {@link topic}; the role may use it to publish. */
   readonly topicKey: kms.IKey;
-  /** Further topics every finding is also published to (e.g. a central security account's). */
+  /** Further topics every finding is also published to (e.g. a central security account's); may be empty. */
   readonly extraTopicArns: readonly string[];
-  /** Name of an existing Secrets Manager secret holding the Slack webhook URL. */
+  /**
+   * Name of an existing Secrets Manager secret holding the Slack webhook URL.
+   * @default - no direct Slack delivery
+   */
   readonly slackWebhookSecretName?: string;
+  /** Flood control's window in minutes (1 to 1440), passed to the function. */
   readonly dedupWindowMinutes: number;
+  /** Alerts per cluster and window before the digest (1 to 1000), passed to the function. */
   readonly alertCap: number;
+  /** Retention of the function's own log group. */
   readonly logRetention: logs.RetentionDays;
-  /** `undefined`: no reservation (accounts whose concurrency quota is still the new-account 10). */
+  /**
+   * Reserved concurrency of the function.
+   * @default - no reservation (accounts whose concurrency quota is still the new-account 10)
+   */
   readonly reservedConcurrency?: number;
 }
 
@@ -101,16 +114,16 @@ export class DiagnosisFunction extends Construct {
       systemLogLevelV2: lambda.SystemLogLevel.WARN,
       reservedConcurrentExecutions: props.reservedConcurrency,
       environment: {
-        TOPIC_ARN: props.topic.topicArn,
-        EXTRA_TOPIC_ARNS: props.extraTopicArns.join(','),
-        DEDUP_TABLE_NAME: this.dedupTable.tableName,
-        SLACK_WEBHOOK_SECRET_NAME: props.slackWebhookSecretName ?? '',
-        DEDUP_WINDOW_MINUTES: String(props.dedupWindowMinutes),
-        ALERT_CAP: String(props.alertCap),
-        CONTEXT_CACHE_TTL_SECONDS: String(CONTEXT_CACHE_TTL_SECONDS),
-        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
-        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-        POWERTOOLS_LOG_LEVEL: 'INFO',
+        [EnvVar.TopicArn]: props.topic.topicArn,
+        [EnvVar.ExtraTopicArns]: props.extraTopicArns.join(','),
+        [EnvVar.DedupTableName]: this.dedupTable.tableName,
+        [EnvVar.SlackWebhookSecretName]: props.slackWebhookSecretName ?? '',
+        [EnvVar.DedupWindowMinutes]: String(props.dedupWindowMinutes),
+        [EnvVar.AlertCap]: String(props.alertCap),
+        [EnvVar.ContextCacheTtlSeconds]: String(WHOLE_NUMBER_SETTINGS.contextCacheTtlSeconds.default),
+        [PowertoolsEnvVar.ServiceName]: SERVICE_NAME,
+        [PowertoolsEnvVar.MetricsNamespace]: METRICS_NAMESPACE,
+        [PowertoolsEnvVar.LogLevel]: 'INFO',
       },
     });
 
@@ -156,7 +169,6 @@ export class DiagnosisFunction extends Construct {
         'dynamodb:UpdateItem',
         'dynamodb:DeleteItem',
         'dynamodb:Query',
-        'dynamodb:Scan',
       ],
       [this.dedupTable.tableArn],
     );

@@ -1,4 +1,4 @@
-export * from '../lambda/contract/pipeline-contract';
+export * from '../lambda/contract';
 export * from './alert-topic';
 export * from './auth-doctor';
 export * from './auth-doctor-stack';

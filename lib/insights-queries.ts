@@ -1,5 +1,5 @@
 import type { QueryStringProps } from 'aws-cdk-lib/aws-logs';
-import { FINDING_LOG_MESSAGE } from '../lambda/contract/pipeline-contract';
+import { FINDING_LOG_MESSAGE } from '../lambda/contract';
 
 /**
  * The Logs Insights queries the stack saves and graphs. Data, not code: each says which log groups it

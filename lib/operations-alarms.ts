@@ -11,10 +11,12 @@ import {
   Metric,
   SERVICE_DIMENSION,
   SERVICE_NAME,
-} from '../lambda/contract/pipeline-contract';
+} from '../lambda/contract';
 
 export interface OperationsAlarmsProps {
+  /** The diagnosis function: alarms on its errors and throttles. */
   readonly function: lambda.IFunction;
+  /** The failed-events queue: an alarm on any message in it. */
   readonly failedEvents: sqs.IQueue;
   /** Where the alarms notify: the same topic the findings go to. */
   readonly topic: sns.ITopic;

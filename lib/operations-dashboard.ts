@@ -4,15 +4,20 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE, Metric, SERVICE_DIMENSION } from '../lambda/contract/pipeline-contract';
+import { METRICS_NAMESPACE, Metric, SERVICE_DIMENSION } from '../lambda/contract';
 import { CLASSIFIED_EVENTS_QUERY, type InsightsQuery, TOP_DENIED_PRINCIPALS_QUERY } from './insights-queries';
 import type { WatchedCluster } from './watched-cluster';
 
 export interface OperationsDashboardProps {
+  /** The watched clusters: one series each in "Denials by cluster". */
   readonly clusters: readonly WatchedCluster[];
+  /** The diagnosis function: its errors and throttles under "Pipeline health". */
   readonly function: lambda.IFunction;
+  /** The diagnosis function's log group, which the two Logs Insights tables query. */
   readonly functionLogGroup: logs.ILogGroup;
+  /** The failed-events queue: its depth under "Pipeline health". */
   readonly failedEvents: sqs.IQueue;
+  /** The alarms shown in the status widget. */
   readonly alarms: readonly cloudwatch.IAlarm[];
 }
 

@@ -6,7 +6,11 @@ import { type InsightsQuery, SAVED_QUERIES } from './insights-queries';
 export interface SavedQueriesProps {
   /** The watched clusters' log groups. */
   readonly clusterLogGroups: readonly logs.ILogGroup[];
-  /** What must exist before a query on the cluster log groups is saved (the logging set-up creates missing groups). */
+  /**
+   * What must exist before a query on the cluster log groups is saved (the logging set-up creates
+   * missing groups).
+   * @default - no dependency: the cluster log groups already exist
+   */
   readonly clusterLogGroupsReady?: readonly IDependable[];
   /** The diagnosis function's log group. */
   readonly functionLogGroup: logs.ILogGroup;

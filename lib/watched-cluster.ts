@@ -2,7 +2,7 @@ import { ArnFormat, Names, Stack, Token } from 'aws-cdk-lib';
 import * as eks from 'aws-cdk-lib/aws-eks';
 import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import type { Construct } from 'constructs';
-import { clusterLogGroupName } from '../lambda/contract/pipeline-contract';
+import { clusterLogGroupName } from '../lambda/contract';
 
 /**
  * A cluster to watch: the name of an existing cluster in the stack's region, or a cluster construct from

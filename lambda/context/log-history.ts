@@ -1,5 +1,5 @@
 import { type CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { clusterLogGroupName } from '../contract/pipeline-contract';
+import { clusterLogGroupName } from '../contract';
 import { parseArn } from '../engine/parse/arn';
 import { parseLine } from '../engine/parse/parse';
 import type { AuthenticatorRecord, Finding } from '../engine/types';

@@ -1,4 +1,4 @@
-import type { DeliverySink } from '../contract/pipeline-contract';
+import type { DeliverySink } from '../contract';
 import type { Notification } from '../engine/types';
 
 /** How long a sink may still take: the invocation's remaining time, minus a margin to record the outcome. */

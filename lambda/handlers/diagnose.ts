@@ -7,7 +7,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { LiveContextSource } from '../context/context-source';
 import { EksLookup } from '../context/eks-lookup';
 import { LogHistoryLookup } from '../context/log-history';
-import { METRICS_NAMESPACE, SERVICE_NAME } from '../contract/pipeline-contract';
+import { METRICS_NAMESPACE, SERVICE_NAME } from '../contract';
 import { DynamoDbDedupStore } from '../dedup/dynamodb-store';
 import type { Sink } from '../delivery/sink';
 import { SlackSink } from '../delivery/slack';

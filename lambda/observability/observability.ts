@@ -1,6 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
-import { type DeliverySink, FINDING_LOG_MESSAGE, Metric } from '../contract/pipeline-contract';
+import { type DeliverySink, FINDING_LOG_MESSAGE, Metric } from '../contract';
 import type { Category, Severity, SubCause } from '../engine/classify/categories';
 
 /** What happened to a problem's occurrences in one invocation. */

@@ -1,9 +1,11 @@
 import {
-  CONTEXT_CACHE_TTL_SECONDS,
-  DEFAULT_ALERT_CAP,
-  DEFAULT_DEDUP_WINDOW_MINUTES,
+  EnvVar,
+  SECRET_NAME,
+  SECRET_NAME_MAX_LENGTH,
   SNS_TOPIC_ARN,
-} from '../contract/pipeline-contract';
+  WHOLE_NUMBER_SETTINGS,
+  type WholeNumberSetting,
+} from '../contract';
 
 /**
  * The diagnosis function's settings, read from the environment the stack sets. Validated once at cold
@@ -26,15 +28,18 @@ export interface Config {
   readonly contextCacheTtlSeconds: number;
 }
 
-/** An environment variable is missing or malformed; the message names it and shows a valid example. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
+/**
+ * An environment variable of the function is missing or malformed; the message names it and shows a
+ * valid example. (The stack's own configuration problems are `ConfigError`, in `lib/config`.)
+ */
+export class EnvironmentError extends Error {
+  override readonly name = 'EnvironmentError';
 }
 
 /** DynamoDB table names: 3–255 of `[A-Za-z0-9_.-]`. */
 const TABLE_NAME = /^[\w.-]{3,255}$/;
-/** Secrets Manager names or ARNs: letters, digits and `/_+=.@-` (plus `:` in an ARN). */
-const SECRET_NAME = /^[\w/+=.@:-]{1,2048}$/;
+
+type Environment = Readonly<Record<string, string | undefined>>;
 
 /**
  * Reads and checks the settings.
@@ -42,26 +47,26 @@ const SECRET_NAME = /^[\w/+=.@:-]{1,2048}$/;
  * @example
  * const config = loadConfig(process.env); // at module scope, so a bad value fails the init phase
  */
-export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
-  const topicArn = required(env, 'TOPIC_ARN', 'arn:aws:sns:eu-west-1:123456789012:eks-auth-doctor');
-  checkTopicArn('TOPIC_ARN', topicArn);
-  const extraTopicArns = (env.EXTRA_TOPIC_ARNS ?? '')
+export function loadConfig(env: Environment): Config {
+  const topicArn = required(env, EnvVar.TopicArn, 'arn:aws:sns:eu-west-1:123456789012:eks-auth-doctor');
+  checkTopicArn(EnvVar.TopicArn, topicArn);
+  const extraTopicArns = (env[EnvVar.ExtraTopicArns] ?? '')
     .split(',')
     .map((arn) => arn.trim())
     .filter((arn) => arn.length > 0);
-  for (const arn of extraTopicArns) checkTopicArn('EXTRA_TOPIC_ARNS', arn);
+  for (const arn of extraTopicArns) checkTopicArn(EnvVar.ExtraTopicArns, arn);
 
-  const dedupTableName = required(env, 'DEDUP_TABLE_NAME', 'eks-auth-doctor-dedup');
+  const dedupTableName = required(env, EnvVar.DedupTableName, 'eks-auth-doctor-dedup');
   if (!TABLE_NAME.test(dedupTableName)) {
-    throw new ConfigError(
-      `DEDUP_TABLE_NAME "${dedupTableName}" is not a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -), e.g. DEDUP_TABLE_NAME=eks-auth-doctor-dedup`,
+    throw new EnvironmentError(
+      `${EnvVar.DedupTableName} "${dedupTableName}" is not a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -), e.g. ${EnvVar.DedupTableName}=eks-auth-doctor-dedup`,
     );
   }
 
-  const secretName = env.SLACK_WEBHOOK_SECRET_NAME?.trim() ?? '';
+  const secretName = env[EnvVar.SlackWebhookSecretName]?.trim() ?? '';
   if (secretName !== '' && !SECRET_NAME.test(secretName)) {
-    throw new ConfigError(
-      `SLACK_WEBHOOK_SECRET_NAME "${secretName}" is not a Secrets Manager name, e.g. SLACK_WEBHOOK_SECRET_NAME=eks-auth-doctor/slack-webhook (empty = no Slack)`,
+    throw new EnvironmentError(
+      `${EnvVar.SlackWebhookSecretName} "${secretName}" is not a Secrets Manager name (1-${SECRET_NAME_MAX_LENGTH} of A-Z a-z 0-9 / _ + = . @ -), e.g. ${EnvVar.SlackWebhookSecretName}=eks-auth-doctor/slack-webhook (empty = no Slack)`,
     );
   }
 
@@ -70,51 +75,37 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     extraTopicArns,
     dedupTableName,
     slackWebhookSecretName: secretName === '' ? undefined : secretName,
-    dedupWindowMinutes: wholeNumber(
-      env,
-      'DEDUP_WINDOW_MINUTES',
-      DEFAULT_DEDUP_WINDOW_MINUTES,
-      1,
-      7 * 24 * 60,
-    ),
-    alertCap: wholeNumber(env, 'ALERT_CAP', DEFAULT_ALERT_CAP, 1, 10_000),
+    dedupWindowMinutes: wholeNumber(env, EnvVar.DedupWindowMinutes, WHOLE_NUMBER_SETTINGS.dedupWindowMinutes),
+    alertCap: wholeNumber(env, EnvVar.AlertCap, WHOLE_NUMBER_SETTINGS.alertCap),
     contextCacheTtlSeconds: wholeNumber(
       env,
-      'CONTEXT_CACHE_TTL_SECONDS',
-      CONTEXT_CACHE_TTL_SECONDS,
-      0,
-      86_400,
+      EnvVar.ContextCacheTtlSeconds,
+      WHOLE_NUMBER_SETTINGS.contextCacheTtlSeconds,
     ),
   };
 }
 
-function required(env: Readonly<Record<string, string | undefined>>, name: string, example: string): string {
+function required(env: Environment, name: string, example: string): string {
   const value = env[name]?.trim();
-  if (!value) throw new ConfigError(`${name} is not set; the stack sets it, e.g. ${name}=${example}`);
+  if (!value) throw new EnvironmentError(`${name} is not set; the stack sets it, e.g. ${name}=${example}`);
   return value;
 }
 
 function checkTopicArn(name: string, arn: string): void {
   if (!SNS_TOPIC_ARN.test(arn)) {
-    throw new ConfigError(
+    throw new EnvironmentError(
       `${name} holds "${arn}", which is not an SNS topic ARN, e.g. ${name}=arn:aws:sns:eu-west-1:123456789012:eks-auth-doctor`,
     );
   }
 }
 
-function wholeNumber(
-  env: Readonly<Record<string, string | undefined>>,
-  name: string,
-  fallback: number,
-  min: number,
-  max: number,
-): number {
+function wholeNumber(env: Environment, name: string, setting: WholeNumberSetting): number {
   const raw = env[name]?.trim();
-  if (raw === undefined || raw === '') return fallback;
+  if (raw === undefined || raw === '') return setting.default;
   const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw new ConfigError(
-      `${name} is "${raw}"; it must be a whole number from ${min} to ${max}, e.g. ${name}=${fallback} (the default when unset)`,
+  if (!Number.isSafeInteger(value) || value < setting.min || value > setting.max) {
+    throw new EnvironmentError(
+      `${name} is "${raw}"; it must be a whole number from ${setting.min} to ${setting.max}, e.g. ${name}=${setting.default} (the default when unset)`,
     );
   }
   return value;

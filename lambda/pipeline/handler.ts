@@ -1,4 +1,4 @@
-import type { SWEEP_INPUT } from '../contract/pipeline-contract';
+import type { SWEEP_INPUT } from '../contract';
 import { DeliveryError, type TimeBudget, UNLIMITED_BUDGET } from '../delivery/sink';
 import type { PipelineDeps, StepResult } from './deps';
 import { processSubscription } from './process-subscription';

@@ -1,4 +1,4 @@
-import { CLUSTER_NAME } from '../contract/pipeline-contract';
+import { CLUSTER_NAME } from '../contract';
 
 /** EKS names its control-plane log group `/aws/eks/<cluster>/cluster`. */
 const EKS_LOG_GROUP = new RegExp(`^/aws/eks/(${CLUSTER_NAME.source.slice(1, -1)})/cluster$`);

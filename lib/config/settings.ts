@@ -1,4 +1,10 @@
-import { CLUSTER_NAME, SNS_TOPIC_ARN } from '../../lambda/contract/pipeline-contract';
+import {
+  CLUSTER_NAME,
+  SECRET_NAME,
+  SECRET_NAME_MAX_LENGTH,
+  SNS_TOPIC_ARN,
+  WHOLE_NUMBER_SETTINGS,
+} from '../../lambda/contract';
 import type { ChatbotChannel } from '../alert-topic';
 import { DEFAULTS } from '../auth-doctor';
 import type { AuthDoctorConfig } from './auth-doctor-config';
@@ -24,9 +30,6 @@ export interface Setting<K extends keyof AuthDoctorConfig = keyof AuthDoctorConf
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-/** Secrets Manager names: letters, digits and `/_+=.@-`, up to 512 characters. */
-const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
-/** Standard SNS topics of any partition; FIFO topics need a message group the Lambda does not send. */
 const SLACK_WORKSPACE_ID = /^[0-9A-Z]{1,255}$/;
 const SLACK_CHANNEL_ID = /^[A-Za-z0-9]{1,255}$/;
 /** The retention values CloudWatch Logs accepts. */
@@ -104,7 +107,7 @@ const slackWebhookSecretName: Setting<'slackWebhookSecretName'> = {
     if (!SECRET_NAME.test(name)) {
       report(
         `slackWebhookSecretName: ${JSON.stringify(name)} is not a Secrets Manager secret name ` +
-          `(letters, digits and /_+=.@- only). ${example}`,
+          `(1–${SECRET_NAME_MAX_LENGTH} letters, digits and /_+=.@- only). ${example}`,
       );
       return undefined;
     }
@@ -161,13 +164,14 @@ const chatbot: Setting<'chatbot'> = {
 const dedupWindowMinutes: Setting<'dedupWindowMinutes'> = {
   key: 'dedupWindowMinutes',
   defaultValue: DEFAULTS.dedupWindowMinutes,
-  read: (raw, report) => wholeNumber(raw, 'dedupWindowMinutes', { min: 1, max: 1440 }, '60', report),
+  read: (raw, report) =>
+    wholeNumber(raw, 'dedupWindowMinutes', WHOLE_NUMBER_SETTINGS.dedupWindowMinutes, report),
 };
 
 const alertCap: Setting<'alertCap'> = {
   key: 'alertCap',
   defaultValue: DEFAULTS.alertCap,
-  read: (raw, report) => wholeNumber(raw, 'alertCap', { min: 1, max: 1000 }, '20', report),
+  read: (raw, report) => wholeNumber(raw, 'alertCap', WHOLE_NUMBER_SETTINGS.alertCap, report),
 };
 
 const logRetentionDays: Setting<'logRetentionDays'> = {
@@ -191,7 +195,13 @@ const reservedConcurrency: Setting<'reservedConcurrency'> = {
   defaultValue: DEFAULTS.reservedConcurrency,
   read(raw, report) {
     if (raw === null || raw === 'none') return null;
-    return wholeNumber(raw, 'reservedConcurrency', { min: 1, max: 1000 }, '5 (or none)', report);
+    return wholeNumber(
+      raw,
+      'reservedConcurrency',
+      WHOLE_NUMBER_SETTINGS.reservedConcurrency,
+      report,
+      ' (or none)',
+    );
   },
 };
 
@@ -215,6 +225,7 @@ const extraTopicArns: Setting<'extraTopicArns'> = {
     if (!arns) return undefined;
     let valid = true;
     for (const arn of arns) {
+      // Standard topics only: a FIFO topic needs a message group ID, which the function does not send.
       if (arn.endsWith('.fifo')) {
         valid = false;
         report(`extraTopicArns: ${JSON.stringify(arn)} is a FIFO topic; use a standard topic. ${example}`);

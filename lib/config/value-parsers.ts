@@ -1,3 +1,5 @@
+import type { WholeNumberSetting } from '../../lambda/contract';
+
 /**
  * Context values arrive as JSON from cdk.json but as plain strings from `-c key=value`; these parsers
  * accept both and report what they could not read. Each returns `undefined` after recording a problem.
@@ -35,17 +37,19 @@ export function numberFrom(raw: unknown): unknown {
   return typeof raw === 'string' && raw.trim() !== '' ? Number(raw) : raw;
 }
 
+/** A whole number in the setting's range; the example is the setting's default (plus `exampleSuffix`). */
 export function wholeNumber(
   raw: unknown,
   key: string,
-  range: { min: number; max: number },
-  example: string,
+  setting: WholeNumberSetting,
   report: Report,
+  exampleSuffix = '',
 ): number | undefined {
   const value = numberFrom(raw);
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < range.min || value > range.max) {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < setting.min || value > setting.max) {
     report(
-      `${key}: ${JSON.stringify(raw)} is not a whole number from ${range.min} to ${range.max}. Example: -c ${key}=${example}`,
+      `${key}: ${JSON.stringify(raw)} is not a whole number from ${setting.min} to ${setting.max}. ` +
+        `Example: -c ${key}=${setting.default}${exampleSuffix}`,
     );
     return undefined;
   }

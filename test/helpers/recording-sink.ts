@@ -1,4 +1,4 @@
-import type { DeliverySink } from '../../lambda/contract/pipeline-contract';
+import type { DeliverySink } from '../../lambda/contract';
 import { DeliveryError, type Sink } from '../../lambda/delivery/sink';
 import type { Notification } from '../../lambda/engine/types';
 

@@ -1,5 +1,7 @@
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { EnvVar } from '../../lambda/contract';
+import { loadConfig } from '../../lambda/pipeline/config';
 import { arnOf, FULL_CONFIG, logGroupArns } from './fixtures';
 import { configured, type Synthesised, statementsOf, synthesise } from './synth';
 
@@ -16,37 +18,99 @@ const ref = (logicalIdPart: string, template: Synthesised['template'], type: str
   return ids[0] as string;
 };
 
-describe('the resources of a fully configured stack', () => {
-  it('holds exactly the pipeline, the per-cluster set-up and the operating resources', () => {
-    // Prepare
-    const { template } = full;
+/**
+ * Every resource type the stack creates and how many of each: with the shipped configuration (one
+ * placeholder cluster, no optional sink) and with {@link FULL_CONFIG} (two clusters, email, Slack, Chatbot,
+ * an extra topic). A change to the stack that adds or removes a resource fails here, naming the type.
+ */
+const RESOURCE_COUNTS: Readonly<Record<string, readonly [shipped: number, full: number]>> = {
+  // The alert topic, its key and policy; an email subscription and a Chatbot channel when configured.
+  'AWS::KMS::Key': [1, 1],
+  'AWS::SNS::Topic': [1, 1],
+  'AWS::SNS::TopicPolicy': [1, 1],
+  'AWS::SNS::Subscription': [0, 1],
+  'AWS::Chatbot::SlackChannelConfiguration': [0, 1],
+  // The diagnosis function's state: dedup table, failed-events queue (and its TLS policy), sweep schedule.
+  'AWS::DynamoDB::Table': [1, 1],
+  'AWS::SQS::Queue': [1, 1],
+  'AWS::SQS::QueuePolicy': [1, 1],
+  'AWS::Lambda::EventInvokeConfig': [1, 1],
+  'AWS::Events::Rule': [1, 1],
+  // Invocation by the EKS log groups (one for all), and by the sweep rule.
+  'AWS::Lambda::Permission': [2, 2],
+  // Diagnosis; logging set-up onEvent and isComplete; the Provider framework's onEvent, isComplete, onTimeout.
+  'AWS::Lambda::Function': [6, 6],
+  // Diagnosis, logging set-up handlers, two framework roles, the waiter state machine; the Chatbot channel's.
+  'AWS::IAM::Role': [5, 6],
+  'AWS::IAM::Policy': [5, 5],
+  'AWS::StepFunctions::StateMachine': [1, 1],
+  // The diagnosis function's and the logging set-up's own log groups; never a cluster's.
+  'AWS::Logs::LogGroup': [2, 2],
+  // One logging set-up and one subscription filter per cluster.
+  'Custom::AuthenticatorLogging': [1, 2],
+  'AWS::Logs::SubscriptionFilter': [1, 2],
+  'AWS::CloudWatch::Alarm': [4, 4],
+  'AWS::CloudWatch::Dashboard': [1, 1],
+  'AWS::Logs::QueryDefinition': [3, 3],
+};
 
-    // Act
-    const counts = {
-      functions: template.findResources('AWS::Lambda::Function'),
-      filters: template.findResources('AWS::Logs::SubscriptionFilter'),
-      logging: template.findResources('Custom::AuthenticatorLogging'),
-    };
+const CONFIGURATIONS = [
+  ['shipped', 0],
+  ['full', 1],
+] as const;
 
-    // Assess
-    // diagnosis + onEvent + isComplete + the Provider framework's onEvent, isComplete, onTimeout
-    expect(Object.keys(counts.functions)).toHaveLength(6);
-    expect(Object.keys(counts.filters)).toHaveLength(2);
-    expect(Object.keys(counts.logging)).toHaveLength(2);
-    template.resourceCountIs('AWS::SNS::Topic', 1);
-    template.resourceCountIs('AWS::KMS::Key', 1);
-    template.resourceCountIs('AWS::DynamoDB::Table', 1);
-    template.resourceCountIs('AWS::SQS::Queue', 1);
-    template.resourceCountIs('AWS::Events::Rule', 1);
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
-    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
-    template.resourceCountIs('AWS::Logs::QueryDefinition', 3);
-    template.resourceCountIs('AWS::Chatbot::SlackChannelConfiguration', 1);
-    template.resourceCountIs('AWS::SNS::Subscription', 1);
-    template.resourceCountIs('AWS::Logs::LogGroup', 2);
+describe.each(CONFIGURATIONS)('the resources of the stack with the %s configuration', (name, column) => {
+  const synthesised = () => (name === 'shipped' ? shipped : full);
+
+  it.each(Object.entries(RESOURCE_COUNTS))('include the listed number of %s', (type, counts) => {
+    synthesised().template.resourceCountIs(type, counts[column]);
   });
 
-  it('never declares a cluster log group, so deleting the stack cannot delete one', () => {
+  it('are of no type beyond the listed ones', () => {
+    // Act
+    const resources: Record<string, { Type: string }> = synthesised().template.toJSON().Resources;
+    const types = new Set(Object.values(resources).map((resource) => resource.Type));
+
+    // Assess
+    const listed = Object.entries(RESOURCE_COUNTS).filter(([, counts]) => counts[column] > 0);
+    expect([...types].sort()).toEqual(listed.map(([type]) => type).sort());
+  });
+});
+
+describe('the synthesised template', () => {
+  it('is the same on every synth', () => {
+    // Act
+    const again = synthesise(configured(FULL_CONFIG));
+
+    // Assess
+    expect(JSON.stringify(again.template.toJSON())).toBe(JSON.stringify(full.template.toJSON()));
+  });
+
+  it('keeps the logical IDs of the resources whose replacement would lose state or undo a set-up', () => {
+    // Act
+    const ids = Object.keys(full.template.toJSON().Resources);
+
+    // Assess
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        // Subscribers would have to confirm again; a new key cannot decrypt what is in flight.
+        'AuthDoctorAlertsTopic3FE17988',
+        'AuthDoctorAlertsKey528D8783',
+        // Flood-control state, and the undiagnosed events kept for inspection.
+        'AuthDoctorDiagnosisDedupTable7A7546DF',
+        'AuthDoctorDiagnosisFailedEventsF7775A70',
+        // A replaced set-up deletes the old one (restoring logging); a replaced filter deletes its namesake.
+        'AuthDoctorClusterprodeksAuthenticatorLogging0CE8FFFB',
+        'AuthDoctorClusterstagingeksAuthenticatorLoggingE51D54B2',
+        'AuthDoctorClusterprodeksSubscriptionFilterF1876F2A',
+        'AuthDoctorClusterstagingeksSubscriptionFilterA46FA731',
+      ]),
+    );
+  });
+});
+
+describe('the cluster log groups', () => {
+  it('are never declared by the stack, so deleting the stack cannot delete one', () => {
     // Prepare
     const { template, stack } = full;
 
@@ -71,6 +135,30 @@ describe('the diagnosis function', () => {
         LogFormat: 'JSON',
         LogGroup: { Ref: Match.stringLikeRegexp('DiagnosisLogGroup') },
       }),
+    });
+  });
+
+  it('has a minute, 256 MB, INFO application logs and WARN system logs', () => {
+    full.template.hasResourceProperties('AWS::Lambda::Function', {
+      Handler: 'index.handler',
+      Timeout: 60,
+      MemorySize: 256,
+      LoggingConfig: Match.objectLike({ ApplicationLogLevel: 'INFO', SystemLogLevel: 'WARN' }),
+    });
+  });
+
+  it('reserves five concurrent executions by default, and none when configured so', () => {
+    // Act
+    const unreserved = synthesise({ reservedConcurrency: 'none' });
+
+    // Assess
+    shipped.template.hasResourceProperties('AWS::Lambda::Function', {
+      Handler: 'index.handler',
+      ReservedConcurrentExecutions: 5,
+    });
+    unreserved.template.hasResourceProperties('AWS::Lambda::Function', {
+      Handler: 'index.handler',
+      ReservedConcurrentExecutions: Match.absent(),
     });
   });
 
@@ -99,6 +187,34 @@ describe('the diagnosis function', () => {
     });
   });
 
+  it('sets an environment the function loads back as the configured settings', () => {
+    // Prepare
+    const [diagnosis] = Object.values(
+      full.template.findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.handler' } }),
+    );
+    const variables: Record<string, unknown> = diagnosis?.Properties.Environment.Variables;
+    // The topic and the table are references CloudFormation resolves; stand-ins take their place.
+    const environment = {
+      ...(variables as Record<string, string>),
+      [EnvVar.TopicArn]: 'arn:aws:sns:eu-west-1:111122223333:EksAuthDoctor-AlertsTopic',
+      [EnvVar.DedupTableName]: 'EksAuthDoctor-DedupTable',
+    };
+
+    // Act
+    const config = loadConfig(environment);
+
+    // Assess
+    expect(config).toEqual({
+      topicArn: 'arn:aws:sns:eu-west-1:111122223333:EksAuthDoctor-AlertsTopic',
+      extraTopicArns: FULL_CONFIG.extraTopicArns,
+      dedupTableName: 'EksAuthDoctor-DedupTable',
+      slackWebhookSecretName: FULL_CONFIG.slackWebhookSecretName,
+      dedupWindowMinutes: FULL_CONFIG.dedupWindowMinutes,
+      alertCap: FULL_CONFIG.alertCap,
+      contextCacheTtlSeconds: 300,
+    });
+  });
+
   it('leaves the optional sinks empty when they are not configured', () => {
     shipped.template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ EXTRA_TOPIC_ARNS: '', SLACK_WEBHOOK_SECRET_NAME: '' }) },
@@ -118,10 +234,23 @@ describe('the diagnosis function', () => {
     template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
   });
 
-  it('is invoked every five minutes with the sweep input', () => {
-    full.template.hasResourceProperties('AWS::Events::Rule', {
+  it('is invoked every five minutes with the sweep input, by that rule only', () => {
+    // Prepare
+    const { template } = full;
+    const fn = ref('DiagnosisFunction', template, 'AWS::Lambda::Function');
+    const rule = ref('DiagnosisSweep', template, 'AWS::Events::Rule');
+
+    // Assess
+    template.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(5 minutes)',
-      Targets: [Match.objectLike({ Input: '{"sweep":true}' })],
+      State: 'ENABLED',
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [fn, 'Arn'] }, Input: '{"sweep":true}' })],
+    });
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      FunctionName: { 'Fn::GetAtt': [fn, 'Arn'] },
+      Principal: 'events.amazonaws.com',
+      SourceArn: { 'Fn::GetAtt': [rule, 'Arn'] },
     });
   });
 });
@@ -141,6 +270,13 @@ describe("the stack's own log groups", () => {
 });
 
 describe('the failed-events queue', () => {
+  it('keeps failed events for the longest SQS allows, 14 days, and goes with the stack', () => {
+    full.template.hasResource('AWS::SQS::Queue', {
+      Properties: { MessageRetentionPeriod: 14 * 24 * 60 * 60 },
+      DeletionPolicy: 'Delete',
+    });
+  });
+
   it('refuses access without TLS', () => {
     full.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
       PolicyDocument: {
@@ -157,6 +293,13 @@ describe('the failed-events queue', () => {
 });
 
 describe('the dedup table', () => {
+  it('goes with the stack: it holds only dedup state', () => {
+    full.template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Delete',
+      UpdateReplacePolicy: 'Delete',
+    });
+  });
+
   it('is on-demand with pk/sk keys, TTL on expiresAt and point-in-time recovery', () => {
     full.template.hasResourceProperties('AWS::DynamoDB::Table', {
       BillingMode: 'PAY_PER_REQUEST',
@@ -261,6 +404,51 @@ describe('the logging set-up of existing clusters', () => {
       Runtime: 'nodejs24.x',
     });
   });
+
+  it('is served by the Provider framework and goes with the stack (the handler keeps the log group)', () => {
+    // Prepare
+    const { template } = full;
+    const framework = ref('ProviderframeworkonEvent', template, 'AWS::Lambda::Function');
+
+    // Assess
+    template.allResources('Custom::AuthenticatorLogging', {
+      Properties: Match.objectLike({ ServiceToken: { 'Fn::GetAtt': [framework, 'Arn'] } }),
+      DeletionPolicy: 'Delete',
+    });
+  });
+
+  it('gives onEvent two minutes and isComplete one, with one role and one log group for both', () => {
+    // Prepare
+    const { template } = full;
+    const role = ref('AuthenticatorLoggingHandlerRole', template, 'AWS::IAM::Role');
+    const logGroup = ref('AuthenticatorLoggingLogGroup', template, 'AWS::Logs::LogGroup');
+    const shared = {
+      MemorySize: 256,
+      Role: { 'Fn::GetAtt': [role, 'Arn'] },
+      LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: logGroup } },
+    };
+
+    // Assess
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Handler: 'index.onEvent',
+      Timeout: 120,
+      ...shared,
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Handler: 'index.isComplete',
+      Timeout: 60,
+      ...shared,
+    });
+  });
+
+  it('polls every 30 seconds for up to 45 minutes, as a cluster busy with an upgrade takes long', () => {
+    // Act
+    const [machine] = Object.values(full.template.findResources('AWS::StepFunctions::StateMachine'));
+    const definition = JSON.stringify(full.stack.resolve(machine?.Properties.DefinitionString));
+
+    // Assess
+    expect(definition).toContain('\\"IntervalSeconds\\":30,\\"MaxAttempts\\":90,\\"BackoffRate\\":1');
+  });
 });
 
 describe('the IAM statements of the diagnosis function', () => {
@@ -309,7 +497,6 @@ describe('the IAM statements of the diagnosis function', () => {
           'dynamodb:GetItem',
           'dynamodb:PutItem',
           'dynamodb:Query',
-          'dynamodb:Scan',
           'dynamodb:UpdateItem',
         ],
         Resource: { 'Fn::GetAtt': [table, 'Arn'] },
@@ -400,6 +587,34 @@ describe('the IAM statements of the logging set-up handlers', () => {
 });
 
 describe('the alert topic', () => {
+  it('is named for the product and lets CloudWatch alarms of this account publish', () => {
+    // Prepare
+    const { template } = full;
+    const topic = ref('AlertsTopic', template, 'AWS::SNS::Topic');
+
+    // Assess
+    template.hasResourceProperties('AWS::SNS::Topic', { DisplayName: 'eks-auth-doctor' });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [{ Ref: topic }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          {
+            Sid: 'AllowCloudWatchAlarmsToPublish',
+            Effect: 'Allow',
+            Principal: { Service: 'cloudwatch.amazonaws.com' },
+            Action: 'sns:Publish',
+            Resource: { Ref: topic },
+            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+          },
+        ]),
+      },
+    });
+  });
+
+  it('has a key that goes with the stack', () => {
+    full.template.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' });
+  });
+
   it('is encrypted with its own rotating key and refuses publishing without TLS', () => {
     // Prepare
     const { template } = full;
@@ -462,6 +677,26 @@ describe('the alert topic', () => {
       GuardrailPolicies: [
         { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/ReadOnlyAccess']] },
       ],
+    });
+  });
+
+  it('gives the Chatbot channel a stable name and a role only AWS Chatbot can assume', () => {
+    // Prepare
+    const { template } = full;
+    const role = ref('SlackChannelConfigurationRole', template, 'AWS::IAM::Role');
+
+    // Assess
+    template.hasResourceProperties('AWS::Chatbot::SlackChannelConfiguration', {
+      ConfigurationName: 'EksAuthDoctor-Alerts-E1CEA8E1',
+      IamRoleArn: { 'Fn::GetAtt': [role, 'Arn'] },
+    });
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [
+          { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'chatbot.amazonaws.com' } },
+        ],
+      },
+      Policies: Match.absent(),
     });
   });
 
@@ -543,6 +778,20 @@ describe('the dashboard', () => {
 });
 
 describe('the saved Logs Insights queries', () => {
+  it("are filed under eks-auth-doctor/<stack name> in the console's saved-query list", () => {
+    // Act
+    const names = Object.values(full.template.findResources('AWS::Logs::QueryDefinition')).map(
+      (q) => q.Properties.Name,
+    );
+
+    // Assess
+    expect(names.sort()).toEqual([
+      'eks-auth-doctor/EksAuthDoctor/Classified denials (latest)',
+      'eks-auth-doctor/EksAuthDoctor/Cluster creator (kubernetes-admin grants, CONFIG_MAP clusters)',
+      'eks-auth-doctor/EksAuthDoctor/Latest authenticator lines',
+    ]);
+  });
+
   it("save the runbook's creator query and latest-lines query on every cluster log group", () => {
     // Prepare
     const groups = FULL_CONFIG.clusters.map((c) => `/aws/eks/${c}/cluster`);

@@ -1,4 +1,4 @@
-import { CLUSTER_NAME, clusterLogGroupName } from '../../contract/pipeline-contract';
+import { CLUSTER_NAME, clusterLogGroupName } from '../../contract';
 import { parseArn } from '../parse/arn';
 import type { Principal } from '../types';
 

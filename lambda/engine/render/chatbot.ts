@@ -1,4 +1,4 @@
-import { SERVICE_NAME } from '../../contract/pipeline-contract';
+import { SERVICE_NAME } from '../../contract';
 import { partitionOfRegion } from '../remediate/names';
 import type { Notification } from '../types';
 import { describeNotification, type Fact, type MessageContent } from './content';

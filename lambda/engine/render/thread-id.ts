@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-import { SERVICE_NAME } from '../../contract/pipeline-contract';
+import { SERVICE_NAME } from '../../contract';
 
 /**
  * The chat thread a problem's messages group under (AWS Chatbot `metadata.threadId`): the same

@@ -3,7 +3,7 @@ import { DescribeClusterCommand, EKSClient } from '@aws-sdk/client-eks';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ConfigError } from '../../../lambda/pipeline/config';
+import { EnvironmentError } from '../../../lambda/pipeline/config';
 import { ACCOUNT, notMappedLine, subscriptionEvent, T0 } from '../../helpers/fixtures';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../../helpers/local-dynamodb';
 
@@ -59,7 +59,7 @@ describe('the deployed handler module', () => {
     const load = import('../../../lambda/handlers/diagnose');
 
     // Assess
-    await expect(load).rejects.toThrow(ConfigError);
+    await expect(load).rejects.toThrow(EnvironmentError);
     await expect(load).rejects.toThrow(/TOPIC_ARN is not set/);
   });
 

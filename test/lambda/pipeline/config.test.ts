@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../../lambda/pipeline/config';
+import { EnvVar, WHOLE_NUMBER_SETTINGS } from '../../../lambda/contract';
+import { EnvironmentError, loadConfig } from '../../../lambda/pipeline/config';
 
 const REQUIRED = {
   TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:eks-auth-doctor',
@@ -93,12 +94,77 @@ describe('configuration from the environment', () => {
     ],
   ];
 
-  it.each(bad)('rejects %s with a ConfigError naming the variable and an example', (_name, env, message) => {
+  it.each(bad)(
+    'rejects %s with an EnvironmentError naming the variable and an example',
+    (_name, env, message) => {
+      // Act
+      const load = () => loadConfig(env);
+
+      // Assess
+      expect(load).toThrow(EnvironmentError);
+      expect(load).toThrow(message);
+    },
+  );
+});
+
+describe('the ranges of the whole-number variables', () => {
+  const ranges = [
+    [EnvVar.DedupWindowMinutes, 'dedupWindowMinutes', 1, 1440],
+    [EnvVar.AlertCap, 'alertCap', 1, 1000],
+    [EnvVar.ContextCacheTtlSeconds, 'contextCacheTtlSeconds', 0, 86_400],
+  ] as const;
+
+  it('are the ranges of the shared contract, which the stack checks too', () => {
+    // Assess
+    for (const [, key, min, max] of ranges) {
+      expect(WHOLE_NUMBER_SETTINGS[key]).toMatchObject({ min, max });
+    }
+  });
+
+  it.each(ranges)('accept %s at both ends of its range', (variable, key, min, max) => {
     // Act
-    const load = () => loadConfig(env);
+    const atMin = loadConfig({ ...REQUIRED, [variable]: String(min) });
+    const atMax = loadConfig({ ...REQUIRED, [variable]: String(max) });
 
     // Assess
-    expect(load).toThrow(ConfigError);
-    expect(load).toThrow(message);
+    expect(atMin[key]).toBe(min);
+    expect(atMax[key]).toBe(max);
+  });
+
+  it.each(ranges)('refuse %s just outside its range, naming the range', (variable, _key, min, max) => {
+    // Act
+    const below = () => loadConfig({ ...REQUIRED, [variable]: String(min - 1) });
+    const above = () => loadConfig({ ...REQUIRED, [variable]: String(max + 1) });
+
+    // Assess
+    expect(below).toThrow(EnvironmentError);
+    expect(above).toThrow(`${variable} is "${max + 1}"; it must be a whole number from ${min} to ${max}`);
+  });
+});
+
+describe('the Slack secret name', () => {
+  it('may be as long as Secrets Manager allows a name to be (512)', () => {
+    // Prepare
+    const longest = `eks-auth-doctor/${'s'.repeat(512 - 'eks-auth-doctor/'.length)}`;
+
+    // Act
+    const config = loadConfig({ ...REQUIRED, [EnvVar.SlackWebhookSecretName]: longest });
+
+    // Assess
+    expect(config.slackWebhookSecretName).toBe(longest);
+  });
+
+  it('is refused one character longer, and as an ARN, since the variable holds a name', () => {
+    // Act
+    const tooLong = () => loadConfig({ ...REQUIRED, [EnvVar.SlackWebhookSecretName]: 's'.repeat(513) });
+    const arn = () =>
+      loadConfig({
+        ...REQUIRED,
+        [EnvVar.SlackWebhookSecretName]: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:slack-AbCdEf',
+      });
+
+    // Assess
+    expect(tooLong).toThrow(/^SLACK_WEBHOOK_SECRET_NAME "s{513}" is not a Secrets Manager name \(1-512 of/);
+    expect(arn).toThrow(EnvironmentError);
   });
 });

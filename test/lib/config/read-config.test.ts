@@ -85,6 +85,56 @@ describe('command-line overrides', () => {
   });
 });
 
+describe('the ranges of the whole-number settings', () => {
+  const ranges = [
+    ['dedupWindowMinutes', 1, 1440],
+    ['alertCap', 1, 1000],
+    ['reservedConcurrency', 1, 1000],
+  ] as const;
+
+  it.each(ranges)('accept %s at both ends of its range', (key, min, max) => {
+    // Act
+    const atMin = read({ [key]: String(min) });
+    const atMax = read({ [key]: max });
+
+    // Assess
+    expect(atMin[key]).toBe(min);
+    expect(atMax[key]).toBe(max);
+  });
+
+  it.each(ranges)('refuse %s just outside its range, naming the range', (key, min, max) => {
+    expect(problemsOf({ [key]: String(min - 1) })).toEqual([
+      expect.stringMatching(
+        new RegExp(`^${key}: "${min - 1}" is not a whole number from ${min} to ${max}\\.`),
+      ),
+    ]);
+    expect(problemsOf({ [key]: max + 1 })).toEqual([
+      expect.stringMatching(new RegExp(`^${key}: ${max + 1} is not a whole number from ${min} to ${max}\\.`)),
+    ]);
+  });
+});
+
+describe('the Slack secret name', () => {
+  it('may be as long as Secrets Manager allows a name to be (512)', () => {
+    // Prepare
+    const longest = 's'.repeat(512);
+
+    // Act
+    const config = read({ slackWebhookSecretName: longest });
+
+    // Assess
+    expect(config.slackWebhookSecretName).toBe(longest);
+  });
+
+  it('is refused one character longer', () => {
+    expect(problemsOf({ slackWebhookSecretName: 's'.repeat(513) })).toEqual([
+      expect.stringMatching(
+        /^slackWebhookSecretName: "s{513}" is not a Secrets Manager secret name \(1–512 /,
+      ),
+    ]);
+  });
+});
+
 describe('a configuration error', () => {
   it('names a cluster name that cannot exist, with the value and an example', () => {
     expect(problemsOf({ clusters: 'prod-eks,my cluster!' })).toEqual([

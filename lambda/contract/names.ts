@@ -1,0 +1,33 @@
+/**
+ * Names and name patterns the stack and the diagnosis function both use: what the stack accepts in its
+ * configuration, the function accepts in its environment, and both address in AWS.
+ */
+
+/** The Powertools service name, the `service` dimension of every metric, and the Chatbot notification source. */
+export const SERVICE_NAME = 'eks-auth-doctor';
+
+/** EKS cluster names: 1–100 letters, digits, hyphens and underscores, starting with a letter or digit. */
+export const CLUSTER_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
+
+/** An SNS topic ARN, as the stack accepts it for extra topics and the Lambda for every topic it publishes to. */
+export const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
+
+/**
+ * The longest Secrets Manager secret name: 512. Source: the Secrets Manager API, `CreateSecret` request
+ * parameter `Name` (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html),
+ * whose shape in the service model the SDKs are generated from (`secretsmanager` 2017-10-17, `NameType`)
+ * is a string of length 1 to 512. The 2048 seen elsewhere is `SecretId`, which takes a name or an ARN;
+ * the Slack setting takes a name only.
+ */
+export const SECRET_NAME_MAX_LENGTH = 512;
+
+/**
+ * A Secrets Manager secret name: ASCII letters, digits and `/_+=.@-` (the characters the `CreateSecret`
+ * documentation allows in `Name`), 1 to {@link SECRET_NAME_MAX_LENGTH} of them.
+ */
+export const SECRET_NAME = new RegExp(`^[A-Za-z0-9/_+=.@-]{1,${SECRET_NAME_MAX_LENGTH}}$`);
+
+/** Where EKS writes a cluster's control-plane logs, the `authenticator-*` streams among them. */
+export function clusterLogGroupName(clusterName: string): string {
+  return `/aws/eks/${clusterName}/cluster`;
+}
