@@ -129,5 +129,6 @@ describe('publishing', () => {
     // Assess
     await expect(send).rejects.toThrow(DeliveryError);
     await expect(send).rejects.toThrow(name);
+    await expect(send).rejects.toMatchObject({ cause: { name } });
   });
 });
