@@ -2,16 +2,15 @@ import { FloodControl } from '../dedup/flood-control';
 import type { TimeBudget } from '../delivery/sink';
 import { admit } from './admit';
 import { decide } from './decide';
-import { deliver } from './deliver';
+import { deliver, persist, priorAttempt } from './deliver';
 import type { PipelineDeps, StepResult } from './deps';
 import { diagnose } from './diagnose';
-import { persist, priorAttempt } from './persist';
 import { StoreHealth } from './store-health';
 
 /**
  * One CloudWatch Logs subscription payload, end to end, one step per file of this folder:
  * admit (decode, keep authenticator streams) → diagnose (the engine, then live context) → decide
- * (flood control, fail-open) → persist (the batch record, for retries) → deliver (every sink).
+ * (flood control, fail-open) → persist (the batch record, for retries) and deliver (every sink).
  *
  * Nothing here throws for bad input: a malformed payload or line is logged and counted. Failed
  * deliveries come back in the result; the handler fails the invocation after its bookkeeping.

@@ -1,5 +1,4 @@
 import { type ClosedDigest, type ClosedWindow, FloodControl } from '../dedup/flood-control';
-import type { DueEntry } from '../dedup/store';
 import type { DeliveryFailure, OutgoingMessage } from '../delivery/deliver';
 import type { TimeBudget } from '../delivery/sink';
 import { deliver, type Send } from './deliver';
