@@ -24,7 +24,7 @@ export interface ProblemWindow {
   readonly bucket: number;
   /** The batch whose first occurrence opened this window with an alert ('' after a follow-up). */
   readonly openedBy: string;
-  /** What a follow-up needs to be written without the original batch (serialised by the caller). */
+  /** What a follow-up needs to be written without the original batch: `storedProblem`'s text. */
   readonly subject: string;
   /** The last follow-up sent for this problem, so a failed delivery can be retried without recounting. */
   readonly lastFollowup?: FollowupRecord;
