@@ -4,18 +4,12 @@ import {
   isDenialCategory,
   SEVERITIES,
 } from '../lambda/engine/classify/categories';
-import { alertOf } from '../lambda/engine/diagnose/alert';
+import { problemNotification } from '../lambda/engine/diagnose/alert';
+import { type OccurrenceTally, openProblem, type Problem } from '../lambda/engine/diagnose/problem';
 import { problemKey } from '../lambda/engine/diagnose/problem-key';
 import { detach } from '../lambda/engine/parse/detach';
 import { renderText, stripControl } from '../lambda/engine/render';
 import type { DiagnosisContext, Finding } from '../lambda/engine/types';
-
-interface Problem {
-  readonly first: Finding;
-  count: number;
-  firstSeen?: string;
-  lastSeen?: string;
-}
 
 /** Past these, new keys are counted in aggregate only: memory stays flat on a flood of forged tokens. */
 const MAX_PROBLEMS = 5_000;
@@ -33,7 +27,7 @@ export class Report {
   private denials = 0;
   private readonly byCategory = new Map<Category, number>();
   private readonly byPrincipal = new Map<string, number>();
-  private readonly problems = new Map<string, Problem>();
+  private readonly problems = new Map<string, Problem<OccurrenceTally>>();
   private untrackedProblems = 0;
 
   constructor(private readonly context: DiagnosisContext) {}
@@ -55,13 +49,13 @@ export class Report {
     }
     const key = problemKey(this.context.cluster?.clusterName ?? '', finding);
     const problem = this.problems.get(key);
+    // The log's time text, converted at this edge: the problem counts in epoch ms like the Lambda's.
+    const time = finding.time === undefined ? Number.NaN : Date.parse(finding.time);
     if (problem) {
-      problem.count++;
-      if (finding.time !== undefined) problem.lastSeen = detach(finding.time);
+      problem.occurrences.add(time);
     } else if (this.problems.size < MAX_PROBLEMS) {
       // Kept to the end of the input: detached from the chunk of the file its line was read from.
-      const first = detach(finding);
-      this.problems.set(key, { first, count: 1, firstSeen: first.time, lastSeen: first.time });
+      this.problems.set(key, openProblem(key, detach(finding), this.context, time));
     } else {
       this.untrackedProblems++;
     }
@@ -98,8 +92,7 @@ export class Report {
   }
 
   private renderProblem(problem: Problem): string {
-    const occurrences = { count: problem.count, firstSeen: problem.firstSeen, lastSeen: problem.lastSeen };
-    return renderText(alertOf(problem.first, this.context, occurrences)).trimEnd();
+    return renderText(problemNotification('alert', problem)).trimEnd();
   }
 }
 
@@ -112,6 +105,6 @@ function sortedByCount<K>(counts: Map<K, number>): [K, number][] {
 }
 
 function bySeverityThenCount(a: Problem, b: Problem): number {
-  const rank = SEVERITIES.indexOf(a.first.severity) - SEVERITIES.indexOf(b.first.severity);
-  return rank !== 0 ? rank : b.count - a.count;
+  const rank = SEVERITIES.indexOf(a.finding.severity) - SEVERITIES.indexOf(b.finding.severity);
+  return rank !== 0 ? rank : b.occurrences.count - a.occurrences.count;
 }

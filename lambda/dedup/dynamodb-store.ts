@@ -10,6 +10,7 @@ import {
 import { hasErrorName } from '../common/error-names';
 import type { Category } from '../engine/classify/categories';
 import { CATEGORIES } from '../engine/classify/categories';
+import type { Occurrences } from '../engine/diagnose/problem';
 import {
   type DedupStore,
   type DigestAddition,
@@ -78,12 +79,7 @@ export class DynamoDbDedupStore implements DedupStore {
     );
   }
 
-  addRepeats(
-    cluster: string,
-    id: string,
-    windowEnd: number,
-    repeats: { count: number; firstSeen: number; lastSeen: number },
-  ): Promise<boolean> {
+  addRepeats(cluster: string, id: string, windowEnd: number, repeats: Occurrences): Promise<boolean> {
     return this.conditional(
       new UpdateItemCommand({
         TableName: this.tableName,

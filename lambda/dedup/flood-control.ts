@@ -1,20 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { Category } from '../engine/classify/categories';
+import type { Problem } from '../engine/diagnose/problem';
 import type { DedupStore, DigestTally, DueEntry, FollowupRecord, ProblemWindow } from './store';
-
-/** Occurrences of one problem in one batch. */
-export interface Occurrences {
-  readonly cluster: string;
-  /** The engine's `problemKey(cluster, finding)`. */
-  readonly problemKey: string;
-  readonly category: Category;
-  readonly count: number;
-  /** Epoch ms of the first and last occurrence in the batch. */
-  readonly firstSeen: number;
-  readonly lastSeen: number;
-  /** What a follow-up needs, serialised by the caller; stored with the window. */
-  readonly subject: string;
-}
+import { storedProblem } from './stored-problem';
 
 /** A window that closed with repeats: one follow-up to send. */
 export interface ClosedWindow {
@@ -34,7 +21,7 @@ export interface ClosedDigest {
 }
 
 /**
- * What to do with a batch's occurrences of a problem:
+ * What to do with a batch's occurrences of a problem (its `Problem.occurrences`):
  * - `alerted`: first occurrence (or the first after a quiet window): send an alert now;
  * - `suppressed`: counted as repeats of an alerted problem, summarised by a follow-up later;
  * - `digested`: past the cluster's cap, counted in the cap window's digest.
@@ -79,22 +66,23 @@ export class FloodControl {
     private readonly settings: FloodControlSettings,
   ) {}
 
-  async record(occurrences: Occurrences, batchId: string, now: number): Promise<Decision> {
-    const { cluster, count, firstSeen, lastSeen } = occurrences;
-    const id = problemId(occurrences.problemKey);
+  /** Counts one problem of a batch in `cluster` (the log group's): alert, count as repeats, or digest. */
+  async record(cluster: string, problem: Problem, batchId: string, now: number): Promise<Decision> {
+    const { lastSeen } = problem.occurrences;
+    const id = problemId(problem.key);
     const closed: ClosedWindow[] = [];
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const window = await this.store.getProblem(cluster, id);
       if (window && now < window.windowEnd) {
         if (window.mode === 'digest') {
-          if (await this.addToDigest(cluster, window.bucket, occurrences, 0))
+          if (await this.addToDigest(cluster, window.bucket, problem, 0))
             return { outcome: 'digested', closed };
           continue;
         }
         // A retry of the invocation that alerted: the same alert again (its delivery state stops a re-send).
         if (window.openedBy === batchId)
           return { outcome: 'alerted', messageId: alertMessageId(window), closed };
-        if (await this.store.addRepeats(cluster, id, window.windowEnd, { count, firstSeen, lastSeen })) {
+        if (await this.store.addRepeats(cluster, id, window.windowEnd, problem.occurrences)) {
           return { outcome: 'suppressed', closed };
         }
         continue;
@@ -110,7 +98,7 @@ export class FloodControl {
         const opened: ProblemWindow = {
           cluster,
           id,
-          problemKey: occurrences.problemKey,
+          problemKey: problem.key,
           mode: 'alert',
           windowStart: now,
           windowEnd: now + this.settings.windowMs,
@@ -118,7 +106,7 @@ export class FloodControl {
           lastSeen,
           bucket,
           openedBy: batchId,
-          subject: occurrences.subject,
+          subject: storedProblem(problem),
         };
         await this.addDue({ at: opened.windowEnd, cluster, target: { kind: 'problem', id } });
         if (await this.store.createProblem(opened, this.expiresAt(opened.windowEnd))) {
@@ -130,7 +118,7 @@ export class FloodControl {
       const digested: ProblemWindow = {
         cluster,
         id,
-        problemKey: occurrences.problemKey,
+        problemKey: problem.key,
         mode: 'digest',
         windowStart: now,
         windowEnd: this.bucketEnd(bucket),
@@ -141,7 +129,7 @@ export class FloodControl {
         subject: '',
       };
       if (await this.store.createProblem(digested, this.expiresAt(digested.windowEnd))) {
-        if (await this.addToDigest(cluster, bucket, occurrences, 1)) return { outcome: 'digested', closed };
+        if (await this.addToDigest(cluster, bucket, problem, 1)) return { outcome: 'digested', closed };
       }
     }
     throw new DedupContentionError(
@@ -236,24 +224,14 @@ export class FloodControl {
   }
 
   /** Adds to a digest; if that digest already went out (a late batch), to the next cap window's. */
-  private async addToDigest(
-    cluster: string,
-    bucket: number,
-    occurrences: Occurrences,
-    newPrincipals: number,
-  ) {
+  private async addToDigest(cluster: string, bucket: number, problem: Problem, newPrincipals: number) {
+    const { count, firstSeen, lastSeen } = problem.occurrences;
     for (const target of [bucket, bucket + 1]) {
       await this.addDue({ at: this.bucketEnd(target), cluster, target: { kind: 'digest', bucket: target } });
       const added = await this.store.addToDigest(
         cluster,
         target,
-        {
-          count: occurrences.count,
-          newPrincipals,
-          category: occurrences.category,
-          firstSeen: occurrences.firstSeen,
-          lastSeen: occurrences.lastSeen,
-        },
+        { count, newPrincipals, category: problem.finding.category, firstSeen, lastSeen },
         this.expiresAt(this.bucketEnd(target)),
       );
       if (added) return true;

@@ -1,4 +1,5 @@
 import type { Category } from '../engine/classify/categories';
+import type { Occurrences } from '../engine/diagnose/problem';
 import {
   type DedupStore,
   type DigestAddition,
@@ -44,12 +45,7 @@ export class MemoryDedupStore implements DedupStore {
     return true;
   }
 
-  async addRepeats(
-    cluster: string,
-    id: string,
-    windowEnd: number,
-    repeats: { count: number; firstSeen: number; lastSeen: number },
-  ): Promise<boolean> {
+  async addRepeats(cluster: string, id: string, windowEnd: number, repeats: Occurrences): Promise<boolean> {
     const key = `${cluster}#${id}`;
     const current = this.problems.get(key);
     if (!current || current.windowEnd !== windowEnd) return false;

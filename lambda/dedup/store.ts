@@ -1,4 +1,5 @@
 import type { Category } from '../engine/classify/categories';
+import type { Occurrences } from '../engine/diagnose/problem';
 
 /**
  * The dedup state of one problem (cluster, category, sub-cause, principal or error fingerprint):
@@ -23,38 +24,29 @@ export interface ProblemWindow {
   readonly bucket: number;
   /** The batch whose first occurrence opened this window with an alert ('' after a follow-up). */
   readonly openedBy: string;
-  /** What a follow-up needs to be written without the original batch (serialised by the caller). */
+  /** What a follow-up needs to be written without the original batch: `storedProblem`'s text. */
   readonly subject: string;
   /** The last follow-up sent for this problem, so a failed delivery can be retried without recounting. */
   readonly lastFollowup?: FollowupRecord;
 }
 
-/** A follow-up: the repeats of one closed window. */
-export interface FollowupRecord {
+/** A follow-up: the repeats of one closed window (their count, first and last time). */
+export interface FollowupRecord extends Occurrences {
   readonly messageId: string;
-  readonly count: number;
-  /** Epoch ms of the first and last repeat. */
-  readonly firstSeen: number;
-  readonly lastSeen: number;
   readonly closedWindowEnd: number;
 }
 
 /** The digest of one cluster's cap window: everything past the cap. */
-export interface DigestTally {
-  readonly count: number;
+export interface DigestTally extends Occurrences {
   readonly principals: number;
   readonly categories: Readonly<Partial<Record<Category, number>>>;
-  readonly firstSeen: number;
-  readonly lastSeen: number;
 }
 
-export interface DigestAddition {
-  readonly count: number;
+/** One problem's occurrences, added to a digest. */
+export interface DigestAddition extends Occurrences {
   /** 1 when this is a new principal (or client fingerprint) of the digest, else 0. */
   readonly newPrincipals: number;
   readonly category: Category;
-  readonly firstSeen: number;
-  readonly lastSeen: number;
 }
 
 /** A window or digest that closes at `at`: what the sweep finds without scanning the table. */
@@ -85,12 +77,7 @@ export interface DedupStore {
   /** Creates the window if the problem has none. */
   createProblem(window: ProblemWindow, expiresAt: number): Promise<boolean>;
   /** Counts repeats into the window that ends at `windowEnd`, if it still does. */
-  addRepeats(
-    cluster: string,
-    id: string,
-    windowEnd: number,
-    repeats: { readonly count: number; readonly firstSeen: number; readonly lastSeen: number },
-  ): Promise<boolean>;
+  addRepeats(cluster: string, id: string, windowEnd: number, repeats: Occurrences): Promise<boolean>;
   /** Closes a window with repeats: starts the next one empty and records the follow-up. */
   rollWindow(
     current: ProblemWindow,

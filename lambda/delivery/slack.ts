@@ -48,7 +48,7 @@ export class SlackSink implements Sink {
 
   async send(n: Notification, budget: TimeBudget): Promise<void> {
     const url = await this.webhookUrl().catch((error: unknown) => {
-      throw new DeliveryError(`Slack: ${(error as Error).message}`);
+      throw new DeliveryError(`Slack: ${(error as Error).message}`, { cause: error });
     });
     const body = JSON.stringify(renderSlack(n));
     const { maxAttempts, timeoutMs, reserveMs } = this.options;

@@ -95,7 +95,9 @@ export class SnsSink implements Sink {
     try {
       await this.publisher.publish(input);
     } catch (error) {
-      throw new DeliveryError(`SNS Publish to ${this.topicArn} failed (${errorName(error)})`);
+      throw new DeliveryError(`SNS Publish to ${this.topicArn} failed (${errorName(error)})`, {
+        cause: error,
+      });
     }
   }
 }

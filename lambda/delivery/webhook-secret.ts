@@ -22,6 +22,7 @@ export async function slackWebhookUrlFromSecret(secretName: string, maxAgeSecond
   } catch (error) {
     throw new SlackWebhookSecretError(
       `cannot read the Slack webhook secret ${secretName} (${(error as Error).name}); check that it exists and that the function may call secretsmanager:GetSecretValue on it`,
+      { cause: error },
     );
   }
   return webhookUrlFrom(secretName, typeof value === 'string' ? value : undefined);

@@ -120,8 +120,9 @@ export interface Notification {
   readonly finding?: Finding;
   /** The remedy (alert; also attached to a followup so a reader never has to scroll back). */
   readonly fix?: Fix;
-  /** Occurrences this message covers. */
+  /** Occurrences this message covers (a problem's `Occurrences`, stated by `seenIn`). */
   readonly count: number;
+  /** ISO times of the first and last; absent when unknown. */
   readonly firstSeen?: string;
   readonly lastSeen?: string;
   /** Digest only: how many distinct principals or clients, and the top categories. */

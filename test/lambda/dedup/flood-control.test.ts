@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbDedupStore } from '../../../lambda/dedup/dynamodb-store';
-import { FloodControl, type Occurrences, problemId } from '../../../lambda/dedup/flood-control';
+import { FloodControl, problemId } from '../../../lambda/dedup/flood-control';
 import { MemoryDedupStore } from '../../../lambda/dedup/memory-store';
 import type { DedupStore } from '../../../lambda/dedup/store';
+import type { Category } from '../../../lambda/engine/classify/categories';
+import type { Problem } from '../../../lambda/engine/diagnose/problem';
 import { T0 } from '../../helpers/fixtures';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../../helpers/local-dynamodb';
 
@@ -23,20 +25,19 @@ const STORES: [string, () => Promise<DedupStore>][] = [
   ['memory', async () => new MemoryDedupStore()],
 ];
 
-function occurrences(
-  principal: string,
-  count: number,
-  at: number,
-  category = 'IDENTITY_NOT_MAPPED',
-): Occurrences {
+/** `count` denials of one principal at `at`, as one problem of a batch in cluster `prod`. */
+function problem(principal: string, count: number, at: number, category = 'IDENTITY_NOT_MAPPED'): Problem {
+  const arn = `arn:aws:iam::111122223333:role/${principal}`;
   return {
-    cluster: 'prod',
-    problemKey: `prod|${category}|NOT_IN_AWS_AUTH|arn:aws:iam::111122223333:role/${principal}`,
-    category: category as Occurrences['category'],
-    count,
-    firstSeen: at,
-    lastSeen: at,
-    subject: JSON.stringify({ principal }),
+    key: `prod|${category}|NOT_IN_AWS_AUTH|${arn}`,
+    finding: {
+      category: category as Category,
+      severity: 'high',
+      details: {},
+      record: { msg: 'access denied', fields: { arn } },
+    },
+    context: {},
+    occurrences: { count, firstSeen: at, lastSeen: at },
   };
 }
 
@@ -47,8 +48,8 @@ describe.each(STORES)('flood control on the %s store', (_name, makeStore) => {
       const flood = new FloodControl(await makeStore(), { windowMs: WINDOW, cap: 20 });
 
       // Act
-      const first = await flood.record(occurrences('dev', 3, T0), 'batch-1', T0);
-      const repeat = await flood.record(occurrences('dev', 5, T0 + MINUTE), 'batch-2', T0 + MINUTE);
+      const first = await flood.record('prod', problem('dev', 3, T0), 'batch-1', T0);
+      const repeat = await flood.record('prod', problem('dev', 5, T0 + MINUTE), 'batch-2', T0 + MINUTE);
 
       // Assess
       expect(first.outcome).toBe('alerted');
@@ -59,10 +60,10 @@ describe.each(STORES)('flood control on the %s store', (_name, makeStore) => {
     it('gives a retried batch its own alert again instead of counting it as a repeat', async () => {
       // Prepare
       const flood = new FloodControl(await makeStore(), { windowMs: WINDOW, cap: 20 });
-      const first = await flood.record(occurrences('dev', 3, T0), 'batch-1', T0);
+      const first = await flood.record('prod', problem('dev', 3, T0), 'batch-1', T0);
 
       // Act
-      const retry = await flood.record(occurrences('dev', 3, T0), 'batch-1', T0 + 2 * MINUTE);
+      const retry = await flood.record('prod', problem('dev', 3, T0), 'batch-1', T0 + 2 * MINUTE);
 
       // Assess
       expect(first.outcome).toBe('alerted');
@@ -75,9 +76,9 @@ describe.each(STORES)('flood control on the %s store', (_name, makeStore) => {
       // Prepare
       const store = await makeStore();
       const flood = new FloodControl(store, { windowMs: WINDOW, cap: 20 });
-      await flood.record(occurrences('dev', 1, T0), 'b1', T0);
-      await flood.record(occurrences('dev', 400, T0 + MINUTE), 'b2', T0 + MINUTE);
-      await flood.record(occurrences('dev', 12, T0 + 2 * MINUTE), 'b3', T0 + 2 * MINUTE);
+      await flood.record('prod', problem('dev', 1, T0), 'b1', T0);
+      await flood.record('prod', problem('dev', 400, T0 + MINUTE), 'b2', T0 + MINUTE);
+      await flood.record('prod', problem('dev', 12, T0 + 2 * MINUTE), 'b3', T0 + 2 * MINUTE);
 
       // Act
       const early = await flood.sweep(T0 + 30 * MINUTE);
@@ -96,12 +97,13 @@ describe.each(STORES)('flood control on the %s store', (_name, makeStore) => {
     it('closes the window on the next occurrence after it, when the sweep has not run yet', async () => {
       // Prepare
       const flood = new FloodControl(await makeStore(), { windowMs: WINDOW, cap: 20 });
-      await flood.record(occurrences('dev', 1, T0), 'b1', T0);
-      await flood.record(occurrences('dev', 7, T0 + MINUTE), 'b2', T0 + MINUTE);
+      await flood.record('prod', problem('dev', 1, T0), 'b1', T0);
+      await flood.record('prod', problem('dev', 7, T0 + MINUTE), 'b2', T0 + MINUTE);
 
       // Act
       const after = await flood.record(
-        occurrences('dev', 2, T0 + WINDOW + MINUTE),
+        'prod',
+        problem('dev', 2, T0 + WINDOW + MINUTE),
         'b3',
         T0 + WINDOW + MINUTE,
       );
@@ -114,11 +116,11 @@ describe.each(STORES)('flood control on the %s store', (_name, makeStore) => {
     it('alerts again when a problem comes back after a window without repeats', async () => {
       // Prepare
       const flood = new FloodControl(await makeStore(), { windowMs: WINDOW, cap: 20 });
-      await flood.record(occurrences('dev', 1, T0), 'b1', T0);
+      await flood.record('prod', problem('dev', 1, T0), 'b1', T0);
       const quiet = await flood.sweep(T0 + WINDOW);
 
       // Act
-      const back = await flood.record(occurrences('dev', 1, T0 + 3 * WINDOW), 'b2', T0 + 3 * WINDOW);
+      const back = await flood.record('prod', problem('dev', 1, T0 + 3 * WINDOW), 'b2', T0 + 3 * WINDOW);
 
       // Assess
       expect(quiet.followups).toEqual([]);
@@ -128,8 +130,8 @@ describe.each(STORES)('flood control on the %s store', (_name, makeStore) => {
     it('does not send the follow-up twice when the sweep runs twice', async () => {
       // Prepare
       const flood = new FloodControl(await makeStore(), { windowMs: WINDOW, cap: 20 });
-      await flood.record(occurrences('dev', 1, T0), 'b1', T0);
-      await flood.record(occurrences('dev', 9, T0 + MINUTE), 'b2', T0 + MINUTE);
+      await flood.record('prod', problem('dev', 1, T0), 'b1', T0);
+      await flood.record('prod', problem('dev', 9, T0 + MINUTE), 'b2', T0 + MINUTE);
       const first = await flood.sweep(T0 + WINDOW);
       for (const closed of first.followups) await flood.done(closed.due);
 
@@ -144,8 +146,8 @@ describe.each(STORES)('flood control on the %s store', (_name, makeStore) => {
     it('offers an undelivered follow-up again on the next sweep, with the same message ID and count', async () => {
       // Prepare
       const flood = new FloodControl(await makeStore(), { windowMs: WINDOW, cap: 20 });
-      await flood.record(occurrences('dev', 1, T0), 'b1', T0);
-      await flood.record(occurrences('dev', 9, T0 + MINUTE), 'b2', T0 + MINUTE);
+      await flood.record('prod', problem('dev', 1, T0), 'b1', T0);
+      await flood.record('prod', problem('dev', 9, T0 + MINUTE), 'b2', T0 + MINUTE);
       const failed = await flood.sweep(T0 + WINDOW);
 
       // Act: the delivery failed, so the entry was not marked done
@@ -167,10 +169,10 @@ describe.each(STORES)('flood control on the %s store', (_name, makeStore) => {
       for (let i = 0; i < 8; i++) {
         const category = i % 2 === 0 ? 'IDENTITY_NOT_MAPPED' : 'TOKEN_EXPIRED';
         outcomes.push(
-          (await flood.record(occurrences(`p${i}`, 2, T0 + i, category), `b${i}`, T0 + i)).outcome,
+          (await flood.record('prod', problem(`p${i}`, 2, T0 + i, category), `b${i}`, T0 + i)).outcome,
         );
       }
-      const repeat = await flood.record(occurrences('p7', 4, T0 + 10, 'TOKEN_EXPIRED'), 'b9', T0 + 10);
+      const repeat = await flood.record('prod', problem('p7', 4, T0 + 10, 'TOKEN_EXPIRED'), 'b9', T0 + 10);
       const swept = await flood.sweep(Math.ceil((T0 + 1) / WINDOW) * WINDOW);
 
       // Assess
@@ -218,7 +220,9 @@ describe.each(STORES)('flood control on the %s store', (_name, makeStore) => {
 
       // Act
       const decisions = await Promise.all(
-        invocations.map((flood, i) => flood.record(occurrences('dev', 500, T0 + i), `batch-${i}`, T0 + i)),
+        invocations.map((flood, i) =>
+          flood.record('prod', problem('dev', 500, T0 + i), `batch-${i}`, T0 + i),
+        ),
       );
       const swept = await new FloodControl(store, { windowMs: WINDOW, cap: 20 }).sweep(T0 + 2 * WINDOW);
 
@@ -236,7 +240,8 @@ describe.each(STORES)('flood control on the %s store', (_name, makeStore) => {
       const decisions = await Promise.all(
         Array.from({ length: 30 }, (_, i) =>
           new FloodControl(store, { windowMs: WINDOW, cap: 5 }).record(
-            occurrences(`p${i}`, 1, T0),
+            'prod',
+            problem(`p${i}`, 1, T0),
             `b${i}`,
             T0,
           ),

@@ -4,9 +4,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DeliveryError } from '../../../lambda/delivery/sink';
 import { SnsSink, snsPublisher, snsPublishInput, snsSubject } from '../../../lambda/delivery/sns';
 import { classify } from '../../../lambda/engine/classify/classify';
+import { problemNotification } from '../../../lambda/engine/diagnose/alert';
 import { renderChatbot, renderText } from '../../../lambda/engine/render';
 import type { Notification } from '../../../lambda/engine/types';
-import { alertNotification, digestNotification } from '../../../lambda/pipeline/notifications';
+import { digestNotification } from '../../../lambda/pipeline/messages';
 import { notMappedLine, rejectedHostLine, T0 } from '../../helpers/fixtures';
 import { parsedLine } from '../engine/fixtures/parsed-line';
 
@@ -16,15 +17,12 @@ afterEach(() => sns.reset());
 
 function alertFor(line: string): Notification {
   const finding = classify(parsedLine(line), { cluster: { clusterName: 'prod' } });
-  return alertNotification(
-    { finding, context: { cluster: { clusterName: 'prod' } }, notes: [] },
-    'prod|key',
-    {
-      count: 3,
-      firstSeen: T0,
-      lastSeen: T0 + 5,
-    },
-  );
+  return problemNotification('alert', {
+    key: 'prod|key',
+    finding,
+    context: { cluster: { clusterName: 'prod' } },
+    occurrences: { count: 3, firstSeen: T0, lastSeen: T0 + 5 },
+  });
 }
 
 describe('the SNS message', () => {
@@ -131,5 +129,6 @@ describe('publishing', () => {
     // Assess
     await expect(send).rejects.toThrow(DeliveryError);
     await expect(send).rejects.toThrow(name);
+    await expect(send).rejects.toMatchObject({ cause: { name } });
   });
 });

@@ -69,5 +69,6 @@ describe('the Slack webhook URL from Secrets Manager', () => {
     // Assess
     await expect(read).rejects.toThrow(SlackWebhookSecretError);
     await expect(read).rejects.toThrow(/secretsmanager:GetSecretValue/);
+    await expect(read).rejects.toMatchObject({ cause: { cause: { name: 'AccessDeniedException' } } });
   });
 });

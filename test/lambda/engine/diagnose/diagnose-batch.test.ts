@@ -1,9 +1,8 @@
-import type { CloudWatchLogsLogEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { diagnoseBatch } from '../../../lambda/pipeline/diagnose-batch';
-import { notMappedLine, stsResponseLine, T0, tokenNotAwsLine } from '../../helpers/fixtures';
+import { diagnoseBatch, type LogEvent } from '../../../../lambda/engine/diagnose/diagnose-batch';
+import { notMappedLine, stsResponseLine, T0, tokenNotAwsLine } from '../../../helpers/fixtures';
 
-function events(lines: readonly string[]): CloudWatchLogsLogEvent[] {
+function events(lines: readonly string[]): LogEvent[] {
   return lines.map((message, i) => ({ id: String(i), timestamp: T0 + i, message }));
 }
 
@@ -20,9 +19,9 @@ describe('grouping a batch by problem', () => {
     const batch = diagnoseBatch(events(lines), STREAM, 'prod', {});
 
     // Assess
-    expect(batch.groups).toHaveLength(1);
-    expect(batch.groups[0]).toMatchObject({ count: 1000, firstSeen: T0, lastSeen: T0 + 999 });
-    expect(batch.groups[0]?.finding.category).toBe('IDENTITY_NOT_MAPPED');
+    expect(batch.problems).toHaveLength(1);
+    expect(batch.problems[0]?.occurrences).toMatchObject({ count: 1000, firstSeen: T0, lastSeen: T0 + 999 });
+    expect(batch.problems[0]?.finding.category).toBe('IDENTITY_NOT_MAPPED');
   });
 
   it('keeps different principals and categories apart, in order of first occurrence', () => {
@@ -38,13 +37,13 @@ describe('grouping a batch by problem', () => {
     const batch = diagnoseBatch(events(lines), STREAM, 'prod', {});
 
     // Assess
-    expect(batch.groups.map((g) => [g.finding.category, g.finding.principal?.name ?? null, g.count])).toEqual(
-      [
-        ['TOKEN_NOT_AWS', null, 2],
-        ['IDENTITY_NOT_MAPPED', 'developer', 1],
-        ['IDENTITY_NOT_MAPPED', 'ops', 1],
-      ],
-    );
+    expect(
+      batch.problems.map((p) => [p.finding.category, p.finding.principal?.name ?? null, p.occurrences.count]),
+    ).toEqual([
+      ['TOKEN_NOT_AWS', null, 2],
+      ['IDENTITY_NOT_MAPPED', 'developer', 1],
+      ['IDENTITY_NOT_MAPPED', 'ops', 1],
+    ]);
   });
 
   it('joins the STS response of the request even when the same principal was granted before', () => {
@@ -64,10 +63,10 @@ describe('grouping a batch by problem', () => {
     const batch = diagnoseBatch(events(lines), STREAM, 'prod', {});
 
     // Assess
-    expect(batch.groups).toHaveLength(1);
-    expect(batch.groups[0]?.finding.principal?.session).toBe('i-0123456789abcdef0');
+    expect(batch.problems).toHaveLength(1);
+    expect(batch.problems[0]?.finding.principal?.session).toBe('i-0123456789abcdef0');
     // Granted in this batch and denied now: its mapping was just removed.
-    expect(batch.groups[0]?.finding.subCause).toBe('ACCESS_REMOVED_RECENTLY');
+    expect(batch.problems[0]?.finding.subCause).toBe('ACCESS_REMOVED_RECENTLY');
   });
 
   it('classifies denials after an aws-auth parse error afresh, as their own problem', () => {
@@ -85,7 +84,9 @@ describe('grouping a batch by problem', () => {
     const batch = diagnoseBatch(events(lines), STREAM, 'prod', {});
 
     // Assess
-    expect(batch.groups.map((g) => [g.finding.category, g.finding.subCause ?? null, g.count])).toEqual([
+    expect(
+      batch.problems.map((p) => [p.finding.category, p.finding.subCause ?? null, p.occurrences.count]),
+    ).toEqual([
       ['IDENTITY_NOT_MAPPED', 'NOT_IN_AWS_AUTH', 1],
       ['AWS_AUTH_PARSE_ERROR', null, 1],
       ['IDENTITY_NOT_MAPPED', 'AWS_AUTH_BROKEN', 2],
@@ -101,6 +102,6 @@ describe('grouping a batch by problem', () => {
 
     // Assess
     expect(batch.unreadable).toBe(3);
-    expect(batch.groups).toEqual([]);
+    expect(batch.problems).toEqual([]);
   });
 });

@@ -1,18 +1,17 @@
-import type { CloudWatchLogsLogEvent } from 'aws-lambda';
-import { isAlertable } from '../engine/classify/categories';
-import { createLineDiagnoser } from '../engine/diagnose/diagnose-lines';
-import { LogMemory } from '../engine/diagnose/log-memory';
-import { problemKey } from '../engine/diagnose/problem-key';
-import { isSelftest } from '../engine/diagnose/selftest';
-import type { DiagnosisContext, Finding } from '../engine/types';
+import { isAlertable } from '../classify/categories';
+import type { DiagnosisContext, Finding } from '../types';
+import { createLineDiagnoser } from './diagnose-lines';
+import { LogMemory } from './log-memory';
+import { type OccurrenceTally, openProblem, type Problem } from './problem';
+import { problemKey } from './problem-key';
+import { isSelftest } from './selftest';
 
-/** All occurrences of one problem in a batch: the first one stands for the rest. */
-export interface ProblemGroup {
-  readonly finding: Finding;
-  readonly count: number;
-  /** Epoch ms (CloudWatch event timestamps) of the first and last occurrence. */
-  readonly firstSeen: number;
-  readonly lastSeen: number;
+/** One line of a log stream as CloudWatch Logs delivers it: its event ID and ingestion timestamp. */
+export interface LogEvent {
+  readonly id: string;
+  /** Epoch ms. */
+  readonly timestamp: number;
+  readonly message: string;
 }
 
 /** A self-test denial written by `eks-auth-doctor selftest`. */
@@ -23,8 +22,11 @@ export interface SelftestEvent {
 }
 
 export interface BatchDiagnosis {
-  /** Denials and aws-auth parse errors, grouped by problem, in order of first occurrence. */
-  readonly groups: readonly ProblemGroup[];
+  /**
+   * Denials and aws-auth parse errors, one problem each however often repeated, in order of first
+   * occurrence; their fixes are written for the batch's context.
+   */
+  readonly problems: readonly Problem[];
   readonly selftests: readonly SelftestEvent[];
   /** Lines that hold no authenticator record at all. */
   readonly unreadable: number;
@@ -33,8 +35,9 @@ export interface BatchDiagnosis {
 }
 
 /**
- * Runs a batch's events through the engine (parse → join `STS response` → classify) and groups what
- * needs telling by problem. Grants and STS responses teach the memory but are not alerts.
+ * Runs a batch of one stream's events through the engine (parse → join `STS response` → classify)
+ * and groups what needs telling by problem. Grants and STS responses teach the memory but are not
+ * alerts.
  *
  * A denial storm is one line repeated with a new `time` and `client` each time, so a line whose
  * text apart from those two values was seen before counts towards the same problem without being
@@ -42,7 +45,7 @@ export interface BatchDiagnosis {
  * own decompression time.
  */
 export function diagnoseBatch(
-  events: readonly CloudWatchLogsLogEvent[],
+  events: readonly LogEvent[],
   logStream: string,
   clusterName: string,
   context: DiagnosisContext,
@@ -50,7 +53,7 @@ export function diagnoseBatch(
   const memory = new LogMemory(context);
   const diagnose = createLineDiagnoser(context, undefined, memory);
   const memo = new LineMemo();
-  const groups = new Map<string, MutableGroup>();
+  const problems = new Map<string, Problem<OccurrenceTally>>();
   const selftests: SelftestEvent[] = [];
   let unreadable = 0;
   for (const event of events) {
@@ -81,40 +84,20 @@ export function diagnoseBatch(
       continue;
     }
     const key = problemKey(clusterName, finding);
-    let group = groups.get(key);
-    if (group) group.add(event.timestamp);
+    let problem = problems.get(key);
+    if (problem) problem.occurrences.add(event.timestamp);
     else {
-      group = new MutableGroup(finding, event.timestamp);
-      groups.set(key, group);
+      problem = openProblem(key, finding, context, event.timestamp);
+      problems.set(key, problem);
     }
-    if (shape) memo.set(group);
+    if (shape) memo.set(problem.occurrences);
   }
-  return { groups: [...groups.values()], selftests, unreadable, memory };
-}
-
-class MutableGroup implements ProblemGroup {
-  count = 1;
-  firstSeen: number;
-  lastSeen: number;
-
-  constructor(
-    readonly finding: Finding,
-    timestamp: number,
-  ) {
-    this.firstSeen = timestamp;
-    this.lastSeen = timestamp;
-  }
-
-  add(timestamp: number): void {
-    this.count++;
-    if (timestamp < this.firstSeen) this.firstSeen = timestamp;
-    if (timestamp > this.lastSeen) this.lastSeen = timestamp;
-  }
+  return { problems: [...problems.values()], selftests, unreadable, memory };
 }
 
 const UNREADABLE = Symbol('unreadable');
 const IGNORED = Symbol('ignored');
-type MemoEntry = MutableGroup | typeof UNREADABLE | typeof IGNORED;
+type MemoEntry = OccurrenceTally | typeof UNREADABLE | typeof IGNORED;
 
 /** How many recent STS responses are kept; the apiserver sends a request's lines back to back. */
 const HELD_STS_RESPONSES = 256;

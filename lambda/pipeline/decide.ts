@@ -1,0 +1,167 @@
+import { errorName } from '../common/error-names';
+import { DedupContentionError, type FloodControl } from '../dedup/flood-control';
+import type { DigestTally } from '../dedup/store';
+import { type Category, isDenialCategory } from '../engine/classify/categories';
+import { OccurrenceTally, type Problem } from '../engine/diagnose/problem';
+import type { ClusterContext } from '../engine/types';
+import type { FindingOutcome, Observability } from '../observability/observability';
+import type { AdmittedBatch } from './admit';
+import type { Send } from './deliver';
+import type { PipelineDeps } from './deps';
+import type { Diagnosis } from './diagnose';
+import { alertMessage, digestMessage, followupMessage, selftestMessage } from './messages';
+import type { StoreHealth } from './store-health';
+
+/** What one problem's decision sends, and what became of its occurrences. */
+export interface ProblemDecision {
+  readonly outcome: FindingOutcome;
+  readonly sends: readonly Send[];
+}
+
+/**
+ * The third step: what the batch sends, in order — its self-tests (always, without dedup), then per
+ * problem the follow-ups of windows it closed and its alert when it is new, then the digest of what
+ * fail-open could not alert. Flood control decides each problem on the dedup store; while the store
+ * is down, fail-open decides instead. Every problem is logged once with its count and outcome.
+ */
+export async function decide(
+  batch: AdmittedBatch,
+  diagnosis: Diagnosis,
+  flood: FloodControl,
+  health: StoreHealth,
+  deps: PipelineDeps,
+  now: number,
+): Promise<Send[]> {
+  const { observability } = deps;
+  const sends: Send[] = diagnosis.selftests.map((selftest) => {
+    observability.finding({
+      cluster: batch.cluster,
+      category: selftest.finding.category,
+      subCause: null,
+      severity: selftest.finding.severity,
+      principalArn: null,
+      accountId: null,
+      count: 1,
+      outcome: 'selftest',
+    });
+    return { message: selftestMessage(batch.cluster, diagnosis.cluster, selftest) };
+  });
+  const failOpen = new FailOpen(batch, deps.settings.cap, observability);
+  for (const problem of diagnosis.problems) {
+    const { finding, occurrences } = problem;
+    if (isDenialCategory(finding.category))
+      observability.denials(batch.cluster, finding.category, occurrences.count);
+    const decision = await decideProblem(problem, batch, flood, health, failOpen, now);
+    sends.push(...decision.sends);
+    logOutcome(batch.cluster, problem, decision.outcome, observability);
+  }
+  const digest = failOpen.digest(diagnosis.cluster, health);
+  if (digest) sends.push(digest);
+  return sends;
+}
+
+/** Flood control's decision on the store; fail-open's when the store is down or gives up on this problem. */
+async function decideProblem(
+  problem: Problem,
+  batch: AdmittedBatch,
+  flood: FloodControl,
+  health: StoreHealth,
+  failOpen: FailOpen,
+  now: number,
+): Promise<ProblemDecision> {
+  const down = health.downBecause;
+  if (down !== undefined) return failOpen.decide(problem, down);
+  try {
+    const decision = await flood.record(batch.cluster, problem, batch.batchId, now);
+    const sends: Send[] = [];
+    for (const closed of decision.closed) {
+      const message = followupMessage(closed);
+      if (message) sends.push({ message, settles: closed.due });
+    }
+    if (decision.outcome === 'alerted') {
+      sends.push({ message: alertMessage(batch.cluster, decision.messageId, problem) });
+    }
+    return { outcome: decision.outcome, sends };
+  } catch (error) {
+    // Contention is about this problem only; anything else means the store is down for the batch.
+    const reason = error instanceof DedupContentionError ? errorName(error) : health.fail(error);
+    return failOpen.decide(problem, reason);
+  }
+}
+
+function logOutcome(
+  cluster: string,
+  problem: Problem,
+  outcome: FindingOutcome,
+  observability: Observability,
+): void {
+  const { finding, occurrences } = problem;
+  if (outcome !== 'alerted') observability.alertsSuppressed(cluster, occurrences.count);
+  observability.finding({
+    cluster,
+    category: finding.category,
+    subCause: finding.subCause ?? null,
+    severity: finding.severity,
+    principalArn: finding.principal?.arn ?? null,
+    accountId: finding.principal?.accountId ?? null,
+    count: occurrences.count,
+    outcome,
+  });
+}
+
+/**
+ * Deciding without the dedup store: a duplicate alert is better than a lost one, so each problem
+ * alerts, marked "possibly a duplicate". The cap still holds within the invocation: past it, the
+ * problems are counted into one local digest, sent at the end of the batch.
+ */
+class FailOpen {
+  private alerted = 0;
+  private readonly occurrences = new OccurrenceTally();
+  private principals = 0;
+  private readonly categories: Partial<Record<Category, number>> = {};
+
+  constructor(
+    private readonly batch: AdmittedBatch,
+    private readonly cap: number,
+    private readonly observability: Observability,
+  ) {}
+
+  /** Decides `problem` without the store; `reason`: why the store could not be used for it. */
+  decide(problem: Problem, reason: string): ProblemDecision {
+    this.observability.warn('dedup unavailable; alerting without it', {
+      cluster: this.batch.cluster,
+      error: reason,
+    });
+    if (this.alerted < this.cap) {
+      this.alerted++;
+      const note = `Possibly a duplicate: the dedup store could not be used (${reason}).`;
+      const messageId = `alert#failopen#${this.batch.batchId}#${problem.key}`;
+      return {
+        outcome: 'alerted',
+        sends: [{ message: alertMessage(this.batch.cluster, messageId, problem, [note]) }],
+      };
+    }
+    const { category } = problem.finding;
+    this.occurrences.merge(problem.occurrences);
+    this.principals++;
+    this.categories[category] = (this.categories[category] ?? 0) + problem.occurrences.count;
+    return { outcome: 'digested', sends: [] };
+  }
+
+  /** The digest of everything past the cap, if anything was. */
+  digest(context: ClusterContext, health: StoreHealth): Send | undefined {
+    if (this.occurrences.count === 0) return undefined;
+    const { count, firstSeen, lastSeen } = this.occurrences;
+    const tally: DigestTally = {
+      count,
+      principals: this.principals,
+      categories: this.categories,
+      firstSeen,
+      lastSeen,
+    };
+    // Contention alone (the store up, one problem racing) lands here too, with no reason to name.
+    const note = `Possibly duplicates: the dedup store could not be used (${health.downBecause ?? 'unavailable'}).`;
+    const messageId = `digest#failopen#${this.batch.batchId}`;
+    return { message: digestMessage(this.batch.cluster, messageId, context, tally, [note]) };
+  }
+}

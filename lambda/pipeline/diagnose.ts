@@ -1,0 +1,122 @@
+import type { ContextSource } from '../context/context-source';
+import { classify } from '../engine/classify/classify';
+import { diagnoseBatch, type SelftestEvent } from '../engine/diagnose/diagnose-batch';
+import { withStsFields } from '../engine/diagnose/join';
+import type { LogMemory } from '../engine/diagnose/log-memory';
+import { mergeProblems, type Problem } from '../engine/diagnose/problem';
+import { problemKey } from '../engine/diagnose/problem-key';
+import type { ClusterContext, DiagnosisContext, PrincipalContext } from '../engine/types';
+import type { AdmittedBatch } from './admit';
+import type { PipelineDeps } from './deps';
+
+/** What a batch holds, diagnosed: its problems, each with the context its fix is written for. */
+export interface Diagnosis {
+  /** The cluster as EKS described it (or by name only, when it could not be asked). */
+  readonly cluster: ClusterContext;
+  /** In order of first occurrence; final: refined with live context and merged. */
+  readonly problems: readonly Problem[];
+  readonly selftests: readonly SelftestEvent[];
+}
+
+/** Principal lookups (EKS access entries, log history) per invocation; past it the fix is generic. */
+const MAX_PRINCIPAL_LOOKUPS = 50;
+/** Principals looked up at once. */
+const LOOKUP_CONCURRENCY = 5;
+
+/**
+ * The second step: the cluster's live facts, then the engine over the batch (parse → join → classify
+ * → one problem per key), then the live context of each unmapped principal, which is what picks the
+ * right fix among IDENTITY_NOT_MAPPED's sub-causes.
+ */
+export async function diagnose(batch: AdmittedBatch, deps: PipelineDeps): Promise<Diagnosis> {
+  const { cluster: clusterName } = batch;
+  const lookup = await deps.context.cluster(clusterName);
+  if (lookup.unavailable)
+    deps.observability.warn('context unavailable', { cluster: clusterName, reason: lookup.unavailable });
+  const base: DiagnosisContext = { cluster: lookup.cluster, contextUnavailable: lookup.unavailable };
+  const found = diagnoseBatch(batch.events, batch.logStream, clusterName, base);
+  if (found.unreadable > 0)
+    deps.observability.malformed(found.unreadable, 'lines that hold no authenticator record');
+  const problems = await withLiveContext(found.problems, clusterName, base, found.memory, deps.context);
+  return { cluster: lookup.cluster, problems, selftests: found.selftests };
+}
+
+/**
+ * Gives every IDENTITY_NOT_MAPPED problem its live context — does the principal have an access entry
+ * (deleted and recreated), was it granted access recently (mapping just removed), its STS session
+ * (a node?) — and classifies it again. Problems that end up the same (same sub-cause and principal)
+ * are merged.
+ */
+async function withLiveContext(
+  problems: readonly Problem[],
+  clusterName: string,
+  base: DiagnosisContext,
+  memory: LogMemory,
+  source: ContextSource,
+): Promise<Problem[]> {
+  let lookups = 0;
+  const refined = await mapConcurrently(problems, LOOKUP_CONCURRENCY, async (problem): Promise<Problem> => {
+    const { finding } = problem;
+    const arn = finding.principal?.arn;
+    if (finding.category !== 'IDENTITY_NOT_MAPPED' || arn === undefined) return problem;
+    const learned = memory.contextFor(arn);
+    const cluster: ClusterContext = base.cluster ?? { clusterName };
+    const lookup =
+      lookups++ < MAX_PRINCIPAL_LOOKUPS
+        ? await source.principal(clusterName, cluster, finding, problem.occurrences.firstSeen)
+        : undefined;
+    const context: DiagnosisContext = {
+      ...learned,
+      principal: lookup ? mergePrincipal(learned.principal, lookup.principal) : learned.principal,
+      contextUnavailable: joinReasons(
+        base.contextUnavailable,
+        lookup
+          ? lookup.unavailable
+          : `the principal was not looked up (more than ${MAX_PRINCIPAL_LOOKUPS} unmapped principals in one batch)`,
+      ),
+    };
+    const record = lookup?.stsResponse ? withStsFields(finding.record, lookup.stsResponse) : finding.record;
+    const reclassified = classify(record, context);
+    return {
+      key: problemKey(clusterName, reclassified),
+      finding: reclassified,
+      context,
+      occurrences: problem.occurrences,
+    };
+  });
+  return mergeProblems(refined);
+}
+
+/** Live facts win; a grant seen in this very batch counts as much as one found in the log group. */
+function mergePrincipal(learned: PrincipalContext | undefined, live: PrincipalContext): PrincipalContext {
+  const grants = [learned?.lastGrantedAt, live.lastGrantedAt]
+    .filter((t): t is string => t !== undefined)
+    .sort();
+  return {
+    hasAccessEntry: live.hasAccessEntry ?? learned?.hasAccessEntry,
+    lastGrantedAt: grants.at(-1),
+  };
+}
+
+function joinReasons(...reasons: (string | undefined)[]): string | undefined {
+  const present = reasons.filter((reason): reason is string => reason !== undefined && reason !== '');
+  return present.length > 0 ? present.join('; ') : undefined;
+}
+
+/** `Promise.all` over `items` with at most `limit` running at once, results in input order. */
+async function mapConcurrently<T, R>(
+  items: readonly T[],
+  limit: number,
+  map: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await map(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}

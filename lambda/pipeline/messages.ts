@@ -1,0 +1,88 @@
+import type { ClosedWindow } from '../dedup/flood-control';
+import type { DigestTally } from '../dedup/store';
+import { compactFinding, problemOfWindow } from '../dedup/stored-problem';
+import type { OutgoingMessage } from '../delivery/deliver';
+import type { Category } from '../engine/classify/categories';
+import { problemNotification, seenIn } from '../engine/diagnose/alert';
+import type { SelftestEvent } from '../engine/diagnose/diagnose-batch';
+import { OccurrenceTally, type Problem } from '../engine/diagnose/problem';
+import type { CategoryCount, ClusterContext, Notification } from '../engine/types';
+
+// The messages the pipeline sends, each under the stable ID its delivery state is kept by. Alerts and
+// follow-ups carry the problem's fix, written by the engine; digests and self-tests are the pipeline's.
+
+/** The first occurrence of a problem, with its fix for this cluster. */
+export function alertMessage(
+  cluster: string,
+  messageId: string,
+  problem: Problem,
+  notes: readonly string[] = [],
+): OutgoingMessage {
+  return { cluster, messageId, notification: problemNotification('alert', problem, notes) };
+}
+
+/**
+ * The repeats of an alerted problem over one window ("×412 since 14:02"), the fix attached again;
+ * `undefined` when the window's stored problem cannot be read back.
+ */
+export function followupMessage(closed: ClosedWindow): OutgoingMessage | undefined {
+  const problem = problemOfWindow(closed.window, closed.followup);
+  if (!problem) return undefined;
+  return {
+    cluster: closed.window.cluster,
+    messageId: closed.followup.messageId,
+    notification: problemNotification('followup', problem),
+  };
+}
+
+/** Everything past the cluster's cap in one window: "412 more denials from 397 principals …". */
+export function digestMessage(
+  cluster: string,
+  messageId: string,
+  context: ClusterContext,
+  tally: DigestTally,
+  notes: readonly string[] = [],
+): OutgoingMessage {
+  return { cluster, messageId, notification: digestNotification(context, tally, notes) };
+}
+
+/** The digest's notification: the count, the distinct principals and the categories, largest first. */
+export function digestNotification(
+  cluster: ClusterContext,
+  tally: DigestTally,
+  notes: readonly string[] = [],
+): Notification {
+  const topCategories: CategoryCount[] = Object.entries(tally.categories)
+    .map(([category, count]) => ({ category: category as Category, count: count ?? 0 }))
+    .filter((entry) => entry.count > 0)
+    .sort((a, b) => b.count - a.count || a.category.localeCompare(b.category));
+  return {
+    kind: 'digest',
+    cluster,
+    ...seenIn(tally),
+    distinctPrincipals: tally.principals,
+    topCategories,
+    problemKey: `${cluster.clusterName ?? ''}|digest`,
+    notes,
+  };
+}
+
+/**
+ * "The pipeline works": the self-test denial made it from the log group to every sink. Its finding is
+ * compacted like everything the batch record keeps.
+ */
+export function selftestMessage(
+  cluster: string,
+  context: ClusterContext,
+  selftest: SelftestEvent,
+): OutgoingMessage {
+  const notification: Notification = {
+    kind: 'selftest',
+    cluster: context,
+    finding: compactFinding(selftest.finding),
+    ...seenIn(new OccurrenceTally().add(selftest.timestamp)),
+    problemKey: `${context.clusterName ?? ''}|selftest`,
+    notes: [],
+  };
+  return { cluster, messageId: `selftest#${selftest.eventId}`, notification };
+}
