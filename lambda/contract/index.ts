@@ -8,3 +8,4 @@ export * from './names';
 export * from './settings';
 export * from './sweep';
 export * from './telemetry';
+export * from './watch';

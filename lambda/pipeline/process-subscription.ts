@@ -9,6 +9,7 @@ import type { DiagnosisContext, Notification } from '../engine/types';
 import type { FindingOutcome } from '../observability/observability';
 import { decodeSubscriptionData, isLogEvent } from '../subscription/decode';
 import { clusterNameOf, isAuthenticatorStream } from '../subscription/log-source';
+import { recordCanary } from '../watch';
 import type { PipelineDeps, StepResult } from './deps';
 import { diagnoseBatch } from './diagnose-batch';
 import {
@@ -60,6 +61,8 @@ export async function processSubscription(
     );
   }
   if (events.length === 0) return { messages: [], failures: [] };
+  // A canary (lambda/watch) is counted and never delivered.
+  if (recordCanary(deps.selfWatch, batch.logStream, cluster, events)) return { messages: [], failures: [] };
 
   const batchId = batchIdOf(batch.logGroup, batch.logStream, events);
   let storeDown: string | undefined;
