@@ -102,7 +102,9 @@ export function regionOfTopic(topicArn: string): string | undefined {
  * const clients = snsClientsByRegion((region) => new SNSClient({ region }));
  * new SnsSink(snsPublisher(clients(topicArn)), topicArn, 'attributes');
  */
-export function snsClientsByRegion(create: (region: string | undefined) => SNSClient): (topicArn: string) => SNSClient {
+export function snsClientsByRegion(
+  create: (region: string | undefined) => SNSClient,
+): (topicArn: string) => SNSClient {
   const clients = new Map<string, SNSClient>();
   return (topicArn) => {
     const region = regionOfTopic(topicArn);

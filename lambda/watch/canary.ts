@@ -38,7 +38,11 @@ export function countCanaries(events: readonly CloudWatchLogsLogEvent[]): number
 }
 
 /** Writes one canary line; creates the day's stream first when it is not there yet. */
-export async function writeCanary(logs: CloudWatchLogsClient, clusterName: string, now: number): Promise<void> {
+export async function writeCanary(
+  logs: CloudWatchLogsClient,
+  clusterName: string,
+  now: number,
+): Promise<void> {
   const logGroupName = clusterLogGroupName(clusterName);
   const logStreamName = canaryStreamName(now);
   try {

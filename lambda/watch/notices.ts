@@ -108,20 +108,28 @@ function stepsFor(input: BlindNoticeInput): FixStep[] {
             `aws logs put-subscription-filter${region} --log-group-name ${logGroup} ` +
             `--filter-name ${input.filterName} --filter-pattern '${pattern}' --destination-arn ${functionArn}`,
         },
-        { text: 'Check whether another tool manages the subscription filters of this log group (at most two per group)' },
+        {
+          text: 'Check whether another tool manages the subscription filters of this log group (at most two per group)',
+        },
       ];
     }
     case 'cluster-missing':
       return [
-        { text: `List the clusters of this region: is ${name} still there under that name?`, command: `aws eks list-clusters${region}` },
-        { text: `If it is gone for good, remove ${name} from the "clusters" setting and deploy the stack again` },
+        {
+          text: `List the clusters of this region: is ${name} still there under that name?`,
+          command: `aws eks list-clusters${region}`,
+        },
+        {
+          text: `If it is gone for good, remove ${name} from the "clusters" setting and deploy the stack again`,
+        },
       ];
   }
 }
 
 function ownerWarning(input: BlindNoticeInput): string[] {
   if (input.reason === 'cluster-missing') return [];
-  if (input.owner) return [`This cluster looks managed by ${input.owner}; change it there, or it undoes your fix.`];
+  if (input.owner)
+    return [`This cluster looks managed by ${input.owner}; change it there, or it undoes your fix.`];
   return [
     'If Terraform (enabled_cluster_log_types), eksctl (cloudWatch.clusterLogging), another CloudFormation stack or a CDK app (clusterLogging) manages this cluster, change it there too.',
   ];
@@ -138,5 +146,7 @@ function clock(epochMs: number): string {
  * from the same contract terms; a test holds the two equal).
  */
 export function filterPattern(): string {
-  return [DENIAL_MESSAGE, ...AWS_AUTH_PARSE_MESSAGES.map((m) => m.filterTerm)].map((t) => `?"${t}"`).join(' ');
+  return [DENIAL_MESSAGE, ...AWS_AUTH_PARSE_MESSAGES.map((m) => m.filterTerm)]
+    .map((t) => `?"${t}"`)
+    .join(' ');
 }

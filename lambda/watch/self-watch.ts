@@ -1,6 +1,6 @@
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { EKSClient } from '@aws-sdk/client-eks';
-import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { errorName } from '../common/error-names';
 import { CANARY_INTERVAL_MINUTES, CANARY_METRIC, WATCH_INTERVAL_MINUTES } from '../contract';
 import { type DeliveryState, deliverAll, type OutgoingMessage } from '../delivery/deliver';
@@ -91,7 +91,12 @@ export class SelfWatch {
 
       let step: { message?: OutgoingMessage; next: ClusterWatchState } = { next: current };
       if (isDue(current.lastChecked, WATCH_INTERVAL_MINUTES, now)) {
-        const sight = await checkSight(this.deps, cluster, this.settings.filterName, this.settings.functionName);
+        const sight = await checkSight(
+          this.deps,
+          cluster,
+          this.settings.filterName,
+          this.settings.functionName,
+        );
         step = this.decide(cluster, current, sight, now, pipeline.observability);
       }
       if (step.message) outgoing.push({ message: step.message, cluster, next: step.next });
@@ -127,13 +132,21 @@ export class SelfWatch {
     now: number,
     observability: Observability,
   ): { message?: OutgoingMessage; next: ClusterWatchState } {
-    const context = { clusterName: cluster, ...(this.settings.region ? { region: this.settings.region } : {}) };
+    const context = {
+      clusterName: cluster,
+      ...(this.settings.region ? { region: this.settings.region } : {}),
+    };
     if (sight.kind === 'unknown') {
       observability.warn('watch check inconclusive', { cluster, error: sight.error });
       return { next: state };
     }
     if (sight.kind === 'seeing') {
-      const next: ClusterWatchState = { ...omitBlind(state), status: 'seeing', lastSeeing: now, lastChecked: now };
+      const next: ClusterWatchState = {
+        ...omitBlind(state),
+        status: 'seeing',
+        lastSeeing: now,
+        lastChecked: now,
+      };
       if (state.status !== 'blind') return { next };
       const since = state.blindSince ?? now;
       return {

@@ -73,7 +73,10 @@ export async function checkSight(
     filters = page.subscriptionFilters ?? [];
   } catch (error) {
     if (hasErrorName(error, 'ResourceNotFoundException')) return { kind: 'blind', reason: 'filter-missing' };
-    return { kind: 'unknown', error: `CloudWatch Logs DescribeSubscriptionFilters failed (${errorName(error)})` };
+    return {
+      kind: 'unknown',
+      error: `CloudWatch Logs DescribeSubscriptionFilters failed (${errorName(error)})`,
+    };
   }
   const ours = filters.find((f) => f.filterName === filterName);
   if (!ours) return { kind: 'blind', reason: 'filter-missing' };

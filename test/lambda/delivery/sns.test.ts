@@ -80,7 +80,7 @@ describe('the SNS message', () => {
     });
   });
 
-  it('puts the category in the body of an extra topic\'s message, where a MessageBody filter policy finds it', () => {
+  it("puts the category in the body of an extra topic's message, where a MessageBody filter policy finds it", () => {
     // Prepare
     const alert = alertFor(notMappedLine('developer', T0, 1));
 
@@ -130,7 +130,7 @@ describe('the SNS message', () => {
 });
 
 describe('publishing', () => {
-  it('publishes through a client of the topic\'s own region, one client per region', () => {
+  it("publishes through a client of the topic's own region, one client per region", () => {
     // Prepare
     const made: (string | undefined)[] = [];
     const clientFor = snsClientsByRegion((region) => {
