@@ -1,10 +1,12 @@
-import { ArnFormat, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { createHash } from 'node:crypto';
+import { Aws, CfnCondition, CfnResource, Fn, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import * as chatbot from 'aws-cdk-lib/aws-chatbot';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { CHATBOT_PARTITION, chatbotUnavailableReason } from '../lambda/contract';
 
 /** A Slack channel already authorised in AWS Chatbot (the one-time OAuth step happens in its console). */
 export interface ChatbotChannel {
@@ -31,8 +33,8 @@ export interface AlertTopicProps {
 /**
  * The stack's one notification topic: findings from the Lambda and the stack's own alarms.
  *
- * Encrypted with its own KMS key, whose policy lets CloudWatch alarms (for alarm actions) and AWS Chatbot
- * use it; publishing requires TLS.
+ * Encrypted with its own KMS key, whose policy lets CloudWatch alarms (for alarm actions) use it;
+ * publishing requires TLS.
  */
 export class AlertTopic extends Construct {
   readonly topic: sns.Topic;
@@ -48,33 +50,14 @@ export class AlertTopic extends Construct {
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    this.key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowCloudWatchAlarmsToPublish',
-        principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        resources: ['*'],
-        conditions: {
-          StringEquals: { 'aws:SourceAccount': stack.account },
-          ArnLike: {
-            'aws:SourceArn': stack.formatArn({
-              service: 'cloudwatch',
-              resource: 'alarm',
-              resourceName: '*',
-              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-            }),
-          },
-        },
-      }),
-    );
-    this.key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'AllowChatbotToReadTheTopic',
-        principals: [new iam.ServicePrincipal('chatbot.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        resources: ['*'],
-      }),
-    );
+    // The statement for AWS service publishers in the form the SNS Developer Guide gives it ("Key
+    // management", "Enable compatibility between event sources from AWS services and encrypted topics"):
+    // the service principal, kms:GenerateDataKey* and kms:Decrypt, no condition. A condition on
+    // aws:SourceArn/aws:SourceAccount is not in that statement; if CloudWatch's KMS calls did not carry
+    // them, every alarm notification would be dropped silently. The topic policy below still limits
+    // publishing to this account's alarms. AWS Chatbot needs no statement: it is a subscriber, and SNS
+    // decrypts before it delivers.
+    this.key.addToResourcePolicy(new iam.PolicyStatement(CLOUDWATCH_ALARMS_KEY_STATEMENT));
 
     this.topic = new sns.Topic(this, 'Topic', {
       displayName: 'eks-auth-doctor',
@@ -96,14 +79,67 @@ export class AlertTopic extends Construct {
     }
 
     if (props.chatbot) {
+      assertChatbotAvailable(stack.region);
       this.chatbotChannel = new chatbot.SlackChannelConfiguration(this, 'SlackChannel', {
-        slackChannelConfigurationName: Names.uniqueResourceName(this, { maxLength: 128, separator: '-' }),
+        slackChannelConfigurationName: chatbotConfigurationName(this),
         slackWorkspaceId: props.chatbot.slackWorkspaceId,
         slackChannelId: props.chatbot.slackChannelId,
         notificationTopics: [this.topic],
         // Notifications only: whatever the channel role is later given, commands run read-only.
         guardrailPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('ReadOnlyAccess')],
       });
+      // A region-agnostic template may still be deployed to aws-cn or aws-us-gov, which have no
+      // AWS::Chatbot::SlackChannelConfiguration: there the channel and its role are left out (the
+      // logging set-up then fails the deployment with the reason: chatbotUnavailableReason).
+      const inChatbotPartition = chatbotPartitionCondition(stack);
+      for (const child of this.chatbotChannel.node.findAll()) {
+        if (child instanceof CfnResource) child.cfnOptions.condition = inChatbotPartition;
+      }
     }
   }
+}
+
+/** The key policy statement that lets CloudWatch alarms publish to the encrypted topic (SNS guide's form). */
+export const CLOUDWATCH_ALARMS_KEY_STATEMENT = {
+  sid: 'AllowCloudWatchAlarmsToUseTheKey',
+  principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+  actions: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+  resources: ['*'],
+} satisfies iam.PolicyStatementProps;
+
+/** Chatbot configuration names: 1–128 of `[A-Za-z0-9_-]` (CreateSlackChannelConfiguration). */
+export const CHATBOT_NAME = /^[A-Za-z0-9_-]{1,128}$/;
+
+/**
+ * A Chatbot configuration name unique per account and region. Chatbot names are account-global
+ * ("The chat configuration with the name … already exists" in a second region), so the name carries
+ * the region; a hash of the stack name and construct path tells two stacks of one region apart.
+ * `eks-auth-doctor-<8 hex>-<region>`: 25 characters plus the region name (at most 15 today), all in
+ * {@link CHATBOT_NAME}; an unknown region is filled in by CloudFormation (`AWS::Region`).
+ */
+export function chatbotConfigurationName(scope: Construct): string {
+  const stack = Stack.of(scope);
+  const hash = createHash('sha256').update(`${stack.stackName}/${scope.node.path}`).digest('hex').slice(0, 8);
+  return `eks-auth-doctor-${hash}-${stack.region}`;
+}
+
+/** A synth error when the stack's region is known and its partition has no AWS Chatbot. */
+export function assertChatbotAvailable(region: string): void {
+  if (Token.isUnresolved(region)) return;
+  const reason = chatbotUnavailableReason(region);
+  if (reason) throw new ChatbotUnavailableError(reason);
+}
+
+/** The configured Chatbot channel cannot exist where the stack is deployed. */
+export class ChatbotUnavailableError extends Error {
+  override readonly name = 'ChatbotUnavailableError';
+}
+
+function chatbotPartitionCondition(stack: Stack): CfnCondition {
+  const id = 'EksAuthDoctorInChatbotPartition';
+  const existing = stack.node.tryFindChild(id);
+  if (existing instanceof CfnCondition) return existing;
+  return new CfnCondition(stack, id, {
+    expression: Fn.conditionEquals(Aws.PARTITION, CHATBOT_PARTITION),
+  });
 }

@@ -35,6 +35,11 @@ export class AuthDoctorStack extends Stack {
       reservedConcurrency: config.reservedConcurrency,
       restoreLoggingOnDelete: config.restoreLoggingOnDelete,
       extraTopicArns: config.extraTopicArns,
+      ...(config.slackWebhookSecretKeyArn
+        ? { slackWebhookSecretKeyArn: config.slackWebhookSecretKeyArn }
+        : {}),
+      extraTopicKeyArns: config.extraTopicKeyArns,
+      canary: config.canary,
     });
 
     if (config.clusters.includes(PLACEHOLDER_CLUSTER)) {

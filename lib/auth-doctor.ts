@@ -55,11 +55,33 @@ export interface AuthDoctorProps {
    */
   readonly logRetention?: logs.RetentionDays;
   /**
-   * Reserved concurrency of the diagnosis function; `null` reserves none (for accounts whose concurrency
-   * quota is still the new-account 10, where a reservation cannot be made).
-   * @default 5
+   * Reserved concurrency of the diagnosis function; `null` or unset reserves none. Opt in only where the
+   * account's concurrency quota leaves room: Lambda keeps 100 (the default `UnreservedConcurrentExecution`
+   * minimum) unreserved, so on an account still at a low quota (10 on some new accounts) any
+   * reservation fails the deployment.
+   * @default - none
    */
   readonly reservedConcurrency?: number | null;
+  /**
+   * The customer-managed KMS key (ARN) of the Slack webhook secret, if it is not encrypted with the
+   * AWS managed `aws/secretsmanager` key; the function may decrypt with it through Secrets Manager only.
+   * @default - the secret uses the AWS managed key
+   */
+  readonly slackWebhookSecretKeyArn?: string;
+  /**
+   * KMS keys (ARNs) of extra topics encrypted with a customer-managed key: the function may use them to
+   * publish. A key in another account must also allow this account in its own policy. Extra topics in
+   * other regions need nothing here: each is published to in its own region.
+   * @default - none
+   */
+  readonly extraTopicKeyArns?: readonly string[];
+  /**
+   * The end-to-end canary: every 15 minutes the sweep writes one marked synthetic denial into an
+   * `authenticator-canary-<date>` stream of each cluster log group; the function recognises it, sends
+   * nothing and counts it, and an alarm per cluster fires when none came back for two periods.
+   * @default false
+   */
+  readonly canary?: boolean;
   /**
    * On delete, turn `authenticator` logging off again on the clusters where this stack turned it on.
    * @default false
@@ -89,8 +111,9 @@ export const DEFAULTS = {
   dedupWindowMinutes: WHOLE_NUMBER_SETTINGS.dedupWindowMinutes.default,
   alertCap: WHOLE_NUMBER_SETTINGS.alertCap.default,
   logRetention: logs.RetentionDays.ONE_MONTH,
-  reservedConcurrency: WHOLE_NUMBER_SETTINGS.reservedConcurrency.default,
+  reservedConcurrency: null,
   restoreLoggingOnDelete: false,
+  canary: false,
 } as const;
 
 /**
@@ -139,9 +162,13 @@ export class AuthDoctor extends Construct {
       dedupWindowMinutes: props.dedupWindowMinutes ?? DEFAULTS.dedupWindowMinutes,
       alertCap: props.alertCap ?? DEFAULTS.alertCap,
       logRetention,
-      ...(props.reservedConcurrency === null
-        ? {}
-        : { reservedConcurrency: props.reservedConcurrency ?? DEFAULTS.reservedConcurrency }),
+      ...(typeof props.reservedConcurrency === 'number'
+        ? { reservedConcurrency: props.reservedConcurrency }
+        : {}),
+      subscriptionFilterName: filterName,
+      canary: props.canary ?? DEFAULTS.canary,
+      ...(props.slackWebhookSecretKeyArn ? { slackWebhookSecretKeyArn: props.slackWebhookSecretKeyArn } : {}),
+      ...(props.extraTopicKeyArns ? { extraTopicKeyArns: props.extraTopicKeyArns } : {}),
     });
 
     // One statement for every EKS log group of this account and region (see ClusterSubscription).
@@ -162,6 +189,7 @@ export class AuthDoctor extends Construct {
       clusters: this.clusters,
       logRetention,
       restoreLoggingOnDelete: props.restoreLoggingOnDelete ?? DEFAULTS.restoreLoggingOnDelete,
+      chatbotConfigured: props.chatbot !== undefined,
     });
 
     this.subscriptions = this.clusters.map(
@@ -179,6 +207,7 @@ export class AuthDoctor extends Construct {
       function: this.diagnosis.function,
       failedEvents: this.diagnosis.failedEvents,
       topic: this.alerts.topic,
+      canaryClusters: (props.canary ?? DEFAULTS.canary) ? this.clusters : [],
     });
 
     this.dashboard = new OperationsDashboard(this, 'Dashboard', {

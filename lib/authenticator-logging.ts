@@ -16,7 +16,17 @@ export interface AuthenticatorLoggingProps {
   readonly logRetention: logs.RetentionDays;
   /** Turn authenticator logging off on delete where this stack turned it on. */
   readonly restoreLoggingOnDelete: boolean;
+  /**
+   * A Chatbot channel is configured: the set-up refuses to deploy where AWS Chatbot does not exist.
+   * @default false
+   */
+  readonly chatbotConfigured?: boolean;
 }
+
+/** How long the Provider polls; CloudFormation's own custom-resource timeout is an hour. */
+const TOTAL_TIMEOUT = Duration.minutes(45);
+/** How long a CREATING/UPDATING cluster is waited for: the handler fails with the reason before the Provider times out. */
+const WAIT_LIMIT = Duration.minutes(40);
 
 /** The custom resource type name; it shows in stack events next to the cluster it is about. */
 export const AUTHENTICATOR_LOGGING_RESOURCE_TYPE = 'Custom::AuthenticatorLogging';
@@ -82,7 +92,7 @@ export class AuthenticatorLogging extends Construct {
       frameworkCompleteAndTimeoutRole,
       // EKS logging updates take minutes; a cluster busy with a version upgrade can take much longer.
       queryInterval: Duration.seconds(30),
-      totalTimeout: Duration.minutes(45),
+      totalTimeout: TOTAL_TIMEOUT,
       logGroup: this.logGroup,
     });
     this.acknowledgeProviderFindings(role, [frameworkOnEventRole, frameworkCompleteAndTimeoutRole]);
@@ -100,6 +110,8 @@ export class AuthenticatorLogging extends Construct {
         SubscriptionFilterName: subscriptionFilterName,
         ManageLogging: String(cluster.loggingOwner === 'custom-resource'),
         RestoreLoggingOnDelete: String(this.props.restoreLoggingOnDelete),
+        ChatbotConfigured: String(this.props.chatbotConfigured ?? false),
+        WaitLimitSeconds: String(WAIT_LIMIT.toSeconds()),
       },
       // Deleting the resource never deletes the log group or the cluster's logs (see the handler).
       removalPolicy: RemovalPolicy.DESTROY,

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
@@ -13,12 +13,14 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import {
+  CANARY_STREAM_PREFIX,
   EnvVar,
   METRICS_NAMESPACE,
   PowertoolsEnvVar,
   SERVICE_NAME,
   SWEEP_INPUT,
   SWEEP_RATE_MINUTES,
+  WatchEnvVar,
   WHOLE_NUMBER_SETTINGS,
 } from '../lambda/contract';
 import { bundledFunctionProps } from './lambda-bundling';
@@ -50,14 +52,34 @@ export interface DiagnosisFunctionProps {
    * @default - no reservation (accounts whose concurrency quota is still the new-account 10)
    */
   readonly reservedConcurrency?: number;
+  /** Our subscription filter's name: the watch checks it is still on every cluster log group. */
+  readonly subscriptionFilterName: string;
+  /**
+   * Write a marked canary line into each cluster log group on a schedule and count it on return.
+   * @default false
+   */
+  readonly canary?: boolean;
+  /**
+   * The customer-managed KMS key of the Slack webhook secret, when it is not encrypted with the
+   * account's `aws/secretsmanager` key: the role may decrypt with it through Secrets Manager only.
+   * @default - the secret uses the AWS managed key, which needs no grant
+   */
+  readonly slackWebhookSecretKeyArn?: string;
+  /**
+   * The KMS keys of encrypted extra topics: the role may use them to publish. Each key's own policy must
+   * also allow this account (for a key in another account).
+   * @default - no extra topic is encrypted with a customer-managed key
+   */
+  readonly extraTopicKeyArns?: readonly string[];
 }
 
 /**
  * The diagnosis Lambda and the state it owns: one function handles the authenticator log subscription
  * and, every five minutes, the dedup sweep (digests of suppressed findings).
  *
- * Its role can read exactly the configured clusters, their access entries and their log groups; publish to
- * the configured topics; use the dedup table; read the one Slack secret. Nothing else.
+ * Its role can read exactly the configured clusters, their access-entry list and their log groups
+ * (filters included, for the watch); publish to the configured topics; use the dedup table; read the one
+ * Slack secret; with the canary on, write its streams. Nothing else.
  */
 export class DiagnosisFunction extends Construct {
   readonly function: NodejsFunction;
@@ -124,6 +146,9 @@ export class DiagnosisFunction extends Construct {
         [PowertoolsEnvVar.ServiceName]: SERVICE_NAME,
         [PowertoolsEnvVar.MetricsNamespace]: METRICS_NAMESPACE,
         [PowertoolsEnvVar.LogLevel]: 'INFO',
+        [WatchEnvVar.Clusters]: props.clusters.map((c) => c.clusterName).join(','),
+        [WatchEnvVar.SubscriptionFilterName]: props.subscriptionFilterName,
+        [WatchEnvVar.Canary]: String(props.canary ?? false),
       },
     });
 
@@ -133,7 +158,8 @@ export class DiagnosisFunction extends Construct {
     });
 
     this.sweepRule = new events.Rule(this, 'Sweep', {
-      description: 'eks-auth-doctor: sends digests of suppressed findings whose dedup window closed',
+      description:
+        'eks-auth-doctor: sends digests whose dedup window closed, checks every cluster is still watched, writes the canary',
       schedule: events.Schedule.rate(Duration.minutes(SWEEP_RATE_MINUTES)),
       targets: [
         new targets.LambdaFunction(this.function, { event: events.RuleTargetInput.fromObject(SWEEP_INPUT) }),
@@ -146,21 +172,29 @@ export class DiagnosisFunction extends Construct {
       this.role.addToPolicy(new iam.PolicyStatement({ sid, actions, resources }));
 
     this.logGroup.grantWrite(this.role);
+    // DescribeCluster: live context and the watch; ListAccessEntries: live context. Nothing calls
+    // DescribeAccessEntry (the entries are listed once per cluster), so it is not granted.
     add(
       'ReadWatchedClusters',
       ['eks:DescribeCluster', 'eks:ListAccessEntries'],
       props.clusters.map((c) => c.clusterArn),
     );
     add(
-      'ReadAccessEntriesOfWatchedClusters',
-      ['eks:DescribeAccessEntry'],
-      props.clusters.map((c) => c.accessEntriesArn),
-    );
-    add(
-      'FetchStsResponseLines',
-      ['logs:FilterLogEvents'],
+      'FetchStsResponseLinesAndWatchTheFilter',
+      ['logs:FilterLogEvents', 'logs:DescribeSubscriptionFilters'],
       props.clusters.flatMap((c) => [...c.logGroupArns]),
     );
+    if (props.canary) {
+      const canaryStreams = props.clusters.map(
+        (c) => `${c.logGroupArns[0]}:log-stream:${CANARY_STREAM_PREFIX}*`,
+      );
+      add('WriteTheCanary', ['logs:CreateLogStream', 'logs:PutLogEvents'], canaryStreams);
+      acknowledgeWildcardResources(
+        this.role,
+        canaryStreams,
+        `The canary writes one stream a day (${CANARY_STREAM_PREFIX}<date>), so the stream name ends in "*"; the ARN is limited to those streams of one configured cluster log group.`,
+      );
+    }
     add(
       'UseDedupTable',
       [
@@ -174,6 +208,9 @@ export class DiagnosisFunction extends Construct {
     );
     add('PublishAlerts', ['sns:Publish'], [props.topic.topicArn, ...props.extraTopicArns]);
     add('EncryptForAlertTopic', ['kms:Decrypt', 'kms:GenerateDataKey'], [props.topicKey.keyArn]);
+    if (props.extraTopicKeyArns && props.extraTopicKeyArns.length > 0) {
+      add('EncryptForExtraTopics', ['kms:Decrypt', 'kms:GenerateDataKey'], [...props.extraTopicKeyArns]);
+    }
     if (props.slackWebhookSecretName) {
       const secret = secretsmanager.Secret.fromSecretNameV2(
         this,
@@ -187,17 +224,26 @@ export class DiagnosisFunction extends Construct {
         [secretArn],
         'Secrets Manager appends "-" and six random characters to every secret ARN; "-??????" matches exactly the one named secret.',
       );
+      if (props.slackWebhookSecretKeyArn) {
+        // Decrypt only as Secrets Manager's caller, as the Secrets Manager guide's key policy example does.
+        this.role.addToPolicy(
+          new iam.PolicyStatement({
+            sid: 'DecryptSlackWebhookSecret',
+            actions: ['kms:Decrypt'],
+            resources: [props.slackWebhookSecretKeyArn],
+            conditions: {
+              StringEquals: {
+                'kms:ViaService': `secretsmanager.${Stack.of(this).region}.${Stack.of(this).urlSuffix}`,
+              },
+            },
+          }),
+        );
+      }
     }
     acknowledgeWildcardResources(
       this.role,
-      props.clusters.map((c) => c.accessEntriesArn),
-      'DescribeAccessEntry is asked about whichever principal was denied, so it cannot name the entry in advance; ' +
-        'the ARN is limited to the access entries of one configured cluster.',
-    );
-    acknowledgeWildcardResources(
-      this.role,
       props.clusters.map((c) => c.logGroupArns[1]),
-      'The ":*" form of a log group ARN is how IAM addresses that one log group (and its streams) for FilterLogEvents; ' +
+      'The ":*" form of a log group ARN is how IAM addresses that one log group (and its streams) for FilterLogEvents and DescribeSubscriptionFilters; ' +
         'it covers no other group.',
     );
   }

@@ -6,12 +6,15 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import {
+  CANARY_INTERVAL_MINUTES,
+  CANARY_METRIC,
   DELIVERY_SINKS,
   METRICS_NAMESPACE,
   Metric,
   SERVICE_DIMENSION,
   SERVICE_NAME,
 } from '../lambda/contract';
+import type { WatchedCluster } from './watched-cluster';
 
 export interface OperationsAlarmsProps {
   /** The diagnosis function: alarms on its errors and throttles. */
@@ -20,6 +23,11 @@ export interface OperationsAlarmsProps {
   readonly failedEvents: sqs.IQueue;
   /** Where the alarms notify: the same topic the findings go to. */
   readonly topic: sns.ITopic;
+  /**
+   * Clusters the canary writes to: one dead man's switch each.
+   * @default - no canary alarms
+   */
+  readonly canaryClusters?: readonly WatchedCluster[];
 }
 
 const FIVE_MINUTES = Duration.minutes(5);
@@ -33,6 +41,8 @@ export class OperationsAlarms extends Construct {
   readonly throttles: cloudwatch.Alarm;
   readonly failedEvents: cloudwatch.Alarm;
   readonly deliveryFailures: cloudwatch.Alarm;
+  /** One per canary cluster: fires when no canary came back for two periods. */
+  readonly canary: readonly cloudwatch.Alarm[];
 
   constructor(scope: Construct, id: string, props: OperationsAlarmsProps) {
     super(scope, id);
@@ -50,7 +60,7 @@ export class OperationsAlarms extends Construct {
       props.function.metricThrottles({ period: FIVE_MINUTES, statistic: 'Sum' }),
       {
         description:
-          'The eks-auth-doctor diagnosis function was throttled: a burst of denials exceeded its reserved concurrency. Raise reservedConcurrency if it repeats.',
+          'The eks-auth-doctor diagnosis function was throttled: a burst of denials exceeded its reserved concurrency, or the account concurrency quota. Raise reservedConcurrency (or the quota) if it repeats.',
       },
     );
     this.failedEvents = this.alarmOnAny(
@@ -90,8 +100,29 @@ export class OperationsAlarms extends Construct {
       },
     );
 
+    this.canary = (props.canaryClusters ?? []).map(
+      (cluster) =>
+        new cloudwatch.Alarm(this, `Canary-${cluster.id}`, {
+          metric: new cloudwatch.Metric({
+            namespace: METRICS_NAMESPACE,
+            metricName: CANARY_METRIC,
+            dimensionsMap: { [SERVICE_DIMENSION]: SERVICE_NAME, Cluster: cluster.clusterName },
+            statistic: 'Sum',
+            period: Duration.minutes(CANARY_INTERVAL_MINUTES),
+          }),
+          threshold: 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+          evaluationPeriods: 2,
+          // No data is the failure this alarm exists for: filter, function or metrics stopped.
+          treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+          alarmDescription:
+            `No eks-auth-doctor canary came back from ${cluster.clusterName} for two ${CANARY_INTERVAL_MINUTES}-minute periods: ` +
+            'the subscription filter, the function or its metrics stopped. Run "eks-auth-doctor selftest --cluster <name>" and read the function log.',
+        }),
+    );
+
     const notify = new actions.SnsAction(props.topic);
-    for (const alarm of this.all) {
+    for (const alarm of [...this.all, ...this.canary]) {
       alarm.addAlarmAction(notify);
     }
   }

@@ -15,25 +15,44 @@ const SUBJECT_MAX = 99;
 const MESSAGE_MAX_BYTES = 256 * 1024;
 
 /**
- * The SNS publish request for a notification: one message per alert with per-protocol bodies
- * (`MessageStructure: 'json'`), so e-mail subscribers read plain text and AWS Chatbot, subscribed
- * over HTTPS, reads its custom-notification JSON — from the same topic, the same publish.
- * Attributes `category`, `cluster`, `severity` (and `kind`) let subscribers filter.
+ * How a topic gets its messages. SNS delivers message attributes only for `String` messages, not for
+ * `MessageStructure: 'json'` (SNS Developer Guide, "Amazon SNS message attributes": "Message attributes
+ * are sent only when the message structure is String, not JSON"), so each form is chosen per topic:
+ *
+ * - `per-protocol`: the stack's alert topic, whose subscribers are people — e-mail reads plain text and
+ *   AWS Chatbot (HTTPS) its custom-notification JSON, from one publish. No attributes: none would be
+ *   delivered, so none are promised.
+ * - `attributes`: extra topics, whose subscribers are programs (SQS, Lambda, HTTPS, a security account,
+ *   a further Chatbot channel). One `String` message, the Chatbot custom-notification JSON, with the
+ *   attributes `category`, `cluster`, `severity` and `kind`: delivered, so a subscription filter policy
+ *   on attributes works, and so does one on the body (`FilterPolicyScope: MessageBody`, e.g.
+ *   `{"metadata":{"additionalContext":{"category":["TOKEN_EXPIRED"]}}}`).
  */
-export function snsPublishInput(topicArn: string, n: Notification): PublishCommandInput {
-  const text = renderText(n);
+export type SnsMessageForm = 'per-protocol' | 'attributes';
+
+/**
+ * The SNS publish request for a notification in the topic's form (see {@link SnsMessageForm}).
+ *
+ * @example
+ * await sns.send(new PublishCommand(snsPublishInput(topicArn, notification, 'attributes')));
+ */
+export function snsPublishInput(
+  topicArn: string,
+  n: Notification,
+  form: SnsMessageForm = 'per-protocol',
+): PublishCommandInput {
   const chatbot = JSON.stringify(renderChatbot(n));
-  const message = JSON.stringify({ default: text, email: text, https: chatbot });
+  const message =
+    form === 'per-protocol'
+      ? JSON.stringify({ default: renderText(n), email: renderText(n), https: chatbot })
+      : chatbot;
   if (Buffer.byteLength(message) > MESSAGE_MAX_BYTES) {
     throw new DeliveryError(`the SNS message for ${n.kind} ${n.problemKey.slice(0, 80)} is over 256 KB`);
   }
-  return {
-    TopicArn: topicArn,
-    Subject: snsSubject(n),
-    Message: message,
-    MessageStructure: 'json',
-    MessageAttributes: snsAttributes(n),
-  };
+  const input: PublishCommandInput = { TopicArn: topicArn, Subject: snsSubject(n), Message: message };
+  return form === 'per-protocol'
+    ? { ...input, MessageStructure: 'json' }
+    : { ...input, MessageAttributes: snsAttributes(n) };
 }
 
 /** The category a subscriber filters on; a digest is filed under its largest category. */
@@ -70,6 +89,35 @@ export interface Publisher {
   publish(input: PublishCommandInput): Promise<void>;
 }
 
+/** The region of a topic ARN (`arn:aws:sns:<region>:…`): SNS accepts a Publish only in the topic's region. */
+export function regionOfTopic(topicArn: string): string | undefined {
+  return topicArn.split(':')[3] || undefined;
+}
+
+/**
+ * One SNS client per region, made on first use: a topic in another region than the function's is
+ * published to through its own region's endpoint.
+ *
+ * @example
+ * const clients = snsClientsByRegion((region) => new SNSClient({ region }));
+ * new SnsSink(snsPublisher(clients(topicArn)), topicArn, 'attributes');
+ */
+export function snsClientsByRegion(
+  create: (region: string | undefined) => SNSClient,
+): (topicArn: string) => SNSClient {
+  const clients = new Map<string, SNSClient>();
+  return (topicArn) => {
+    const region = regionOfTopic(topicArn);
+    const key = region ?? '';
+    let client = clients.get(key);
+    if (!client) {
+      client = create(region);
+      clients.set(key, client);
+    }
+    return client;
+  };
+}
+
 export function snsPublisher(sns: SNSClient): Publisher {
   return {
     async publish(input) {
@@ -86,12 +134,13 @@ export class SnsSink implements Sink {
   constructor(
     private readonly publisher: Publisher,
     private readonly topicArn: string,
+    private readonly form: SnsMessageForm = 'per-protocol',
   ) {
     this.id = `sns:${topicArn}`;
   }
 
   async send(n: Notification): Promise<void> {
-    const input = snsPublishInput(this.topicArn, n);
+    const input = snsPublishInput(this.topicArn, n, this.form);
     try {
       await this.publisher.publish(input);
     } catch (error) {

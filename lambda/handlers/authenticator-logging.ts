@@ -25,6 +25,7 @@ function clients(): LoggingSetupDeps {
     eks: new EKSClient({}),
     logs: new CloudWatchLogsClient({}),
     region: process.env.AWS_REGION ?? 'the deployment region',
+    now: Date.now,
   };
   return deps;
 }

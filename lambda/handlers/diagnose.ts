@@ -11,11 +11,12 @@ import { METRICS_NAMESPACE, SERVICE_NAME } from '../contract';
 import { DynamoDbDedupStore } from '../dedup/dynamodb-store';
 import type { Sink } from '../delivery/sink';
 import { SlackSink } from '../delivery/slack';
-import { SnsSink, snsPublisher } from '../delivery/sns';
+import { SnsSink, snsClientsByRegion, snsPublisher } from '../delivery/sns';
 import { slackWebhookUrlFromSecret } from '../delivery/webhook-secret';
 import { PowertoolsObservability } from '../observability/observability';
 import { loadConfig } from '../pipeline/config';
 import { createDiagnoseHandler } from '../pipeline/handler';
+import { DynamoDbWatchStateStore, loadWatchSettings, PowertoolsCanaryCounter, SelfWatch } from '../watch';
 
 // Wiring only; the logic lives in the modules above. Everything here is built once per execution
 // environment: a bad setting fails the init phase with a message naming the variable, and the SDK
@@ -24,17 +25,32 @@ const config = loadConfig(process.env);
 
 const logger = new Logger({ serviceName: SERVICE_NAME });
 const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
-const sns = new SNSClient({});
+const snsIn = snsClientsByRegion((region) => new SNSClient(region ? { region } : {}));
 const dynamodb = new DynamoDBClient({});
+const logsClient = new CloudWatchLogsClient({ maxAttempts: 2 });
 const context = new LiveContextSource(
   new EksLookup(new EKSClient({ maxAttempts: 2 })),
-  new LogHistoryLookup(new CloudWatchLogsClient({ maxAttempts: 2 })),
+  new LogHistoryLookup(logsClient),
   config.contextCacheTtlSeconds * 1000,
 );
 
-const sinks: Sink[] = [config.topicArn, ...config.extraTopicArns].map(
-  (arn) => new SnsSink(snsPublisher(sns), arn),
-);
+// The alert topic's subscribers are people (per-protocol bodies); extra topics' are programs (attributes).
+const sinks: Sink[] = [
+  new SnsSink(snsPublisher(snsIn(config.topicArn)), config.topicArn, 'per-protocol'),
+  ...config.extraTopicArns.map((arn) => new SnsSink(snsPublisher(snsIn(arn)), arn, 'attributes')),
+];
+const watchSettings = loadWatchSettings(process.env);
+const selfWatch =
+  watchSettings &&
+  new SelfWatch(
+    {
+      eks: new EKSClient({ maxAttempts: 2 }),
+      logs: logsClient,
+      state: new DynamoDbWatchStateStore(dynamodb, config.dedupTableName),
+      counter: new PowertoolsCanaryCounter(metrics),
+    },
+    watchSettings,
+  );
 const secretName = config.slackWebhookSecretName;
 if (secretName !== undefined) sinks.push(new SlackSink(() => slackWebhookUrlFromSecret(secretName, 300)));
 
@@ -45,4 +61,5 @@ export const handler = createDiagnoseHandler({
   sinks,
   observability: new PowertoolsObservability(logger, metrics),
   now: Date.now,
+  ...(selfWatch ? { selfWatch } : {}),
 });

@@ -6,7 +6,7 @@ import {
   UpdateClusterConfigCommand,
 } from '@aws-sdk/client-eks';
 import { hasErrorName } from '../common/error-names';
-import { ClusterNotFoundError, ClusterUpdateFailedError } from './errors';
+import { ClusterNotFoundError, ClusterNotUsableError, ClusterUpdateFailedError } from './errors';
 
 /** The outcome of asking EKS to switch `authenticator` on or off. */
 export type LoggingChange =
@@ -32,6 +32,32 @@ export async function findCluster(eks: EKSClient, clusterName: string): Promise<
     if (hasErrorName(error, 'ResourceNotFoundException')) return undefined;
     throw error;
   }
+}
+
+/**
+ * EKS cluster states (DescribeCluster `cluster.status`): ACTIVE can be changed; CREATING and UPDATING
+ * reject UpdateClusterConfig until they end (so they are waited for); FAILED and DELETING never will.
+ * A missing status (older API answers, tests) is treated as ACTIVE.
+ */
+export type ClusterReadiness = 'active' | 'wait' | 'unusable';
+
+export function readinessOf(cluster: Cluster): ClusterReadiness {
+  switch (cluster.status) {
+    case undefined:
+    case 'ACTIVE':
+      return 'active';
+    case 'CREATING':
+    case 'UPDATING':
+    case 'PENDING':
+      return 'wait';
+    default:
+      return 'unusable';
+  }
+}
+
+export function assertUsable(cluster: Cluster, clusterName: string): void {
+  if (readinessOf(cluster) === 'unusable')
+    throw new ClusterNotUsableError(clusterName, cluster.status ?? 'unknown');
 }
 
 export function isAuthenticatorLogged(cluster: Cluster): boolean {

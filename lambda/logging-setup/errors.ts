@@ -51,3 +51,33 @@ export class LoggingSetupPropertiesError extends Error {
     );
   }
 }
+
+/** The cluster exists but cannot be prepared: it failed to create or is being deleted. */
+export class ClusterNotUsableError extends Error {
+  override readonly name = 'ClusterNotUsableError';
+  constructor(clusterName: string, status: string) {
+    super(
+      status === 'DELETING'
+        ? `EKS cluster "${clusterName}" is being deleted (status DELETING). Remove it from the "clusters" setting, then deploy again.`
+        : `EKS cluster "${clusterName}" is in status ${status}: EKS cannot change its logging. ` +
+            `See "aws eks describe-cluster --name ${clusterName} --query cluster.health", fix or re-create the cluster ` +
+            '(or remove it from the "clusters" setting), then deploy again.',
+    );
+  }
+}
+
+/** The cluster stayed CREATING/UPDATING for longer than the deployment can wait. */
+export class ClusterNotReadyError extends Error {
+  override readonly name = 'ClusterNotReadyError';
+  constructor(clusterName: string, status: string, waitedMinutes: number) {
+    super(
+      `EKS cluster "${clusterName}" is still ${status} after ${waitedMinutes} minutes, the longest this deployment waits. ` +
+        `Deploy again once "aws eks describe-cluster --name ${clusterName} --query cluster.status" says ACTIVE.`,
+    );
+  }
+}
+
+/** A Chatbot channel is configured for a region where AWS Chatbot does not exist. */
+export class ChatbotRegionError extends Error {
+  override readonly name = 'ChatbotRegionError';
+}

@@ -1,14 +1,17 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { EKSClient } from '@aws-sdk/client-eks';
+import { chatbotUnavailableReason } from '../contract';
 import {
+  assertUsable,
   describeCluster,
   findCluster,
   isAuthenticatorLogged,
   isUpdateDone,
   type LoggingChange,
+  readinessOf,
   setAuthenticatorLogging,
 } from './cluster-logging';
-import { ClusterNotFoundError } from './errors';
+import { ChatbotRegionError, ClusterNotFoundError, ClusterNotReadyError } from './errors';
 import { ensureLogGroup } from './log-group';
 import { type LoggingRecord, physicalIdOf, recordOf } from './logging-record';
 import { type LoggingSetupRequest, readLoggingSetupRequest } from './properties';
@@ -25,13 +28,17 @@ export interface LoggingSetupDeps {
   readonly eks: EKSClient;
   readonly logs: CloudWatchLogsClient;
   readonly region: string;
+  /** Epoch ms; how long a CREATING/UPDATING cluster has been waited for. */
+  readonly now: () => number;
 }
 
 /**
  * `onEvent`: does every check first, then changes as little as possible.
  *
- * Create/update: the cluster must exist; our subscription filter must fit on its log group; the log group
- * is created if EKS has not yet; `authenticator` is switched on only if it is off. Delete: the cluster and
+ * Create/update: the cluster must exist and not be FAILED or DELETING; a configured Chatbot channel must
+ * be in a region with AWS Chatbot; our subscription filter must fit on its log group; the log group is
+ * created if EKS has not yet; `authenticator` is switched on only if it is off — at once when the cluster
+ * is ACTIVE, by `isComplete` once a CREATING/UPDATING cluster is (within the wait limit). Delete: the cluster and
  * the log group stay as they are, unless this stack switched logging on and was told to restore it.
  */
 export async function applyLoggingSetup(
@@ -41,7 +48,13 @@ export async function applyLoggingSetup(
   const request = readLoggingSetupRequest(event.ResourceProperties);
   if (event.RequestType === 'Delete') return restoreOnDelete(event.PhysicalResourceId, request, deps);
 
+  // Every check before any change: the cluster, its state, Chatbot's region, the filter quota.
   const cluster = await describeCluster(deps.eks, request.clusterName, deps.region);
+  assertUsable(cluster, request.clusterName);
+  if (request.chatbotConfigured) {
+    const reason = chatbotUnavailableReason(deps.region);
+    if (reason) throw new ChatbotRegionError(reason);
+  }
   await assertSubscriptionSlot(deps.logs, request.logGroupName, request.subscriptionFilterName);
   const logGroup = await ensureLogGroup(deps.logs, request.logGroupName, request.logRetentionDays);
 
@@ -58,13 +71,18 @@ export async function applyLoggingSetup(
     const enabledByStack = previous?.clusterName === request.clusterName && previous.enabledByStack;
     return answer({ clusterName: request.clusterName, enabledByStack }, logGroup, 'already-enabled');
   }
-  const change = await setAuthenticatorLogging(deps.eks, request.clusterName, true);
+  // CREATING/UPDATING clusters refuse the change; isComplete makes it once the cluster is ACTIVE.
+  const change: LoggingChange =
+    readinessOf(cluster) === 'wait'
+      ? { kind: 'busy' }
+      : await setAuthenticatorLogging(deps.eks, request.clusterName, true);
   return answer(
     { clusterName: request.clusterName, enabledByStack: true },
     logGroup,
     'enabled-by-stack',
     change,
     'on',
+    deps.now(),
   );
 }
 
@@ -89,7 +107,18 @@ export async function isLoggingSetupComplete(
     if (event.RequestType === 'Delete') return { IsComplete: true };
     throw new ClusterNotFoundError(request.clusterName, deps.region);
   }
+  if (event.RequestType !== 'Delete') assertUsable(cluster, request.clusterName);
   if (isAuthenticatorLogged(cluster) === wanted) return { IsComplete: true };
+  const startedAt = Number(stringData(event, 'WaitStartedAt') ?? Number.NaN);
+  const waited = Number.isFinite(startedAt) ? deps.now() - startedAt : 0;
+  if (event.RequestType !== 'Delete' && waited > request.waitLimitSeconds * 1000) {
+    throw new ClusterNotReadyError(
+      request.clusterName,
+      cluster.status ?? 'busy',
+      Math.round(waited / 60_000),
+    );
+  }
+  if (readinessOf(cluster) === 'wait') return { IsComplete: false };
   // A change started here is not remembered; the next poll sees it in DescribeCluster once it is done.
   const change = await setAuthenticatorLogging(deps.eks, request.clusterName, wanted);
   return { IsComplete: change.kind === 'unchanged' };
@@ -115,20 +144,23 @@ function answer(
   authenticatorLogging: string,
   change?: LoggingChange,
   wanted?: 'on' | 'off',
+  now?: number,
 ): OnEventResponse {
   return {
     PhysicalResourceId: physicalIdOf(record),
     Data: {
       LogGroup: logGroup,
       AuthenticatorLogging: authenticatorLogging,
-      ...(change && wanted ? pendingData(change, wanted) : {}),
+      ...(change && wanted ? pendingData(change, wanted, now) : {}),
     },
   };
 }
 
-function pendingData(change: LoggingChange, wanted: 'on' | 'off'): Record<string, string> {
+function pendingData(change: LoggingChange, wanted: 'on' | 'off', now?: number): Record<string, string> {
   if (change.kind === 'started') return { UpdateId: change.updateId };
-  if (change.kind === 'busy') return { PendingState: wanted };
+  if (change.kind === 'busy') {
+    return { PendingState: wanted, ...(now === undefined ? {} : { WaitStartedAt: String(now) }) };
+  }
   return {};
 }
 

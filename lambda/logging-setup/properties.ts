@@ -16,7 +16,14 @@ export interface LoggingSetupRequest {
   readonly manageLogging: boolean;
   /** Turn authenticator logging off again on delete, when this stack turned it on. */
   readonly restoreLoggingOnDelete: boolean;
+  /** The stack has a Chatbot channel: refuse regions without AWS Chatbot. */
+  readonly chatbotConfigured: boolean;
+  /** How long to wait for a CREATING/UPDATING cluster (seconds): a little less than the Provider's total timeout. */
+  readonly waitLimitSeconds: number;
 }
+
+/** 40 minutes: the stack's Provider gives up after 45. */
+export const DEFAULT_WAIT_LIMIT_SECONDS = 40 * 60;
 
 /**
  * Reads the resource properties. CloudFormation hands every scalar over as a string, so numbers and
@@ -30,6 +37,11 @@ export function readLoggingSetupRequest(properties: Readonly<Record<string, unkn
     subscriptionFilterName: text(properties, 'SubscriptionFilterName'),
     manageLogging: flag(properties, 'ManageLogging'),
     restoreLoggingOnDelete: flag(properties, 'RestoreLoggingOnDelete'),
+    chatbotConfigured: flag(properties, 'ChatbotConfigured'),
+    waitLimitSeconds:
+      properties.WaitLimitSeconds === undefined
+        ? DEFAULT_WAIT_LIMIT_SECONDS
+        : positiveInteger(properties, 'WaitLimitSeconds'),
   };
 }
 

@@ -4,6 +4,7 @@ import type { DedupStore } from '../dedup/store';
 import type { DeliveryFailure, OutgoingMessage } from '../delivery/deliver';
 import type { Sink } from '../delivery/sink';
 import type { Observability } from '../observability/observability';
+import type { SelfWatch } from '../watch';
 
 /**
  * What the diagnosis handler works with. The deployed function wires DynamoDB, EKS, CloudWatch Logs,
@@ -17,6 +18,8 @@ export interface PipelineDeps {
   readonly observability: Observability;
   /** Epoch ms; injected so windows close in tests and replay without waiting. */
   readonly now: () => number;
+  /** The pipeline watching itself (blindness check, canary); absent in replay. */
+  readonly selfWatch?: SelfWatch;
 }
 
 /** What one step (a subscription batch, a sweep) sent and what failed to go out. */

@@ -1,5 +1,6 @@
 import { FloodControl } from '../dedup/flood-control';
 import type { TimeBudget } from '../delivery/sink';
+import { recordCanary } from '../watch';
 import { admit } from './admit';
 import { decide } from './decide';
 import { deliver, persist, priorAttempt } from './deliver';
@@ -24,6 +25,9 @@ export async function processSubscription(
 ): Promise<StepResult> {
   const batch = admit(data, deps.observability);
   if (!batch) return { messages: [], failures: [] };
+  // A canary (lambda/watch) is counted and never delivered.
+  if (recordCanary(deps.selfWatch, batch.logStream, batch.cluster, batch.events))
+    return { messages: [], failures: [] };
   const health = new StoreHealth();
   const prior = await priorAttempt(batch, deps, health);
   if (prior) {

@@ -39,7 +39,9 @@ export async function runSweep(deps: PipelineDeps, budget: TimeBudget): Promise<
     failures.push(...delivery.failures);
     if (delivery.failures.length > 0 || followups.length + digests.length + stale.length < PAGE) break;
   }
-  return { messages, failures };
+  // The pipeline watching itself (lambda/watch): is every cluster still seen? the canary, when due.
+  const watched = (await deps.selfWatch?.sweep(deps, budget)) ?? { messages: [], failures: [] };
+  return { messages: [...messages, ...watched.messages], failures: [...failures, ...watched.failures] };
 }
 
 /** The messages of what is due; a follow-up whose stored problem is unreadable is dropped (and logged). */

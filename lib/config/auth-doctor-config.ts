@@ -13,6 +13,8 @@ export interface AuthDoctorConfig {
   readonly alertEmails: readonly string[];
   /** An existing Secrets Manager secret whose value is the Slack webhook URL. */
   readonly slackWebhookSecretName?: string;
+  /** The customer-managed KMS key of that secret, if any. */
+  readonly slackWebhookSecretKeyArn?: string;
   readonly chatbot?: ChatbotChannel;
   readonly dedupWindowMinutes: number;
   readonly alertCap: number;
@@ -21,4 +23,8 @@ export interface AuthDoctorConfig {
   readonly reservedConcurrency: number | null;
   readonly restoreLoggingOnDelete: boolean;
   readonly extraTopicArns: readonly string[];
+  /** KMS keys of extra topics encrypted with a customer-managed key. */
+  readonly extraTopicKeyArns: readonly string[];
+  /** The end-to-end canary and its alarms. */
+  readonly canary: boolean;
 }

@@ -238,10 +238,52 @@ const extraTopicArns: Setting<'extraTopicArns'> = {
   },
 };
 
+/** A KMS key ARN (not an alias: IAM policies match the key, and an alias ARN would grant nothing). */
+const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]{1,128}$/;
+
+function kmsKeyArn(raw: string, key: string, example: string, report: Report): boolean {
+  if (KMS_KEY_ARN.test(raw)) return true;
+  report(
+    `${key}: ${JSON.stringify(raw)} is not a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key id>; ` +
+      `an alias does not work in an IAM policy). Example: -c ${key}=${example}`,
+  );
+  return false;
+}
+
+const KEY_EXAMPLE = 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+
+const slackWebhookSecretKeyArn: Setting<'slackWebhookSecretKeyArn'> = {
+  key: 'slackWebhookSecretKeyArn',
+  defaultValue: undefined,
+  read(raw, report) {
+    const arn = optionalText(raw, 'slackWebhookSecretKeyArn', KEY_EXAMPLE, report);
+    if (arn === undefined) return undefined;
+    return kmsKeyArn(arn, 'slackWebhookSecretKeyArn', KEY_EXAMPLE, report) ? arn : undefined;
+  },
+};
+
+const extraTopicKeyArns: Setting<'extraTopicKeyArns'> = {
+  key: 'extraTopicKeyArns',
+  defaultValue: [],
+  read(raw, report) {
+    const arns = stringList(raw, 'extraTopicKeyArns', KEY_EXAMPLE, report);
+    if (!arns) return undefined;
+    const valid = arns.map((arn) => kmsKeyArn(arn, 'extraTopicKeyArns', KEY_EXAMPLE, report)).every(Boolean);
+    return valid ? arns : undefined;
+  },
+};
+
+const canary: Setting<'canary'> = {
+  key: 'canary',
+  defaultValue: DEFAULTS.canary,
+  read: (raw, report) => yesNo(raw, 'canary', report),
+};
+
 export const SETTINGS: readonly Setting[] = [
   clusters,
   alertEmails,
   slackWebhookSecretName,
+  slackWebhookSecretKeyArn,
   chatbot,
   dedupWindowMinutes,
   alertCap,
@@ -249,4 +291,6 @@ export const SETTINGS: readonly Setting[] = [
   reservedConcurrency,
   restoreLoggingOnDelete,
   extraTopicArns,
+  extraTopicKeyArns,
+  canary,
 ] as readonly Setting[];

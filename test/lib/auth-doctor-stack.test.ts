@@ -147,18 +147,17 @@ describe('the diagnosis function', () => {
     });
   });
 
-  it('reserves five concurrent executions by default, and none when configured so', () => {
+  it('reserves no concurrency by default, and exactly the configured amount when asked', () => {
     // Act
-    const unreserved = synthesise({ reservedConcurrency: 'none' });
+    const reserved = synthesise({ reservedConcurrency: '5' });
 
     // Assess
-    shipped.template.hasResourceProperties('AWS::Lambda::Function', {
+    const functions = Object.values(shipped.template.findResources('AWS::Lambda::Function'));
+    expect(functions.length).toBeGreaterThan(1);
+    for (const fn of functions) expect(fn.Properties.ReservedConcurrentExecutions).toBeUndefined();
+    reserved.template.hasResourceProperties('AWS::Lambda::Function', {
       Handler: 'index.handler',
       ReservedConcurrentExecutions: 5,
-    });
-    unreserved.template.hasResourceProperties('AWS::Lambda::Function', {
-      Handler: 'index.handler',
-      ReservedConcurrentExecutions: Match.absent(),
     });
   });
 
@@ -478,15 +477,9 @@ describe('the IAM statements of the diagnosis function', () => {
         Resource: [arnOf('eks', 'cluster/prod-eks'), arnOf('eks', 'cluster/staging-eks')],
       },
       {
-        Sid: 'ReadAccessEntriesOfWatchedClusters',
+        Sid: 'FetchStsResponseLinesAndWatchTheFilter',
         Effect: 'Allow',
-        Action: 'eks:DescribeAccessEntry',
-        Resource: [arnOf('eks', 'access-entry/prod-eks/*'), arnOf('eks', 'access-entry/staging-eks/*')],
-      },
-      {
-        Sid: 'FetchStsResponseLines',
-        Effect: 'Allow',
-        Action: 'logs:FilterLogEvents',
+        Action: ['logs:DescribeSubscriptionFilters', 'logs:FilterLogEvents'],
         Resource: [...logGroupArns('prod-eks'), ...logGroupArns('staging-eks')],
       },
       {
@@ -636,25 +629,37 @@ describe('the alert topic', () => {
     });
   });
 
-  it('has a key policy that lets CloudWatch alarms of this account and AWS Chatbot use the key', () => {
-    full.template.hasResourceProperties('AWS::KMS::Key', {
-      KeyPolicy: {
-        Statement: Match.arrayWith([
-          Match.objectLike({
-            Principal: { Service: 'cloudwatch.amazonaws.com' },
-            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-            Condition: {
-              StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
-              ArnLike: { 'aws:SourceArn': arnOf('cloudwatch', 'alarm:*') },
-            },
-          }),
-          Match.objectLike({
-            Principal: { Service: 'chatbot.amazonaws.com' },
-            Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-          }),
-        ]),
+  it('lets CloudWatch alarms use the key with exactly the statement the SNS guide gives for AWS service publishers', () => {
+    // Prepare
+    const key = Object.values(full.template.findResources('AWS::KMS::Key'))[0];
+
+    // Act
+    const statements = full.stack.resolve(key?.Properties.KeyPolicy.Statement) as Record<string, unknown>[];
+
+    // Assess
+    expect(statements.filter((s) => JSON.stringify(s.Principal).includes('cloudwatch'))).toEqual([
+      {
+        Sid: 'AllowCloudWatchAlarmsToUseTheKey',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        Resource: '*',
       },
-    });
+    ]);
+    // Chatbot is a subscriber (SNS decrypts before delivering): it needs no key statement.
+    expect(JSON.stringify(statements)).not.toContain('chatbot.amazonaws.com');
+  });
+
+  it('lets the alarms, which notify it, publish: every alarm action is the alert topic', () => {
+    // Prepare
+    const topic = ref('AlertsTopic', full.template, 'AWS::SNS::Topic');
+
+    // Act
+    const alarms = Object.values(full.template.findResources('AWS::CloudWatch::Alarm'));
+
+    // Assess
+    expect(alarms.length).toBeGreaterThan(0);
+    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topic }]);
   });
 
   it('subscribes each alert email', () => {
@@ -687,7 +692,9 @@ describe('the alert topic', () => {
 
     // Assess
     template.hasResourceProperties('AWS::Chatbot::SlackChannelConfiguration', {
-      ConfigurationName: 'EksAuthDoctor-Alerts-E1CEA8E1',
+      ConfigurationName: {
+        'Fn::Join': ['', [Match.stringLikeRegexp('^eks-auth-doctor-[0-9a-f]{8}-$'), { Ref: 'AWS::Region' }]],
+      },
       IamRoleArn: { 'Fn::GetAtt': [role, 'Arn'] },
     });
     template.hasResourceProperties('AWS::IAM::Role', {

@@ -2,7 +2,7 @@ import { SERVICE_NAME } from '../../contract';
 import { partitionOfRegion } from '../remediate/names';
 import type { Notification } from '../types';
 import { describeNotification, type Fact, type MessageContent } from './content';
-import { escapeSlackCode, escapeSlackText, escapeWithin, slackCodeBlock } from './escape';
+import { escapePlainText, escapeWithin, type NewlineMode, slackCodeBlock } from './escape';
 import { joinWithin } from './join-within';
 import { hashedId, threadId } from './thread-id';
 
@@ -58,9 +58,10 @@ const FACT_VALUE_MAX = 300;
 const STEP_TEXT_WITH_COMMAND_MAX = 140;
 
 /**
- * Renders a notification for AWS Chatbot. Chatbot delivers client-markdown to Slack (and Teams,
- * Chime), so every value is escaped as for Slack; `](` is broken too, so no Markdown link can be
- * formed on Teams. Repeats of one problem share a `threadId`.
+ * Renders a notification for AWS Chatbot. With `textType: client-markdown` "AWS Chatbot renders
+ * notifications in the target chat platform's markdown" (custom-notifs guide): Chatbot's own Markdown,
+ * not Slack's HTML-escaped wire text, so values are escaped with {@link escapeChatText}, never with
+ * `&lt;` entities that Chatbot may show literally. Repeats of one problem share a `threadId`.
  *
  * @example
  * await sns.send(new PublishCommand({ TopicArn, Message: JSON.stringify(renderChatbot(notification)) }));
@@ -92,9 +93,30 @@ export function renderChatbot(n: Notification): ChatbotNotification {
   };
 }
 
-/** Slack escaping plus a broken `](`, since Chatbot may render the same text as Markdown on Teams. */
-function escapeChatText(raw: string): string {
-  return breakLinks(escapeSlackText(raw));
+const BROADCAST_MENTION = /@(?=(?:here|channel|everyone))/gi;
+const HTML_ENTITY = /&(?=#?[A-Za-z0-9]+;)/g;
+
+/**
+ * Untrusted text for Chatbot's client-markdown. The guide documents neither an escape syntax nor
+ * whether Chatbot decodes HTML entities, so nothing relies on either: every character that could start
+ * markup is replaced by a visible look-alike that is inert on Slack, Teams and Chime alike.
+ * - `<` `>` become `‹` `›` (no `<!here>`, `<@U…>`, `<url|text>`, no HTML on Teams; `<profile>` reads as
+ *   `‹profile›`, still plainly a placeholder);
+ * - `` ` `` becomes `ˋ` (no fence can be closed, nothing runs when pasted), as for Slack;
+ * - `&` before an entity name becomes `＆` (an entity cannot be decoded into `<`);
+ * - `](` becomes `] (` (no Markdown link), `://` `[:]//`, `@here`/`@channel`/`@everyone` get a
+ *   zero-width joiner; control and bidi characters are removed, newlines shown as `\n` in prose.
+ *
+ * @example escapeChatText('<!here> `x` [a](https://e)') === '‹!here› ˋxˋ [a] (https[:]//e)' // with a ZWJ after @ where present
+ */
+export function escapeChatText(raw: string, newlines: NewlineMode = 'visible'): string {
+  const text = escapePlainText(raw, newlines)
+    .replace(HTML_ENTITY, '\uFF06')
+    .replaceAll('<', '\u2039')
+    .replaceAll('>', '\u203A')
+    .replaceAll('`', '\u02CB')
+    .replace(BROADCAST_MENTION, '@\u200D');
+  return breakLinks(text);
 }
 
 function breakLinks(text: string): string {
@@ -106,7 +128,7 @@ function description(content: MessageContent): string {
   if (content.lead) parts.push(escapeWithin(content.lead, LINE_MAX, escapeChatText));
   if (content.cause) parts.push(`*Cause:* ${escapeWithin(content.cause, CAUSE_MAX, escapeChatText)}`);
   if (content.error) {
-    const block = slackCodeBlock(content.error, ERROR_BLOCK_MAX, (raw) => breakLinks(escapeSlackCode(raw)));
+    const block = slackCodeBlock(content.error, ERROR_BLOCK_MAX, (raw) => escapeChatText(raw, 'keep'));
     parts.push(`*Authenticator said:*\n${block}`);
   }
   if (content.details.length > 0) {

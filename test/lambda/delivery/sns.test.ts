@@ -2,7 +2,13 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DeliveryError } from '../../../lambda/delivery/sink';
-import { SnsSink, snsPublisher, snsPublishInput, snsSubject } from '../../../lambda/delivery/sns';
+import {
+  SnsSink,
+  snsClientsByRegion,
+  snsPublisher,
+  snsPublishInput,
+  snsSubject,
+} from '../../../lambda/delivery/sns';
 import { classify } from '../../../lambda/engine/classify/classify';
 import { problemNotification } from '../../../lambda/engine/diagnose/alert';
 import { renderChatbot, renderText } from '../../../lambda/engine/render';
@@ -43,20 +49,45 @@ describe('the SNS message', () => {
     expect(JSON.parse(message.https).metadata.threadId).toMatch(/^eks-auth-doctor-[0-9a-f]{32}$/);
   });
 
-  it('sets the category, cluster and severity attributes subscribers filter on', () => {
+  it('sends no message attributes to the alert topic, since SNS delivers none for MessageStructure json', () => {
     // Prepare
     const alert = alertFor(notMappedLine('developer', T0, 1));
 
     // Act
-    const input = snsPublishInput(TOPIC, alert);
+    const input = snsPublishInput(TOPIC, alert, 'per-protocol');
 
     // Assess
+    expect(input.MessageAttributes).toBeUndefined();
+  });
+
+  it('sends extra topics one String message with the category, cluster, severity and kind attributes subscribers filter on', () => {
+    // Prepare
+    const alert = alertFor(notMappedLine('developer', T0, 1));
+
+    // Act
+    const input = snsPublishInput(TOPIC, alert, 'attributes');
+
+    // Assess
+    expect(input.MessageStructure).toBeUndefined();
+    expect(JSON.parse(input.Message ?? '{}')).toEqual(renderChatbot(alert));
     expect(input.MessageAttributes).toEqual({
       category: { DataType: 'String', StringValue: 'IDENTITY_NOT_MAPPED' },
       cluster: { DataType: 'String', StringValue: 'prod' },
       severity: { DataType: 'String', StringValue: 'high' },
       kind: { DataType: 'String', StringValue: 'alert' },
     });
+  });
+
+  it("puts the category in the body of an extra topic's message, where a MessageBody filter policy finds it", () => {
+    // Prepare
+    const alert = alertFor(notMappedLine('developer', T0, 1));
+
+    // Act
+    const body = JSON.parse(snsPublishInput(TOPIC, alert, 'attributes').Message ?? '{}');
+
+    // Assess
+    expect(body.metadata.additionalContext.category).toBe('IDENTITY_NOT_MAPPED');
+    expect(body.metadata.additionalContext.clusterName).toBe('prod');
   });
 
   it('files a digest under its largest category', () => {
@@ -73,7 +104,7 @@ describe('the SNS message', () => {
     );
 
     // Act
-    const input = snsPublishInput(TOPIC, digest);
+    const input = snsPublishInput(TOPIC, digest, 'attributes');
 
     // Assess
     expect(input.MessageAttributes?.category?.StringValue).toBe('IDENTITY_NOT_MAPPED');
@@ -97,6 +128,25 @@ describe('the SNS message', () => {
 });
 
 describe('publishing', () => {
+  it("publishes through a client of the topic's own region, one client per region", () => {
+    // Prepare
+    const made: (string | undefined)[] = [];
+    const clientFor = snsClientsByRegion((region) => {
+      made.push(region);
+      return new SNSClient({ region: region ?? 'eu-west-1' });
+    });
+
+    // Act
+    const home = clientFor(TOPIC);
+    const again = clientFor('arn:aws:sns:eu-west-1:123456789012:other');
+    const away = clientFor('arn:aws:sns:us-east-1:111122223333:security-findings');
+
+    // Assess
+    expect(made).toEqual(['eu-west-1', 'us-east-1']);
+    expect(again).toBe(home);
+    expect(away).not.toBe(home);
+  });
+
   it('publishes one message to its topic', async () => {
     // Prepare
     sns.on(PublishCommand).resolves({ MessageId: 'm-1' });

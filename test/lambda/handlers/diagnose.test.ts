@@ -95,9 +95,12 @@ describe('the deployed handler module', () => {
     expect(again.messages).toEqual([]);
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 2);
     expect(sns).toHaveReceivedCommandWith(PublishCommand, { TopicArn: TOPIC, MessageStructure: 'json' });
+    // An extra topic gets a String message, so its attributes are delivered (SNS guide).
     expect(sns).toHaveReceivedCommandWith(PublishCommand, {
       TopicArn: CHATBOT_TOPIC,
-      MessageStructure: 'json',
+      MessageAttributes: expect.objectContaining({
+        category: { DataType: 'String', StringValue: 'IDENTITY_NOT_MAPPED' },
+      }),
     });
   });
 });

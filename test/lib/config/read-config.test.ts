@@ -31,9 +31,11 @@ describe('the shipped configuration', () => {
       dedupWindowMinutes: 60,
       alertCap: 20,
       logRetentionDays: 30,
-      reservedConcurrency: 5,
+      reservedConcurrency: null,
       restoreLoggingOnDelete: false,
       extraTopicArns: [],
+      extraTopicKeyArns: [],
+      canary: false,
     });
   });
 });
