@@ -57,8 +57,7 @@ function entriesIn(value: unknown, where: string): AccessEntry[] {
 
 function entryOf(value: unknown, where: string): AccessEntry {
   const object = (value ?? {}) as Record<string, unknown>;
-  if (typeof object.principalArn !== 'string')
-    throw new AccessEntryFileError(`${where} has no principalArn`);
+  if (typeof object.principalArn !== 'string') throw new AccessEntryFileError(`${where} has no principalArn`);
   const groups = object.kubernetesGroups;
   return {
     principalArn: object.principalArn,

@@ -148,10 +148,15 @@ export function buildAccessReport(inputs: ReportInputs): AccessReport {
     window: inputs.window,
     rows,
     readiness,
-    before: configMapOnly && (migrations.length > 0 || readiness.ready === 'yes') ? [switchToAccessEntries(names)] : [],
+    before:
+      configMapOnly && (migrations.length > 0 || readiness.ready === 'yes')
+        ? [switchToAccessEntries(names)]
+        : [],
     migrations,
     switchToApi:
-      readiness.ready === 'yes' && inputs.cluster.authenticationMode !== 'API' ? switchToApiMode(names) : undefined,
+      readiness.ready === 'yes' && inputs.cluster.authenticationMode !== 'API'
+        ? switchToApiMode(names)
+        : undefined,
     unusedMappings: unused,
     notes: [...inputs.notes, ...derivedNotes(inputs, rows, unused ?? [])],
   };

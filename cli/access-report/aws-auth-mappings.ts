@@ -97,7 +97,9 @@ function listOf(block: unknown, name: string, problems: string[]): unknown[] {
     try {
       value = parse(block);
     } catch (error) {
-      problems.push(`${name} does not parse (${firstLine(error)}): the authenticator drops every mapping in it`);
+      problems.push(
+        `${name} does not parse (${firstLine(error)}): the authenticator drops every mapping in it`,
+      );
       return [];
     }
   }

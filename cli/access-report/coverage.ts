@@ -11,7 +11,13 @@ import type { PrincipalLogins } from './logins';
  * - `node role`: nodes that join through aws-auth — they need an EC2_LINUX (or Windows/Fargate) entry;
  * - `EKS-managed`: AWS's own principals (`eks:*` usernames, AWS-owned accounts) — not yours to migrate.
  */
-export const COVERAGES = ['aws-auth only', 'node role', 'creator (implicit)', 'covered', 'EKS-managed'] as const;
+export const COVERAGES = [
+  'aws-auth only',
+  'node role',
+  'creator (implicit)',
+  'covered',
+  'EKS-managed',
+] as const;
 export type Coverage = (typeof COVERAGES)[number];
 
 /** What the rules look at for one principal. */

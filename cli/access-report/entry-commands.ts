@@ -151,7 +151,9 @@ function usernameFor(principal: LockedOutPrincipal, notes: string[]): string | u
   if (username === undefined || username.length === 0) return undefined;
   const reserved = RESERVED_PREFIXES.find((prefix) => username.startsWith(prefix));
   if (reserved !== undefined) {
-    notes.push(`username ${username} is not carried over: access-entry usernames cannot start with ${reserved}`);
+    notes.push(
+      `username ${username} is not carried over: access-entry usernames cannot start with ${reserved}`,
+    );
     return undefined;
   }
   if (!USERNAME_SHAPE.test(username)) {
@@ -159,7 +161,9 @@ function usernameFor(principal: LockedOutPrincipal, notes: string[]): string | u
     return undefined;
   }
   if (/[^:]\{\{SessionName(Raw)?\}\}/.test(username) || username.startsWith('{{Session')) {
-    notes.push(`username ${username}: EKS wants a colon right before {{SessionName}}; adjust it before running`);
+    notes.push(
+      `username ${username}: EKS wants a colon right before {{SessionName}}; adjust it before running`,
+    );
   }
   return username;
 }

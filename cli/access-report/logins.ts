@@ -132,7 +132,8 @@ export class LoginTally {
       return;
     }
     seen.logins += logins;
-    if (seen.usernames.size < MAX_USERNAMES && !seen.usernames.has(username)) seen.usernames.add(detach(username));
+    if (seen.usernames.size < MAX_USERNAMES && !seen.usernames.has(username))
+      seen.usernames.add(detach(username));
     // Groups of one Logs Insights query may share usernames: their sum is an upper bound, which is enough.
     seen.reportedUsernames += distinctUsernames ?? 0;
     // The latest login says what the principal gets today.
@@ -142,6 +143,21 @@ export class LoginTally {
       seen.groups = groupsOf(fields.groups).map(detach);
     }
   }
+}
+
+/** What the tally could not list, for the report's notes. */
+export function tallyNotes(tally: LoginTally): string[] {
+  const notes: string[] = [];
+  const { withoutArn, untracked } = tally.counts;
+  if (withoutArn > 0) {
+    notes.push(
+      `${withoutArn} logins name no ARN (accounts the authenticator scrubs, uid aws-iam-authenticator:administrative:…): not listed.`,
+    );
+  }
+  if (untracked > 0) {
+    notes.push(`${untracked} logins of principals past the first 10000 are counted but not listed.`);
+  }
+  return notes;
 }
 
 /**

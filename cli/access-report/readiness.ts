@@ -59,7 +59,10 @@ export interface ReadinessFacts {
  */
 export function readinessOf(facts: ReadinessFacts): Readiness {
   if (facts.loginsUnknown !== undefined || facts.principals === undefined) {
-    return { ready: 'unknown', reason: `the authenticator log could not be read (${facts.loginsUnknown ?? 'not given'})` };
+    return {
+      ready: 'unknown',
+      reason: `the authenticator log could not be read (${facts.loginsUnknown ?? 'not given'})`,
+    };
   }
   if (facts.entriesUnknown !== undefined) {
     return { ready: 'unknown', reason: `the access entries could not be read (${facts.entriesUnknown})` };

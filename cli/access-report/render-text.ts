@@ -14,7 +14,9 @@ export function renderAccessReportText(report: AccessReport): string {
 
   out.push('', `Principals that authenticated (${report.rows.length})`);
   if (report.rows.length > 0) {
-    out.push(`  ${'coverage'.padEnd(COVERAGE_WIDTH)}${'logins'.padStart(8)}  ${'last seen'.padEnd(20)}  principal`);
+    out.push(
+      `  ${'coverage'.padEnd(COVERAGE_WIDTH)}${'logins'.padStart(8)}  ${'last seen'.padEnd(20)}  principal`,
+    );
   }
   for (const row of report.rows) out.push(...principalLines(row));
 
@@ -28,7 +30,8 @@ export function renderAccessReportText(report: AccessReport): string {
       );
     }
     out.push('', 'Commands to create the missing access entries');
-    for (const command of report.before) out.push('  # First turn access entries on (aws-auth keeps working):', `  ${command}`);
+    for (const command of report.before)
+      out.push('  # First turn access entries on (aws-auth keeps working):', `  ${command}`);
     for (const migration of locked) {
       out.push(`  # ${clean(migration.row.logins.principal.arn)}`);
       for (const command of migration.commands) out.push(`  ${clean(command)}`);
@@ -38,8 +41,12 @@ export function renderAccessReportText(report: AccessReport): string {
     out.push('  # Then run this report again: once it says "Ready for API mode: yes", switch.');
   } else if (report.switchToApi !== undefined) {
     out.push('', 'Commands');
-    for (const command of report.before) out.push('  # First turn access entries on (aws-auth keeps working):', `  ${command}`);
-    out.push('  # The switch to API mode (one-way: aws-auth is ignored from then on):', `  ${report.switchToApi}`);
+    for (const command of report.before)
+      out.push('  # First turn access entries on (aws-auth keeps working):', `  ${command}`);
+    out.push(
+      '  # The switch to API mode (one-way: aws-auth is ignored from then on):',
+      `  ${report.switchToApi}`,
+    );
   }
 
   if (report.unusedMappings !== undefined) {
@@ -71,7 +78,11 @@ export function renderAccessReportText(report: AccessReport): string {
 const COVERAGE_WIDTH = 20;
 
 function heading(cluster: ReportCluster): string {
-  const facts = [cluster.region, cluster.accountId ? `account ${cluster.accountId}` : undefined, cluster.authenticationMode]
+  const facts = [
+    cluster.region,
+    cluster.accountId ? `account ${cluster.accountId}` : undefined,
+    cluster.authenticationMode,
+  ]
     .filter((fact) => fact !== undefined)
     .join(', ');
   const name = cluster.clusterName ? ` for cluster ${clean(cluster.clusterName)}` : '';
@@ -93,7 +104,8 @@ function principalLines(row: PrincipalRow): string[] {
   const { logins } = row;
   const last = isoTime(logins.lastSeenMs) ?? '-';
   const first = `  ${row.coverage.padEnd(COVERAGE_WIDTH)}${String(logins.logins).padStart(8)}  ${last.padEnd(20)}  ${clean(logins.principal.arn)}`;
-  const who = `as ${clean(logins.username || '(no username)')}${otherUsernames(logins)} in ${clean(groupsText(logins.groups))}`;
+  const groups = logins.groups.length === 0 ? 'no groups' : clean(groupsText(logins.groups));
+  const who = `as ${clean(logins.username || '(no username)')}${otherUsernames(logins)} in ${groups}`;
   return [first, `      ${who}; ${clean(row.because)}`];
 }
 
