@@ -8,9 +8,10 @@
  * exactly {@link queryText}(part).
  */
 export interface InsightsQueryParts {
-  readonly parseStatements: readonly string[];
-  readonly filterStatements: readonly string[];
-  readonly statsStatements: readonly string[];
+  // Mutable arrays only because CDK's QueryStringProps declares them so; nothing writes to them.
+  readonly parseStatements: string[];
+  readonly filterStatements: string[];
+  readonly statsStatements: string[];
   readonly sort: string;
   readonly limit: number;
 }
@@ -43,8 +44,8 @@ export const INSIGHTS_ROW_LIMIT = 10_000;
  * with its logins, last login and latest username, most recent first. Run on `/aws/eks/<cluster>/cluster`.
  */
 export const AUTHENTICATED_PRINCIPALS_QUERY: InsightsQueryParts = {
-  parseStatements: PARSE_GRANT,
-  filterStatements: ONLY_GRANTS,
+  parseStatements: [...PARSE_GRANT],
+  filterStatements: [...ONLY_GRANTS],
   statsStatements: [`${PER_PRINCIPAL.join(', ')} ${BY}`],
   sort: 'lastSeen desc',
   limit: INSIGHTS_ROW_LIMIT,

@@ -17,7 +17,8 @@ import { runCli, runCommand } from './run-cli';
 
 const FIXTURES = 'test/cli/access-report/fixtures';
 const LOG = `${FIXTURES}/authenticator-export.csv`;
-const ENTRIES = `${FIXTURES}/access-entries.json`;
+/** What `aws eks describe-access-entry` writes for each entry, one after another (a shell loop's output). */
+const ENTRIES = `${FIXTURES}/access-entries.out`;
 const AWS_AUTH = `${FIXTURES}/aws-auth.yaml`;
 const OFFLINE = ['access-report', '--log', LOG, '--access-entries', ENTRIES, '--aws-auth', AWS_AUTH];
 
@@ -433,7 +434,10 @@ describe('access-report live, against a local AWS (FakeAws)', () => {
       logs: new CloudWatchLogsClient(config),
       iam: new IAMClient(config),
     };
-    return { ...made, destroy: () => Object.values(made).forEach((client) => client.destroy()) };
+    const destroy = () => {
+      for (const client of Object.values(made)) client.destroy();
+    };
+    return { ...made, destroy };
   };
   const noWait = async () => undefined;
   const command = () => accessReportCommand({ clients, now: () => NOW, sleep: noWait });
