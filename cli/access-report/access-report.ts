@@ -202,6 +202,12 @@ function derivedNotes(
 ): string[] {
   const notes: string[] = [];
   for (const problem of inputs.awsAuth?.problems ?? []) notes.push(`aws-auth: ${problem}`);
+  if (inputs.cluster.authenticationMode === 'API' && rows.some((row) => row.lockedOut)) {
+    notes.push(
+      'The cluster is already in API mode, where aws-auth is ignored: a principal without an access entry logged in ' +
+        'before the switch, or lost its entry since. It is locked out now; the commands let it back in.',
+    );
+  }
   if (inputs.awsAuth === undefined && rows.some((row) => row.coverage !== 'covered')) {
     notes.push(
       'No --aws-auth given: usernames and groups come from the log, and principals of other accounts are taken to be AWS-owned.',

@@ -67,19 +67,20 @@ export function readinessOf(facts: ReadinessFacts): Readiness {
   if (facts.entriesUnknown !== undefined) {
     return { ready: 'unknown', reason: `the access entries could not be read (${facts.entriesUnknown})` };
   }
-  if (facts.lockedOut > 0) {
-    const who = facts.lockedOut === 1 ? '1 principal' : `${facts.lockedOut} principals`;
-    return { ready: 'no', reason: `${who} would be locked out` };
+  const who = facts.lockedOut === 1 ? '1 principal' : `${facts.lockedOut} principals`;
+  if (facts.cluster.authenticationMode === 'API') {
+    const verb = facts.lockedOut === 1 ? 'has' : 'have';
+    const without =
+      facts.lockedOut === 0 ? '' : `; ${who} that logged in during the window ${verb} no access entry now`;
+    return { ready: 'yes', reason: `the cluster is already in API mode${without}` };
   }
+  if (facts.lockedOut > 0) return { ready: 'no', reason: `${who} would be locked out` };
   if (facts.principals === 0) {
     return {
       ready: 'unknown',
       reason:
         'no access granted lines in the window: is authenticator logging on (aws eks describe-cluster --query cluster.logging)?',
     };
-  }
-  if (facts.cluster.authenticationMode === 'API') {
-    return { ready: 'yes', reason: 'the cluster is already in API mode' };
   }
   return { ready: 'yes', reason: 'every principal that logged in keeps a way in' };
 }

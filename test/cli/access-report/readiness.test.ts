@@ -27,6 +27,14 @@ describe('readinessOf', () => {
     expect(readinessOf({ principals: 7, lockedOut: 0, cluster: {} }).ready).toBe('yes');
   });
 
+  it('says yes for a cluster already in API mode, naming who logged in without an entry', () => {
+    expect(readinessOf({ principals: 3, lockedOut: 1, cluster: { authenticationMode: 'API' } })).toEqual({
+      ready: 'yes',
+      reason:
+        'the cluster is already in API mode; 1 principal that logged in during the window has no access entry now',
+    });
+  });
+
   it.each([
     [{ principals: 0, lockedOut: 0, cluster: {} }, 'no access granted lines in the window'],
     [
