@@ -74,7 +74,7 @@ export class LoginTally {
   addSummary(line: string, logins: number, lastSeenMs?: number, distinctUsernames?: number): void {
     const finding = this.diagnose(line);
     if (finding?.category !== 'ACCESS_GRANTED') return;
-    this.add(finding, logins, lastSeenMs, distinctUsernames);
+    this.add(finding, logins, { lastSeenMs, distinctUsernames });
   }
 
   /** Every principal seen, most logins first. */
@@ -87,13 +87,18 @@ export class LoginTally {
       .sort((a, b) => b.logins - a.logins || a.principal.arn.localeCompare(b.principal.arn));
   }
 
-  /** The time span of the grants counted (epoch ms), when they had times. */
+  /** The time span of the grants counted (epoch ms), when they had times; no first from summaries. */
   span(): { firstMs?: number; lastMs?: number } {
     return { firstMs: this.firstMs, lastMs: this.lastMs };
   }
 
-  private add(finding: Finding, logins: number, lastSeenMs?: number, distinctUsernames?: number): void {
-    const time = lastSeenMs ?? (finding.time === undefined ? Number.NaN : Date.parse(finding.time));
+  private add(
+    finding: Finding,
+    logins: number,
+    summary?: { readonly lastSeenMs?: number; readonly distinctUsernames?: number },
+  ): void {
+    const time = summary?.lastSeenMs ?? (finding.time === undefined ? Number.NaN : Date.parse(finding.time));
+    const distinctUsernames = summary?.distinctUsernames;
     const known = !Number.isNaN(time);
     if (known && this.window.sinceMs !== undefined && time < this.window.sinceMs) {
       this.counts.outsideWindow += logins;
@@ -106,7 +111,8 @@ export class LoginTally {
       return;
     }
     if (known) {
-      this.firstMs = Math.min(this.firstMs ?? time, time);
+      // A summary's time is its group's last login: it says nothing of the first.
+      if (summary === undefined) this.firstMs = Math.min(this.firstMs ?? time, time);
       this.lastMs = Math.max(this.lastMs ?? time, time);
     }
     const fields = finding.record.fields;

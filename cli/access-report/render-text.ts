@@ -92,12 +92,10 @@ function heading(cluster: ReportCluster): string {
 function windowLine(window: ReportWindow, rows: readonly PrincipalRow[]): string {
   const logins = rows.reduce((sum, row) => sum + row.logins.logins, 0);
   const since = isoTime(window.sinceMs);
-  const from = since ? `since ${since}` : 'the whole log';
-  const span =
-    window.firstLoginMs === undefined
-      ? ''
-      : ` (first ${isoTime(window.firstLoginMs)}, last ${isoTime(window.lastLoginMs)})`;
-  return `Logins counted over ${from}${span}: ${logins} by ${rows.length} principals`;
+  const first = isoTime(window.firstLoginMs);
+  const last = isoTime(window.lastLoginMs);
+  const span = first && last ? ` (first ${first}, last ${last})` : last ? ` (last ${last})` : '';
+  return `Logins counted ${since ? `since ${since}` : 'over the whole log'}${span}: ${logins} by ${rows.length} principals`;
 }
 
 function principalLines(row: PrincipalRow): string[] {

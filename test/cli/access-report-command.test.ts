@@ -75,6 +75,9 @@ describe('access-report offline, on the demo cluster (fixture)', () => {
 
     // Assess
     expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      'Logins counted over the whole log (first 2026-11-01T01:10:00Z, last 2026-11-28T01:10:00Z): 71 by 6 principals\n',
+    );
     expect(result.stdout).toContain('Ready for API mode: no — 1 principal would be locked out');
     expect(result.stdout).toContain(
       `Would be locked out in API mode (1)\n  ${BREAK_GLASS} (aws-auth only: 3 logins, last 2026-11-19T03:02:18Z)\n`,
@@ -493,6 +496,10 @@ describe('access-report live, against a local AWS (FakeAws)', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Ready for API mode: no — 1 principal would be locked out');
     expect(result.stdout).toContain(`  ${BREAK_GLASS} (aws-auth only: 3 logins, last 2026-11-19T03:02:18Z)`);
+    // Logs Insights gives each group's last login only: no "first" is made up.
+    expect(result.stdout).toContain(
+      'Logins counted since 2026-11-01T00:00:00Z (last 2026-11-28T01:10:00Z): 71 by 6 principals\n',
+    );
   });
 
   it('shows the query progress on a terminal and clears it before the report', async () => {
