@@ -1,3 +1,4 @@
+import { ACCESS_REPORT_USAGE, runAccessReport } from './access-report-command';
 import { CLASSIFY_USAGE, runClassify } from './classify-command';
 import { type CliCommand, type CliIo, UsageError } from './io';
 import { InputError } from './read-lines';
@@ -10,6 +11,8 @@ Explains EKS "You must be logged in to the server (Unauthorized)" from the clust
 
 Commands:
   classify   diagnose an exported authenticator log and print each problem's fix
+  access-report
+             who logged in and how: is the cluster ready for API mode, and the access entries it lacks
   replay     run a log through the deployed pipeline's code with local sinks: what SNS and Slack would get
   selftest   write a marked test denial into a cluster's log group to check the deployed pipeline
 
@@ -22,6 +25,7 @@ interface Command {
 }
 
 const COMMANDS: Readonly<Record<string, Command>> = {
+  'access-report': { run: runAccessReport, usage: ACCESS_REPORT_USAGE },
   classify: { run: runClassify, usage: CLASSIFY_USAGE },
   replay: { run: runReplay, usage: REPLAY_USAGE },
   selftest: { run: runSelftest, usage: SELFTEST_USAGE },
