@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { CloudWatchLogsClient, type QueryStatistics } from '@aws-sdk/client-cloudwatch-logs';
 import { EKSClient } from '@aws-sdk/client-eks';
 import { IAMClient } from '@aws-sdk/client-iam';
-import { CLUSTER_NAME } from '../lambda/contract/pipeline-contract';
+import { CLUSTER_NAME } from '../lambda/contract';
 import { AUTHENTICATION_MODES, type AuthenticationMode } from '../lambda/engine/classify/categories';
 import { buildAccessReport, type ReportCluster, type ReportInputs } from './access-report/access-report';
 import { type AwsAuth, AwsAuthFileError, awsAuthOf } from './access-report/aws-auth-mappings';

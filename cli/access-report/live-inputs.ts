@@ -2,7 +2,7 @@ import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { EKSClient } from '@aws-sdk/client-eks';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import { EksLookup } from '../../lambda/context/eks-lookup';
-import { clusterLogGroupName } from '../../lambda/contract/pipeline-contract';
+import { clusterLogGroupName } from '../../lambda/contract';
 import { type AccessEntry, entriesFor } from './access-entries';
 import { principalRows, type ReportCluster, type ReportInputs } from './access-report';
 import type { AwsAuth } from './aws-auth-mappings';
