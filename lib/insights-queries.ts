@@ -1,5 +1,6 @@
 import type { QueryStringProps } from 'aws-cdk-lib/aws-logs';
 import { FINDING_LOG_MESSAGE } from '../lambda/contract';
+import { AUTHENTICATED_PRINCIPALS_QUERY } from '../lambda/contract/access-report-query';
 
 /**
  * The Logs Insights queries the stack saves and graphs. Data, not code: each says which log groups it
@@ -77,9 +78,21 @@ export const TOP_DENIED_PRINCIPALS_QUERY: InsightsQuery = {
   },
 };
 
+/**
+ * Who authenticated, as what, how often and when last: the question of `eks-auth-doctor
+ * access-report` (who would API mode lock out?), from the same parts the CLI runs.
+ */
+export const AUTHENTICATED_PRINCIPALS: InsightsQuery = {
+  id: 'AuthenticatedPrincipals',
+  title: 'Who authenticated, as what (access report)',
+  runsOn: 'clusters',
+  query: AUTHENTICATED_PRINCIPALS_QUERY,
+};
+
 /** The queries saved as `AWS::Logs::QueryDefinition`. */
 export const SAVED_QUERIES: readonly InsightsQuery[] = [
   CLUSTER_CREATOR_QUERY,
   LATEST_AUTHENTICATOR_LINES_QUERY,
   CLASSIFIED_EVENTS_QUERY,
+  AUTHENTICATED_PRINCIPALS,
 ];

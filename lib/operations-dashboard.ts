@@ -4,8 +4,13 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { METRICS_NAMESPACE, Metric, SERVICE_DIMENSION } from '../lambda/contract';
-import { CLASSIFIED_EVENTS_QUERY, type InsightsQuery, TOP_DENIED_PRINCIPALS_QUERY } from './insights-queries';
+import { clusterLogGroupName, METRICS_NAMESPACE, Metric, SERVICE_DIMENSION } from '../lambda/contract';
+import {
+  AUTHENTICATED_PRINCIPALS,
+  CLASSIFIED_EVENTS_QUERY,
+  type InsightsQuery,
+  TOP_DENIED_PRINCIPALS_QUERY,
+} from './insights-queries';
 import type { WatchedCluster } from './watched-cluster';
 
 export interface OperationsDashboardProps {
@@ -101,21 +106,33 @@ export class OperationsDashboard extends Construct {
       }),
     );
     this.dashboard.addWidgets(
-      this.logTable(CLASSIFIED_EVENTS_QUERY, props.functionLogGroup),
-      this.logTable(TOP_DENIED_PRINCIPALS_QUERY, props.functionLogGroup),
+      this.logTable(CLASSIFIED_EVENTS_QUERY, [props.functionLogGroup.logGroupName]),
+      this.logTable(TOP_DENIED_PRINCIPALS_QUERY, [props.functionLogGroup.logGroupName]),
+    );
+    // Who still depends on aws-auth: the principals that authenticate, across the watched clusters.
+    this.dashboard.addWidgets(
+      this.logTable(
+        AUTHENTICATED_PRINCIPALS,
+        props.clusters.map((cluster) => clusterLogGroupName(cluster.clusterName)),
+        24,
+      ),
     );
     this.dashboard.addWidgets(
       new cloudwatch.AlarmStatusWidget({ title: 'Pipeline alarms', alarms: [...props.alarms], width: 24 }),
     );
   }
 
-  private logTable(saved: InsightsQuery, logGroup: logs.ILogGroup): cloudwatch.LogQueryWidget {
+  private logTable(
+    saved: InsightsQuery,
+    logGroupNames: readonly string[],
+    width = 12,
+  ): cloudwatch.LogQueryWidget {
     return new cloudwatch.LogQueryWidget({
       title: saved.title,
-      logGroupNames: [logGroup.logGroupName],
+      logGroupNames: [...logGroupNames],
       queryString: new logs.QueryString(saved.query).toString(),
       view: cloudwatch.LogQueryVisualizationType.TABLE,
-      width: 12,
+      width,
       height: 8,
     });
   }

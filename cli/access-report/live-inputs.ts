@@ -8,7 +8,7 @@ import { principalRows, type ReportCluster, type ReportInputs } from './access-r
 import type { AwsAuth } from './aws-auth-mappings';
 import { awsFailure } from './aws-failure';
 import { describeAccessEntries } from './eks-access';
-import { ACCESS_REPORT_QUERY, INSIGHTS_ROW_LIMIT, queryText } from './insights-query';
+import { ACCESS_REPORT_QUERY, INSIGHTS_ROW_LIMIT, queryText } from '../../lambda/contract/access-report-query';
 import { LoginTally, tallyNotes } from './logins';
 import { type InsightsPolling, insightsTimeMs, runInsightsQuery } from './logs-insights';
 import { rolePaths } from './role-paths';

@@ -6,7 +6,7 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { EKSClient } from '@aws-sdk/client-eks';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ACCESS_REPORT_QUERY, queryText } from '../../cli/access-report/insights-query';
+import { ACCESS_REPORT_QUERY, queryText } from '../../lambda/contract/access-report-query';
 import { accessReportCommand } from '../../cli/access-report-command';
 import {
   accessReportInsightsAnswer,

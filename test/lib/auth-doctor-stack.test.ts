@@ -1,6 +1,7 @@
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EnvVar } from '../../lambda/contract';
+import { AUTHENTICATED_PRINCIPALS_QUERY, queryText } from '../../lambda/contract/access-report-query';
 import { loadConfig } from '../../lambda/pipeline/config';
 import { arnOf, FULL_CONFIG, logGroupArns } from './fixtures';
 import { configured, type Synthesised, statementsOf, synthesise } from './synth';
@@ -51,7 +52,7 @@ const RESOURCE_COUNTS: Readonly<Record<string, readonly [shipped: number, full: 
   'AWS::Logs::SubscriptionFilter': [1, 2],
   'AWS::CloudWatch::Alarm': [4, 4],
   'AWS::CloudWatch::Dashboard': [1, 1],
-  'AWS::Logs::QueryDefinition': [3, 3],
+  'AWS::Logs::QueryDefinition': [4, 4],
 };
 
 const CONFIGURATIONS = [
@@ -782,6 +783,16 @@ describe('the dashboard', () => {
     expect(body).toContain('Classified denials (latest)');
     expect(body).toContain('stats sum(count) as denials');
   });
+
+  it('shows who authenticates on the watched clusters, in one table over their log groups', () => {
+    // Act
+    const body = JSON.stringify(full.template.findResources('AWS::CloudWatch::Dashboard'));
+
+    // Assess
+    expect(body).toContain('Who authenticated, as what (access report)');
+    expect(body).toContain('count_distinct(username) as usernames');
+    for (const cluster of FULL_CONFIG.clusters) expect(body).toContain(`/aws/eks/${cluster}/cluster`);
+  });
 });
 
 describe('the saved Logs Insights queries', () => {
@@ -796,7 +807,19 @@ describe('the saved Logs Insights queries', () => {
       'eks-auth-doctor/EksAuthDoctor/Classified denials (latest)',
       'eks-auth-doctor/EksAuthDoctor/Cluster creator (kubernetes-admin grants, CONFIG_MAP clusters)',
       'eks-auth-doctor/EksAuthDoctor/Latest authenticator lines',
+      'eks-auth-doctor/EksAuthDoctor/Who authenticated, as what (access report)',
     ]);
+  });
+
+  it('save the access report question (who authenticated, as what) on every cluster log group, as the CLI asks it', () => {
+    // Prepare
+    const groups = FULL_CONFIG.clusters.map((c) => `/aws/eks/${c}/cluster`);
+
+    // Assess
+    full.template.hasResourceProperties('AWS::Logs::QueryDefinition', {
+      LogGroupNames: groups,
+      QueryString: queryText(AUTHENTICATED_PRINCIPALS_QUERY),
+    });
   });
 
   it("save the runbook's creator query and latest-lines query on every cluster log group", () => {

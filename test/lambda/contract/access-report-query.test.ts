@@ -4,7 +4,7 @@ import {
   ACCESS_REPORT_QUERY,
   AUTHENTICATED_PRINCIPALS_QUERY,
   queryText,
-} from '../../../cli/access-report/insights-query';
+} from '../../../lambda/contract/access-report-query';
 
 describe('the access report Logs Insights queries', () => {
   it.each([
