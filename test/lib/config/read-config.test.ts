@@ -1,12 +1,11 @@
-import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../lib/config/config-error';
 import { readConfig } from '../../../lib/config/read-config';
-import { CDK_JSON_CONTEXT, configured } from '../synth';
+import { appWith, configured } from '../synth';
 
 /** Reads the configuration of an app built from cdk.json plus the given context, as `cdk synth -c …` would. */
 function read(context: Record<string, unknown>) {
-  return readConfig(new App({ context: { ...CDK_JSON_CONTEXT, ...context } }).node);
+  return readConfig(appWith(context).node);
 }
 
 function problemsOf(context: Record<string, unknown>): readonly string[] {
