@@ -35,6 +35,8 @@ export class AuthDoctorStack extends Stack {
       reservedConcurrency: config.reservedConcurrency,
       restoreLoggingOnDelete: config.restoreLoggingOnDelete,
       extraTopicArns: config.extraTopicArns,
+      // readConfig refused a configuration without sinks unless asked, or unless it is the placeholder.
+      allowNoSinks: true,
     });
 
     if (config.clusters.includes(PLACEHOLDER_CLUSTER)) {

@@ -21,4 +21,6 @@ export interface AuthDoctorConfig {
   readonly reservedConcurrency: number | null;
   readonly restoreLoggingOnDelete: boolean;
   readonly extraTopicArns: readonly string[];
+  /** Deploy even though no sink is configured (no email, Slack, Chatbot or extra topic): alerts reach nobody. */
+  readonly allowNoSinks: boolean;
 }

@@ -238,6 +238,12 @@ const extraTopicArns: Setting<'extraTopicArns'> = {
   },
 };
 
+const allowNoSinks: Setting<'allowNoSinks'> = {
+  key: 'allowNoSinks',
+  defaultValue: false,
+  read: (raw, report) => yesNo(raw, 'allowNoSinks', report),
+};
+
 export const SETTINGS: readonly Setting[] = [
   clusters,
   alertEmails,
@@ -249,4 +255,5 @@ export const SETTINGS: readonly Setting[] = [
   reservedConcurrency,
   restoreLoggingOnDelete,
   extraTopicArns,
+  allowNoSinks,
 ] as readonly Setting[];
