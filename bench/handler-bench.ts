@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, statSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
@@ -9,7 +9,6 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { EKSClient } from '@aws-sdk/client-eks';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { CloudWatchLogsLogEvent } from 'aws-lambda';
-import { build } from 'esbuild';
 import { LiveContextSource } from '../lambda/context/context-source';
 import { EksLookup } from '../lambda/context/eks-lookup';
 import { LogHistoryLookup } from '../lambda/context/log-history';
@@ -23,7 +22,7 @@ import {
   MAX_PAYLOAD_BYTES,
   subscriptionPayload,
 } from '../lambda/subscription/encode';
-import { handlerEntry, LAMBDA_BUNDLING } from '../lib/lambda-bundling';
+import { ASSETS_DIR, PROJECT_ROOT } from '../lib/lambda-bundling';
 import { median } from './median';
 import { mixedLogLines } from './mixed-log';
 
@@ -40,14 +39,11 @@ const HANDLER_ENV = {
  * The Lambda's figures for `npm run bench`:
  * - `handler_vs_floor`: the handler on a 1 MB (decompressed) payload of mixed lines, AWS answered
  *   locally, divided by base64 + gunzip + `JSON.parse` of the same payload (the least any handler does).
- * - `bundle_kb`: the minified deployment bundle, built as the stack builds it.
+ * - `bundle_kb`: the minified deployment bundle, the asset the stack deploys (dist/assets, rebuilt here).
  * - `cold_import_ms`: importing that bundle in a fresh Node process, minus a bare Node start.
  */
 export async function benchHandler(): Promise<Record<string, number>> {
-  const dir = join(process.cwd(), '.bench', 'lambda');
-  mkdirSync(dir, { recursive: true });
-  const bundle = join(dir, 'diagnose.mjs');
-  await bundleHandler(bundle);
+  const bundle = bundleHandler();
   const ratio = await handlerVsFloor();
   return {
     handler_vs_floor: ratio.steady,
@@ -57,21 +53,12 @@ export async function benchHandler(): Promise<Record<string, number>> {
   };
 }
 
-/** esbuild's JS API with the stack's own bundling options (lib/lambda-bundling.ts), so the figure is the deployed one. */
-export async function bundleHandler(outfile: string): Promise<void> {
-  await build({
-    entryPoints: [handlerEntry('diagnose.ts')],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    target: LAMBDA_BUNDLING.target,
-    format: 'esm',
-    minify: LAMBDA_BUNDLING.minify,
-    mainFields: LAMBDA_BUNDLING.mainFields,
-    external: LAMBDA_BUNDLING.externalModules,
-    banner: { js: LAMBDA_BUNDLING.banner ?? '' },
-    logLevel: 'error',
+/** Builds the Lambda assets as `npm run build` does and returns the diagnosis function's. */
+export function bundleHandler(): string {
+  execFileSync(process.execPath, [join(PROJECT_ROOT, 'scripts', 'build.mjs'), 'assets'], {
+    stdio: 'inherit',
   });
+  return join(ASSETS_DIR, 'diagnose', 'index.mjs');
 }
 
 /** One subscription payload of mixed authenticator lines, 1 MB of JSON once decompressed, encoded. */

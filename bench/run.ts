@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchClassify, benchMemory, ensureLog } from './classify-bench';
+import { benchCliStartup } from './cli-startup';
 import { benchHandler } from './handler-bench';
 
 /**
@@ -19,6 +20,7 @@ const print = (figures: Record<string, number>) => {
 
 const mixed = await ensureLog(join(dir, `mixed-${lines}.log`), lines);
 print({ lines });
+print(benchCliStartup(dir));
 print(await benchClassify(mixed));
 const small = await ensureLog(join(dir, 'mixed-10000.log'), 10_000);
 const large = await ensureLog(join(dir, `mixed-${largeLines}.log`), largeLines);

@@ -12,7 +12,7 @@ import { isOneOf, parseCommandArgs } from './args';
 import { readAwsAuthFile } from './aws-auth-file';
 import { type CliCommand, UsageError } from './io';
 import { OutputWriter } from './output-writer';
-import { readLines } from './read-lines';
+import { inputsOrStdin, readLines } from './read-lines';
 import { Report } from './report';
 
 export const CLASSIFY_USAGE = `Usage: eks-auth-doctor classify [options] [FILE …]
@@ -50,12 +50,13 @@ export const runClassify: CliCommand = async (argv, io) => {
   }
   const out = new OutputWriter(io.stdout);
   const report = options.format === 'text' ? new Report(options.context) : undefined;
-  const multipleFiles = options.files.length > 1;
-  for (const file of options.files) {
+  const files = inputsOrStdin(options.files, io.stdin);
+  const multipleFiles = files.length > 1;
+  for (const file of files) {
     // JSON shows each record whole; the other formats need only what the classifier reads.
     const diagnose = createLineDiagnoser(options.context, { allFields: options.format === 'json' });
     let lineNumber = 0;
-    for await (const line of readLines(file, io.stdin)) {
+    for await (const line of readLines(file, io.stdin, io.signal)) {
       lineNumber++;
       report?.countLine();
       const finding = diagnose(line);
@@ -115,7 +116,7 @@ async function parseClassifyArgs(argv: readonly string[]): Promise<ClassifyOptio
     authenticationMode: mode as AuthenticationMode | undefined,
     awsAuthArns: values['aws-auth'] === undefined ? undefined : await readAwsAuthFile(values['aws-auth']),
   };
-  return { format, context: { cluster }, files: positionals.length > 0 ? positionals : ['-'] };
+  return { format, context: { cluster }, files: positionals };
 }
 
 function parseCliArgs(argv: readonly string[]) {

@@ -1,60 +1,100 @@
-import { ACCESS_REPORT_USAGE, runAccessReport } from './access-report-command';
-import { CLASSIFY_USAGE, runClassify } from './classify-command';
-import { type CliCommand, type CliIo, UsageError } from './io';
+import { version } from '../package.json';
+import { type CliCommand, type CliIo, EXIT_CODES, UsageError } from './io';
+import { OutputClosedError } from './output-writer';
 import { InputError } from './read-lines';
-import { REPLAY_USAGE, runReplay } from './replay-command';
-import { runSelftest, SELFTEST_USAGE } from './selftest-command';
+
+/** A command as the dispatcher knows it before loading it: what it does, and how to load it. */
+interface LazyCommand {
+  readonly summary: string;
+  readonly load: () => Promise<{ readonly run: CliCommand; readonly usage: string }>;
+}
+
+/**
+ * A command whose module is imported only when it runs, so `classify` never loads the AWS SDK that
+ * `selftest` needs; `run` and `usage` name the module's exports.
+ */
+function lazy<R extends string, U extends string>(
+  summary: string,
+  load: () => Promise<Record<R, CliCommand> & Record<U, string>>,
+  run: R,
+  usage: U,
+): LazyCommand {
+  return { summary, load: async () => load().then((module) => ({ run: module[run], usage: module[usage] })) };
+}
+
+/** The commands, one entry each, in the order the usage lists them. */
+const COMMANDS: Readonly<Record<string, LazyCommand>> = {
+  'access-report': lazy(
+    'who logged in and how: is the cluster ready for API mode, and the access entries it lacks',
+    () => import('./access-report-command'),
+    'runAccessReport',
+    'ACCESS_REPORT_USAGE',
+  ),
+  classify: lazy(
+    "diagnose an exported authenticator log and print each problem's fix",
+    () => import('./classify-command'),
+    'runClassify',
+    'CLASSIFY_USAGE',
+  ),
+  replay: lazy(
+    "run a log through the deployed pipeline's code with local sinks: what SNS and Slack would get",
+    () => import('./replay-command'),
+    'runReplay',
+    'REPLAY_USAGE',
+  ),
+  selftest: lazy(
+    "write a marked test denial into a cluster's log group to check the deployed pipeline",
+    () => import('./selftest-command'),
+    'runSelftest',
+    'SELFTEST_USAGE',
+  ),
+};
 
 const USAGE = `Usage: eks-auth-doctor <command> [options]
 
 Explains EKS "You must be logged in to the server (Unauthorized)" from the cluster's authenticator log.
 
 Commands:
-  classify   diagnose an exported authenticator log and print each problem's fix
-  access-report
-             who logged in and how: is the cluster ready for API mode, and the access entries it lacks
-  replay     run a log through the deployed pipeline's code with local sinks: what SNS and Slack would get
-  selftest   write a marked test denial into a cluster's log group to check the deployed pipeline
+${Object.entries(COMMANDS)
+  .map(([name, command]) => `  ${name.padEnd(13)} ${command.summary}`)
+  .join('\n')}
 
-Run 'eks-auth-doctor <command> --help' for a command's options.
+Run 'eks-auth-doctor <command> --help' for a command's options; 'eks-auth-doctor --version' for the version.
+Exit status: 0 done (also when the reader of the output stops early, as '| head' does), 1 an input could
+not be read or AWS refused, 2 bad usage, 130 stopped by Ctrl-C.
 `;
 
-interface Command {
-  readonly run: CliCommand;
-  readonly usage: string;
-}
-
-const COMMANDS: Readonly<Record<string, Command>> = {
-  'access-report': { run: runAccessReport, usage: ACCESS_REPORT_USAGE },
-  classify: { run: runClassify, usage: CLASSIFY_USAGE },
-  replay: { run: runReplay, usage: REPLAY_USAGE },
-  selftest: { run: runSelftest, usage: SELFTEST_USAGE },
-};
-
-/** Runs one CLI invocation and returns the exit code: 0 ok, 1 failed, 2 bad usage. */
+/** Runs one CLI invocation and returns the exit code (see `EXIT_CODES`). */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
     io.stdout.write(USAGE);
-    return name === undefined ? 2 : 0;
+    return name === undefined ? EXIT_CODES.usage : EXIT_CODES.ok;
   }
-  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
-  if (command === undefined) {
+  if (name === '-V' || name === '--version') {
+    io.stdout.write(`${version}\n`);
+    return EXIT_CODES.ok;
+  }
+  const entry = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (entry === undefined) {
     io.stderr.write(`eks-auth-doctor: unknown command "${name}"\n\n${USAGE}`);
-    return 2;
+    return EXIT_CODES.usage;
   }
+  const command = await entry.load();
   try {
-    return await command.run(rest, io);
+    const code = await command.run(rest, io);
+    return io.signal?.aborted ? EXIT_CODES.interrupted : code;
   } catch (error) {
+    if (error instanceof OutputClosedError) return EXIT_CODES.ok;
     if (error instanceof UsageError) {
       io.stderr.write(`eks-auth-doctor ${name}: ${error.message}\n\n${command.usage}`);
-      return 2;
+      return EXIT_CODES.usage;
     }
     if (error instanceof InputError) {
       io.stderr.write(`eks-auth-doctor ${name}: ${error.message}\n`);
-      return 1;
+      return EXIT_CODES.failed;
     }
     io.stderr.write(`eks-auth-doctor ${name}: ${(error as Error).stack ?? String(error)}\n`);
-    return 1;
+    return EXIT_CODES.failed;
   }
 }

@@ -1,27 +1,75 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { Readable } from 'node:stream';
+import { addAbortSignal, pipeline, Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { UsageError } from './io';
 
 /** Thrown when an input cannot be opened or read; the message names the file and the reason. */
 export class InputError extends Error {
   override readonly name = 'InputError';
 }
 
+/** The first two bytes of every gzip member (RFC 1952, section 2.3.1: ID1 = 31, ID2 = 139). */
+const GZIP_MAGIC = [0x1f, 0x8b] as const;
+
 /**
- * Streams the lines of a file, or of stdin for `-`, so memory stays flat on a multi-GB export. Open errors
- * (missing file, a directory, no permission) surface as `InputError` from the iteration.
+ * The inputs a command reads: the files named, or standard input (`-`) when none is. With nothing named
+ * and a terminal on standard input, nobody is going to type a log: that is a usage error (the usage is
+ * printed) instead of a silent wait.
  */
-export function readLines(name: string, stdin: Readable): AsyncIterable<string> {
-  return linesOf(name, name === '-' ? stdin : createReadStream(name));
+export function inputsOrStdin(files: readonly string[], stdin: Readable): readonly string[] {
+  if (files.length > 0) return files;
+  if ((stdin as Readable & { isTTY?: boolean }).isTTY) {
+    throw new UsageError('no input: name a log file, or pipe one in (… | eks-auth-doctor classify)');
+  }
+  return ['-'];
 }
 
-async function* linesOf(name: string, stream: Readable): AsyncGenerator<string> {
+/**
+ * Streams the lines of a file, or of stdin for `-`, so memory stays flat on a multi-GB export. A gzip
+ * input (CloudWatch Logs' export to S3 writes `.gz` objects) is recognised by its first bytes, whatever
+ * its name, and decompressed as it streams. Open and read errors (missing file, a directory, no
+ * permission, a broken gzip) surface as `InputError` from the iteration. When `signal` aborts (Ctrl-C),
+ * the lines end early, as if the input had ended there.
+ */
+export function readLines(name: string, stdin: Readable, signal?: AbortSignal): AsyncIterable<string> {
+  const source = name === '-' ? stdin : createReadStream(name);
+  if (signal) addAbortSignal(signal, source);
+  return linesOf(name, source);
+}
+
+async function* linesOf(name: string, source: Readable): AsyncGenerator<string> {
   try {
-    // readline's iterator rejects when the underlying stream errors (ENOENT, EISDIR, EACCES …).
-    yield* createInterface({ input: stream, crlfDelay: Number.POSITIVE_INFINITY });
+    // readline's iterator rejects when the underlying stream errors (ENOENT, EISDIR, EACCES, Z_DATA_ERROR …).
+    yield* createInterface({ input: await decoded(source), crlfDelay: Number.POSITIVE_INFINITY });
   } catch (error) {
+    if ((error as Error).name === 'AbortError') return;
     throw new InputError(`cannot read ${name}: ${describe(error as NodeJS.ErrnoException)}`);
   }
+}
+
+/** The bytes of `source`, gunzipped when they start with the gzip magic. */
+async function decoded(source: Readable): Promise<Readable> {
+  const chunks = source[Symbol.asyncIterator]();
+  let head = Buffer.alloc(0);
+  while (head.length < GZIP_MAGIC.length) {
+    const next = await chunks.next();
+    if (next.done) break;
+    head = Buffer.concat([head, toBuffer(next.value)]);
+  }
+  async function* all(): AsyncGenerator<Buffer> {
+    if (head.length > 0) yield head;
+    for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield toBuffer(next.value);
+  }
+  const bytes = Readable.from(all(), { objectMode: false });
+  if (head[0] !== GZIP_MAGIC[0] || head[1] !== GZIP_MAGIC[1]) return bytes;
+  // pipeline() carries an error of either side to the gunzip stream, whose iteration then rejects.
+  return pipeline(bytes, createGunzip(), () => {});
+}
+
+/** Files give Buffers; a test's `Readable.from(['text'])` gives strings. */
+function toBuffer(chunk: unknown): Buffer {
+  return typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
 }
 
 function describe(error: NodeJS.ErrnoException): string {
@@ -32,6 +80,9 @@ function describe(error: NodeJS.ErrnoException): string {
       return 'it is a directory';
     case 'EACCES':
       return 'permission denied';
+    case 'Z_DATA_ERROR':
+    case 'Z_BUF_ERROR':
+      return `it starts like gzip but does not decompress (${error.message}); is the download complete?`;
     default:
       return error.message;
   }

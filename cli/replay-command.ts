@@ -48,9 +48,12 @@ export const runReplay: CliCommand = async (argv, io) => {
   // Messages arrive from a synchronous sink: chain the writes so they keep their order and wait for
   // one 'drain' at a time.
   let written = Promise.resolve();
-  const summary = await replay(readLines(file, io.stdin), { clusterName }, (message) => {
+  // Stop reading on Ctrl-C, or once the reader of the output has gone (`| head`).
+  const stop = AbortSignal.any(io.signal ? [io.signal, out.closed] : [out.closed]);
+  const summary = await replay(readLines(file, io.stdin, stop), { clusterName }, (message) => {
     const text = print(message as ReplayedMessage, clusterName);
     written = written.then(() => out.write(text));
+    written.catch(() => {}); // a failed write is thrown by the `await written` below
   });
   await written;
   io.stderr.write(

@@ -7,6 +7,7 @@ import { AlertTopic, type ChatbotChannel } from './alert-topic';
 import { AuthenticatorLogging } from './authenticator-logging';
 import { addAuthenticatorLogging } from './cluster-construct-logging';
 import { ClusterSubscription } from './cluster-subscription';
+import { closestKey, noSinkProblem } from './config/key-suggestions';
 import { DiagnosisFunction } from './diagnosis-function';
 import { OperationsAlarms } from './operations-alarms';
 import { OperationsDashboard } from './operations-dashboard';
@@ -99,7 +100,30 @@ export interface AuthDoctorProps {
    * @default `eks-auth-doctor-<stack name>`
    */
   readonly subscriptionFilterName?: string;
+  /**
+   * Deploy even though no sink is given (no `alertEmails`, `slackWebhookSecretName`, `chatbot` or
+   * `extraTopicArns`): alerts then reach nobody but subscribers you add to `alerts.topic` yourself.
+   * Without it such props are refused, because a pipeline that alerts nobody is usually a mistake.
+   * @default false
+   */
+  readonly allowNoSinks?: boolean;
 }
+
+/** Every prop name, for the "did you mean" of a misspelt one (JavaScript callers get no type check). */
+const PROP_NAMES: readonly (keyof AuthDoctorProps)[] = [
+  'clusters',
+  'alertEmails',
+  'slackWebhookSecretName',
+  'chatbot',
+  'dedupWindowMinutes',
+  'alertCap',
+  'logRetention',
+  'reservedConcurrency',
+  'restoreLoggingOnDelete',
+  'extraTopicArns',
+  'subscriptionFilterName',
+  'allowNoSinks',
+];
 
 /** The invalid construct input; the message names the prop and what to pass instead. */
 export class AuthDoctorPropsError extends Error {
@@ -139,6 +163,7 @@ export class AuthDoctor extends Construct {
 
   constructor(scope: Construct, id: string, props: AuthDoctorProps) {
     super(scope, id);
+    checkProps(props);
     const stack = Stack.of(this);
     this.clusters = watchedClusters(this, props.clusters);
     const logRetention = props.logRetention ?? DEFAULTS.logRetention;
@@ -224,6 +249,19 @@ export class AuthDoctor extends Construct {
       functionLogGroup: this.diagnosis.logGroup,
     });
   }
+}
+
+/** The props' names and sinks; the values are checked where they are used. */
+function checkProps(props: AuthDoctorProps): void {
+  for (const key of Object.keys(props)) {
+    if ((PROP_NAMES as readonly string[]).includes(key)) continue;
+    const suggestion = closestKey(key, PROP_NAMES);
+    throw new AuthDoctorPropsError(
+      `AuthDoctor has no prop "${key}"${suggestion ? `; did you mean "${suggestion}"?` : '.'} The props are: ${PROP_NAMES.join(', ')}.`,
+    );
+  }
+  const problem = props.allowNoSinks ? undefined : noSinkProblem(props, 'allowNoSinks: true');
+  if (problem) throw new AuthDoctorPropsError(`AuthDoctor: ${problem}`);
 }
 
 function watchedClusters(scope: Construct, clusters: readonly AuthDoctorCluster[]): WatchedCluster[] {

@@ -1,7 +1,6 @@
 import { CustomResource, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Provider } from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
@@ -39,8 +38,8 @@ export const AUTHENTICATOR_LOGGING_RESOURCE_TYPE = 'Custom::AuthenticatorLogging
  */
 export class AuthenticatorLogging extends Construct {
   readonly provider: Provider;
-  readonly onEventHandler: NodejsFunction;
-  readonly isCompleteHandler: NodejsFunction;
+  readonly onEventHandler: lambda.Function;
+  readonly isCompleteHandler: lambda.Function;
   readonly logGroup: logs.LogGroup;
   private readonly props: AuthenticatorLoggingProps;
 
@@ -62,10 +61,9 @@ export class AuthenticatorLogging extends Construct {
     this.grantClusterAccess(role);
 
     const handler = (handlerName: 'onEvent' | 'isComplete', timeout: Duration) =>
-      new NodejsFunction(this, handlerName === 'onEvent' ? 'OnEventHandler' : 'IsCompleteHandler', {
-        ...bundledFunctionProps('authenticator-logging.ts'),
+      new lambda.Function(this, handlerName === 'onEvent' ? 'OnEventHandler' : 'IsCompleteHandler', {
+        ...bundledFunctionProps('authenticator-logging', handlerName),
         description: `eks-auth-doctor: authenticator logging set-up (${handlerName})`,
-        handler: handlerName,
         timeout,
         role,
         logGroup: this.logGroup,

@@ -6,7 +6,6 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import type * as sns from 'aws-cdk-lib/aws-sns';
@@ -82,7 +81,7 @@ export interface DiagnosisFunctionProps {
  * Slack secret; with the canary on, write its streams. Nothing else.
  */
 export class DiagnosisFunction extends Construct {
-  readonly function: NodejsFunction;
+  readonly function: lambda.Function;
   readonly role: iam.Role;
   readonly logGroup: logs.LogGroup;
   readonly dedupTable: dynamodb.Table;
@@ -125,10 +124,9 @@ export class DiagnosisFunction extends Construct {
     });
     this.grantLeastPrivilege(props);
 
-    this.function = new NodejsFunction(this, 'Function', {
-      ...bundledFunctionProps('diagnose.ts'),
+    this.function = new lambda.Function(this, 'Function', {
+      ...bundledFunctionProps('diagnose', 'handler'),
       description: 'eks-auth-doctor: explains EKS authenticator denials and sends the fix',
-      handler: 'handler',
       timeout: Duration.seconds(60),
       role: this.role,
       logGroup: this.logGroup,

@@ -1,51 +1,61 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Architecture, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { type BundlingOptions, type NodejsFunctionProps, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Architecture, Code, type FunctionProps, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
 
 /**
- * How every function of this app is built: ESM, minified, with source maps, by the esbuild in
- * devDependencies (no Docker). The AWS SDK v3 is left out: the Node.js runtime ships it.
+ * How every function of this app gets its code: the ready ES module `npm run build` writes for each
+ * handler file of lambda/handlers into dist/assets/<handler>/ (minified, with its source map, without the
+ * AWS SDK, which the Node.js runtime ships). The package ships these files, so a CDK app that installs
+ * eks-auth-doctor deploys them as they are: no esbuild, no lock file, no Docker at synth time. This
+ * repository's own `cdk synth` deploys the same files (cdk.json builds them first).
  */
 export const LAMBDA_RUNTIME = Runtime.NODEJS_24_X;
 export const LAMBDA_ARCHITECTURE = Architecture.ARM_64;
 
-/** esbuild's ESM output has no `require`; some bundled CommonJS dependencies still call it. */
-const REQUIRE_SHIM =
-  "import { createRequire as __authDoctorCreateRequire } from 'node:module'; const require = __authDoctorCreateRequire(import.meta.url);";
-
-export const LAMBDA_BUNDLING: BundlingOptions = {
-  minify: true,
-  sourceMap: true,
-  format: OutputFormat.ESM,
-  target: 'node24',
-  mainFields: ['module', 'main'],
-  externalModules: ['@aws-sdk/*'],
-  banner: REQUIRE_SHIM,
-};
-
-/** The project root: handler entries and the lock file are found from here, wherever the app runs. */
-export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
-
-export function handlerEntry(file: string): string {
-  return fileURLToPath(new URL(`../lambda/handlers/${file}`, import.meta.url));
-}
-
-export const DEPS_LOCK_FILE = fileURLToPath(new URL('../package-lock.json', import.meta.url));
+/** The handler modules of lambda/handlers, by file name without `.ts`: one asset each. */
+export type LambdaAsset = 'diagnose' | 'authenticator-logging';
 
 /**
- * What every function of this app shares, for the handler module `file` in lambda/handlers: how it
- * is built and what it runs on, 256 MB, JSON logs. Each function adds its own handler, timeout, role
- * and log group.
+ * The package root: the nearest folder above this module with a package.json. The sources (lib/) and
+ * the built library (dist/, dist/chunks/) sit at different depths; both find the same root.
  */
-export function bundledFunctionProps(file: string) {
+export const PROJECT_ROOT = packageRoot(dirname(fileURLToPath(import.meta.url)));
+
+/** Where the built handler assets are. */
+export const ASSETS_DIR = join(PROJECT_ROOT, 'dist', 'assets');
+
+function packageRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    if (dirname(dir) === dir) throw new Error(`eks-auth-doctor: no package.json above ${from}`);
+  }
+}
+
+/** The folder of one built handler; a clear error instead of CDK's "Cannot find asset" when it is missing. */
+export function assetDir(asset: LambdaAsset): string {
+  const dir = join(ASSETS_DIR, asset);
+  if (!existsSync(join(dir, 'index.mjs'))) {
+    throw new Error(
+      `eks-auth-doctor: the Lambda code ${join(dir, 'index.mjs')} is missing. In a clone of the repository, ` +
+        'run `npm run build` (npm ci does it); an installed package ships it, so reinstall eks-auth-doctor.',
+    );
+  }
+  return dir;
+}
+
+/**
+ * What every function of this app shares, for the export `handler` of the handler module `asset`: its
+ * code and handler, what it runs on, 256 MB, JSON logs. Each function adds its own timeout, role and log
+ * group.
+ */
+export function bundledFunctionProps(asset: LambdaAsset, handler: string) {
   return {
-    entry: handlerEntry(file),
-    projectRoot: PROJECT_ROOT,
-    depsLockFilePath: DEPS_LOCK_FILE,
+    code: Code.fromAsset(assetDir(asset)),
+    handler: `index.${handler}`,
     runtime: LAMBDA_RUNTIME,
     architecture: LAMBDA_ARCHITECTURE,
     memorySize: 256,
     loggingFormat: LoggingFormat.JSON,
-    bundling: LAMBDA_BUNDLING,
-  } as const satisfies NodejsFunctionProps;
+  } as const satisfies Partial<FunctionProps>;
 }

@@ -1,1 +1,5 @@
 import 'aws-sdk-client-mock-vitest/extend';
+import { afterAll } from 'vitest';
+import { removeTempDirs } from './helpers/temp-dir';
+
+afterAll(removeTempDirs);

@@ -3,12 +3,16 @@ import type { EKSClient } from '@aws-sdk/client-eks';
 import type { IAMClient } from '@aws-sdk/client-iam';
 import { EksLookup } from '../../lambda/context/eks-lookup';
 import { clusterLogGroupName } from '../../lambda/contract';
+import {
+  ACCESS_REPORT_QUERY,
+  INSIGHTS_ROW_LIMIT,
+  queryText,
+} from '../../lambda/contract/access-report-query';
 import { type AccessEntry, entriesFor } from './access-entries';
 import { principalRows, type ReportCluster, type ReportInputs } from './access-report';
 import type { AwsAuth } from './aws-auth-mappings';
 import { awsFailure } from './aws-failure';
 import { describeAccessEntries } from './eks-access';
-import { ACCESS_REPORT_QUERY, INSIGHTS_ROW_LIMIT, queryText } from '../../lambda/contract/access-report-query';
 import { LoginTally, tallyNotes } from './logins';
 import { type InsightsPolling, insightsTimeMs, runInsightsQuery } from './logs-insights';
 import { rolePaths } from './role-paths';

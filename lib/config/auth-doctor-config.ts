@@ -27,4 +27,6 @@ export interface AuthDoctorConfig {
   readonly extraTopicKeyArns: readonly string[];
   /** The end-to-end canary and its alarms. */
   readonly canary: boolean;
+  /** Deploy even though no sink is configured (no email, Slack, Chatbot or extra topic): alerts reach nobody. */
+  readonly allowNoSinks: boolean;
 }

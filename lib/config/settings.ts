@@ -279,6 +279,12 @@ const canary: Setting<'canary'> = {
   read: (raw, report) => yesNo(raw, 'canary', report),
 };
 
+const allowNoSinks: Setting<'allowNoSinks'> = {
+  key: 'allowNoSinks',
+  defaultValue: false,
+  read: (raw, report) => yesNo(raw, 'allowNoSinks', report),
+};
+
 export const SETTINGS: readonly Setting[] = [
   clusters,
   alertEmails,
@@ -293,4 +299,5 @@ export const SETTINGS: readonly Setting[] = [
   extraTopicArns,
   extraTopicKeyArns,
   canary,
+  allowNoSinks,
 ] as readonly Setting[];

@@ -6,8 +6,8 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { EKSClient } from '@aws-sdk/client-eks';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ACCESS_REPORT_QUERY, queryText } from '../../lambda/contract/access-report-query';
 import { accessReportCommand } from '../../cli/access-report-command';
+import { ACCESS_REPORT_QUERY, queryText } from '../../lambda/contract/access-report-query';
 import {
   accessReportInsightsAnswer,
   eventsOfInsightsCsv,

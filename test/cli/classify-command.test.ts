@@ -1,9 +1,7 @@
-import { execFile } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/temp-dir';
 import { jsonLines, runCli } from './run-cli';
 
 const EXAMPLE = 'examples/authenticator.log';
@@ -56,7 +54,7 @@ describe('classify --format json', () => {
   });
 
   it('skips lines that hold no authenticator record, and names the file when given several', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'eks-auth-doctor-'));
+    const dir = tempDir();
     const garbage = join(dir, 'garbage.log');
     await writeFile(garbage, 'not a log line\n\u0000\u0001binary\n{"broken json\n');
 
@@ -136,7 +134,7 @@ describe('classify --format text', () => {
 
 describe('classify --aws-auth', () => {
   it('spots a role written into aws-auth with its path', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'eks-auth-doctor-'));
+    const dir = tempDir();
     const awsAuth = join(dir, 'aws-auth.yaml');
     await writeFile(
       awsAuth,
@@ -187,19 +185,5 @@ describe('bad usage and unreadable input', () => {
 
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Usage: eks-auth-doctor classify');
-  });
-});
-
-describe('the eks-auth-doctor binary', () => {
-  it('runs from a shell after npm ci, through tsx', async () => {
-    const { stdout } = await promisify(execFile)(process.execPath, [
-      'bin/eks-auth-doctor.mjs',
-      'classify',
-      '--format',
-      'json',
-      EXAMPLE,
-    ]);
-
-    expect(jsonLines(stdout)).toHaveLength(41);
   });
 });

@@ -1,10 +1,10 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../cli/io';
 import { runReplay } from '../../cli/replay-command';
 import { ACCOUNT, notMappedLine, rejectedHostLine, T0 } from '../helpers/fixtures';
+import { tempDir } from '../helpers/temp-dir';
 import { type CliResult, jsonLines, runCommand } from './run-cli';
 
 function replay(argv: readonly string[], stdin = ''): Promise<CliResult> {
@@ -27,7 +27,7 @@ function messages(stdout: string): ReplayLine[] {
 }
 
 function logFile(lines: readonly string[]): string {
-  const dir = mkdtempSync(join(tmpdir(), 'replay-'));
+  const dir = tempDir('replay-');
   const file = join(dir, 'authenticator.log');
   writeFileSync(file, `${lines.join('\n')}\n`);
   return file;

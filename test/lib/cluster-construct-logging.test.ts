@@ -7,6 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { AuthDoctor, AuthDoctorPropsError } from '../../lib/auth-doctor';
 import { appWith } from './synth';
 
+/** A sink: the construct refuses props that alert nobody. */
+const ONCALL = ['oncall@example.com'];
+
 function platformStack(): { app: App; stack: Stack } {
   const app = appWith();
   return { app, stack: new Stack(app, 'Platform') };
@@ -29,7 +32,7 @@ describe('a cluster defined with aws-eks-v2 in the same app', () => {
     });
 
     // Act
-    new AuthDoctor(stack, 'AuthDoctor', { clusters: [cluster] });
+    new AuthDoctor(stack, 'AuthDoctor', { clusters: [cluster], alertEmails: ONCALL });
 
     // Assess
     Template.fromStack(stack).hasResourceProperties('AWS::EKS::Cluster', {
@@ -45,7 +48,7 @@ describe('a cluster defined with aws-eks-v2 in the same app', () => {
     const cluster = new eksv2.Cluster(stack, 'Cluster', { version: eksv2.KubernetesVersion.V1_32 });
 
     // Act
-    new AuthDoctor(stack, 'AuthDoctor', { clusters: [cluster] });
+    new AuthDoctor(stack, 'AuthDoctor', { clusters: [cluster], alertEmails: ONCALL });
 
     // Assess
     const template = Template.fromStack(stack);
@@ -66,7 +69,7 @@ describe('a cluster defined with aws-eks-v2 in the same app', () => {
     const cluster = new eksv2.Cluster(stack, 'Cluster', { version: eksv2.KubernetesVersion.V1_32 });
 
     // Act
-    new AuthDoctor(stack, 'AuthDoctor', { clusters: [cluster] });
+    new AuthDoctor(stack, 'AuthDoctor', { clusters: [cluster], alertEmails: ONCALL });
 
     // Assess
     const policies = JSON.stringify(Template.fromStack(stack).findResources('AWS::IAM::Policy'));
@@ -85,7 +88,7 @@ describe('a cluster defined with aws-eks (v1) in the same app', () => {
     });
 
     // Act
-    new AuthDoctor(stack, 'AuthDoctor', { clusters: [cluster] });
+    new AuthDoctor(stack, 'AuthDoctor', { clusters: [cluster], alertEmails: ONCALL });
 
     // Assess
     Template.fromStack(stack).hasResourceProperties('Custom::AWSCDK-EKS-Cluster', {
@@ -101,7 +104,7 @@ describe('an imported cluster', () => {
     const cluster = eksv2.Cluster.fromClusterAttributes(stack, 'Imported', { clusterName: 'shared-eks' });
 
     // Act
-    new AuthDoctor(stack, 'AuthDoctor', { clusters: [cluster] });
+    new AuthDoctor(stack, 'AuthDoctor', { clusters: [cluster], alertEmails: ONCALL });
 
     // Assess
     Template.fromStack(stack).hasResourceProperties('Custom::AuthenticatorLogging', {
@@ -119,9 +122,9 @@ describe('invalid construct input', () => {
 
   it('refuses the same cluster twice', () => {
     const { stack } = platformStack();
-    expect(() => new AuthDoctor(stack, 'AuthDoctor', { clusters: ['prod-eks', 'prod-eks'] })).toThrow(
-      /got cluster "prod-eks" twice/,
-    );
+    expect(
+      () => new AuthDoctor(stack, 'AuthDoctor', { clusters: ['prod-eks', 'prod-eks'], alertEmails: ONCALL }),
+    ).toThrow(/got cluster "prod-eks" twice/);
   });
 });
 
@@ -133,8 +136,8 @@ describe('several AuthDoctor stacks', () => {
     const second = new Stack(app, 'TeamB');
 
     // Act
-    new AuthDoctor(first, 'AuthDoctor', { clusters: ['shared-eks'] });
-    new AuthDoctor(second, 'AuthDoctor', { clusters: ['shared-eks'] });
+    new AuthDoctor(first, 'AuthDoctor', { clusters: ['shared-eks'], alertEmails: ONCALL });
+    new AuthDoctor(second, 'AuthDoctor', { clusters: ['shared-eks'], alertEmails: ONCALL });
 
     // Assess
     Template.fromStack(first).hasResourceProperties('AWS::Logs::SubscriptionFilter', {
@@ -143,5 +146,27 @@ describe('several AuthDoctor stacks', () => {
     Template.fromStack(second).hasResourceProperties('AWS::Logs::SubscriptionFilter', {
       FilterName: 'eks-auth-doctor-TeamB',
     });
+  });
+});
+
+describe('props checked like the -c configuration', () => {
+  it('refuses a misspelt prop with the one it most likely means', () => {
+    const stack = new Stack(appWith(), 'Stack');
+    const props = { clusters: ['prod-eks'], alertEmail: ['oncall@example.com'] };
+
+    expect(() => new AuthDoctor(stack, 'AuthDoctor', props as never)).toThrow(
+      'AuthDoctor has no prop "alertEmail"; did you mean "alertEmails"? The props are: clusters, alertEmails,',
+    );
+  });
+
+  it('refuses props without any sink unless allowNoSinks is set', () => {
+    const app = appWith();
+
+    expect(() => new AuthDoctor(new Stack(app, 'A'), 'AuthDoctor', { clusters: ['prod-eks'] })).toThrow(
+      /^AuthDoctor: no sink is configured: .* or allowNoSinks: true if alerting nobody is what you want/,
+    );
+    expect(
+      () => new AuthDoctor(new Stack(app, 'B'), 'AuthDoctor', { clusters: ['prod-eks'], allowNoSinks: true }),
+    ).not.toThrow();
   });
 });

@@ -1,25 +1,35 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { AuthDoctorStack } from '../../lib/auth-doctor-stack';
 import { readConfig } from '../../lib/config/read-config';
-import { PROJECT_ROOT } from '../../lib/lambda-bundling';
+import { ASSETS_DIR, type LambdaAsset } from '../../lib/lambda-bundling';
 import { appWith } from './synth';
 
 /**
- * The one test that really bundles (esbuild from devDependencies, no Docker). It synthesises into a
- * folder under the project, so the bundles can be loaded against the project's node_modules the way the
- * Lambda runtime loads them against its own AWS SDK.
+ * The functions deploy the handler assets `npm run build` writes to dist/assets (the test run builds them
+ * first: test/global-setup.ts). The assets are loaded from dist/, inside the project, so their imports
+ * of the AWS SDK resolve against the project's node_modules the way the Lambda runtime resolves them
+ * against its own.
  */
-let outdir: string;
-let assets: { handler: string; dir: string; environment: Record<string, unknown> }[];
+interface DeployedFunction {
+  readonly handler: string;
+  readonly asset: LambdaAsset;
+  readonly stagedDir: string;
+  readonly environment: Record<string, unknown>;
+}
+
+const ASSET_OF_HANDLER: Record<string, LambdaAsset> = {
+  'index.handler': 'diagnose',
+  'index.onEvent': 'authenticator-logging',
+  'index.isComplete': 'authenticator-logging',
+};
+
+let functions: DeployedFunction[];
 
 beforeAll(() => {
-  const parent = join(PROJECT_ROOT, 'cdk.out');
-  mkdirSync(parent, { recursive: true });
-  outdir = mkdtempSync(join(parent, 'bundling-test-'));
-  const app = appWith({}, { bundle: true, outdir });
+  const app = appWith();
   const stack = new AuthDoctorStack(app, 'EksAuthDoctor', { config: readConfig(app.node) });
   const assembly = app.synth();
   const template = assembly.getStackByName(stack.stackName).template as {
@@ -36,28 +46,20 @@ beforeAll(() => {
     >;
   };
   // Our functions' code is an asset staged as `asset.<hash>`; the Provider framework's ships inside aws-cdk-lib.
-  assets = Object.values(template.Resources)
-    .filter((r) => r.Type === 'AWS::Lambda::Function')
-    .map((r) => ({
-      handler: r.Properties.Handler ?? '',
-      key: String(r.Properties.Code?.S3Key ?? ''),
-      environment: r.Properties.Environment?.Variables ?? {},
-    }))
-    .filter(
-      (r) =>
-        r.handler !== 'framework.onEvent' &&
-        r.handler !== 'framework.isComplete' &&
-        r.handler !== 'framework.onTimeout',
-    )
-    .map((r) => ({
-      handler: r.handler,
-      dir: join(outdir, `asset.${r.key.replace(/\.zip$/, '')}`),
-      environment: r.environment,
-    }));
-}, 240_000);
-
-afterAll(() => {
-  if (outdir) rmSync(outdir, { recursive: true, force: true });
+  functions = Object.values(template.Resources)
+    .filter((r) => r.Type === 'AWS::Lambda::Function' && !r.Properties.Handler?.startsWith('framework.'))
+    .map((r) => {
+      const handler = r.Properties.Handler ?? '';
+      return {
+        handler,
+        asset: ASSET_OF_HANDLER[handler] as LambdaAsset,
+        stagedDir: join(
+          assembly.directory,
+          `asset.${String(r.Properties.Code?.S3Key).replace(/\.zip$/, '')}`,
+        ),
+        environment: r.Properties.Environment?.Variables ?? {},
+      };
+    });
 });
 
 /** What CloudFormation would put where the template has a reference (a topic's ARN, a table's name). */
@@ -74,41 +76,55 @@ function deployedValues(environment: Record<string, unknown>): Record<string, st
   );
 }
 
-describe('the bundled Lambda code', () => {
-  it('is built for the diagnosis handler and both logging set-up handlers', () => {
-    expect(assets.map((a) => a.handler).sort()).toEqual([
+describe('the Lambda code', () => {
+  it('is the diagnosis handler and both logging set-up handlers', () => {
+    expect(functions.map((f) => f.handler).sort()).toEqual([
       'index.handler',
       'index.isComplete',
       'index.onEvent',
     ]);
   });
 
-  it('is one minified ES module with its source map, within 200 KB, without the AWS SDK inside', () => {
-    expect(assets).toHaveLength(3);
-    for (const { dir } of assets) {
+  it('is deployed byte for byte as npm run build wrote it to dist/assets', () => {
+    expect(functions).toHaveLength(3);
+    for (const { asset, stagedDir } of functions) {
       // Act
-      const files = readdirSync(dir).sort();
-      const code = readFileSync(join(dir, 'index.mjs'), 'utf8');
+      const staged = readdirSync(stagedDir).sort();
 
       // Assess
-      expect(files).toEqual(['index.mjs', 'index.mjs.map']);
-      expect(statSync(join(dir, 'index.mjs')).size).toBeLessThanOrEqual(200 * 1024);
+      expect(staged).toEqual(['index.mjs', 'index.mjs.map']);
+      for (const file of staged) {
+        expect(readFileSync(join(stagedDir, file)).equals(readFileSync(join(ASSETS_DIR, asset, file)))).toBe(
+          true,
+        );
+      }
+    }
+  });
+
+  it('is one minified ES module per handler with its source map, within 200 KB, without the AWS SDK inside', () => {
+    for (const asset of ['diagnose', 'authenticator-logging'] as const) {
+      // Act
+      const code = readFileSync(join(ASSETS_DIR, asset, 'index.mjs'), 'utf8');
+
+      // Assess
+      expect(statSync(join(ASSETS_DIR, asset, 'index.mjs')).size).toBeLessThanOrEqual(200 * 1024);
       expect(
         code.startsWith("import { createRequire as __authDoctorCreateRequire } from 'node:module';"),
       ).toBe(true);
       expect(code.length / code.split('\n').length).toBeGreaterThan(500); // minified: long lines
+      expect(code).not.toContain('class EKSClient');
     }
   });
 
   it('loads as an ES module, with the environment the stack gives it, and exports the handler it names', async () => {
-    expect(assets).toHaveLength(3);
-    for (const { handler, dir, environment } of assets) {
+    expect(functions).toHaveLength(3);
+    for (const { handler, asset, environment } of functions) {
       // Prepare
       const restore = { ...process.env };
       Object.assign(process.env, { AWS_REGION: 'eu-west-1' }, deployedValues(environment));
 
       // Act
-      const module = await import(pathToFileURL(join(dir, 'index.mjs')).href).finally(() => {
+      const module = await import(pathToFileURL(join(ASSETS_DIR, asset, 'index.mjs')).href).finally(() => {
         process.env = restore;
       });
 
@@ -119,8 +135,7 @@ describe('the bundled Lambda code', () => {
 
   it('leaves the logging set-up SDK clients to the Lambda runtime', () => {
     // Act
-    const logging = assets.find((a) => a.handler === 'index.onEvent');
-    const code = readFileSync(join(logging?.dir ?? '', 'index.mjs'), 'utf8');
+    const code = readFileSync(join(ASSETS_DIR, 'authenticator-logging', 'index.mjs'), 'utf8');
 
     // Assess
     expect(code).toMatch(/from\s*"@aws-sdk\/client-eks"/);

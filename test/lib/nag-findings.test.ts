@@ -8,6 +8,9 @@ import { AuthDoctor } from '../../lib/auth-doctor';
 import { FULL_CONFIG } from './fixtures';
 import { appWith, configured, synthesise } from './synth';
 
+/** A sink: the construct refuses props that alert nobody. */
+const ONCALL = ['oncall@example.com'];
+
 /** Every acknowledgement recorded in the tree, with its reason. */
 function acknowledgements(root: IConstruct): { id: string; reason: string }[] {
   return root.node.findAll().flatMap((construct) =>
@@ -51,7 +54,10 @@ describe('cdk-nag AwsSolutions checks', () => {
     const app = appWith();
     const stack = new Stack(app, 'Platform');
     const cluster = new eksv2.Cluster(stack, 'Cluster', { version: eksv2.KubernetesVersion.V1_32 });
-    const authDoctor = new AuthDoctor(stack, 'AuthDoctor', { clusters: ['legacy-eks', cluster] });
+    const authDoctor = new AuthDoctor(stack, 'AuthDoctor', {
+      clusters: ['legacy-eks', cluster],
+      alertEmails: ONCALL,
+    });
 
     // Act (the cluster's own findings are its owner's business)
     const report = new AwsSolutionsChecks().validateScope(authDoctor);

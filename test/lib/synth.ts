@@ -4,23 +4,22 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { AuthDoctorStack } from '../../lib/auth-doctor-stack';
 import { CONFIG_CONTEXT_KEY } from '../../lib/config/auth-doctor-config';
 import { readConfig } from '../../lib/config/read-config';
+import { tempDir } from '../helpers/temp-dir';
 
 /** The context of the shipped cdk.json: feature flags and the default configuration. */
 export const CDK_JSON_CONTEXT: Record<string, unknown> = JSON.parse(
   readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8'),
 ).context;
 
-/** Template tests skip bundling: only the one bundling test builds the Lambda code. */
-export const SKIP_BUNDLING = { 'aws:cdk:bundling-stacks': [] };
-
-/** An app as `cdk synth` builds it, with `-c` overrides on top of cdk.json. */
-export function appWith(
-  overrides: Record<string, unknown> = {},
-  options: { bundle?: boolean; outdir?: string } = {},
-): App {
+/**
+ * An app as `cdk synth` builds it, with `-c` overrides on top of cdk.json. It synthesises into a temporary
+ * folder removed after the test file: without an `outdir`, every App makes a `cdk.out*` folder in the
+ * system temporary directory and leaves it there.
+ */
+export function appWith(overrides: Record<string, unknown> = {}, options: { outdir?: string } = {}): App {
   return new App({
-    context: { ...CDK_JSON_CONTEXT, ...(options.bundle ? {} : SKIP_BUNDLING), ...overrides },
-    ...(options.outdir ? { outdir: options.outdir } : {}),
+    context: { ...CDK_JSON_CONTEXT, ...overrides },
+    outdir: options.outdir ?? tempDir('cdk.out-'),
   });
 }
 

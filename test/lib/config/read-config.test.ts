@@ -1,12 +1,11 @@
-import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../lib/config/config-error';
 import { readConfig } from '../../../lib/config/read-config';
-import { CDK_JSON_CONTEXT, configured } from '../synth';
+import { appWith, configured } from '../synth';
 
 /** Reads the configuration of an app built from cdk.json plus the given context, as `cdk synth -c …` would. */
 function read(context: Record<string, unknown>) {
-  return readConfig(new App({ context: { ...CDK_JSON_CONTEXT, ...context } }).node);
+  return readConfig(appWith(context).node);
 }
 
 function problemsOf(context: Record<string, unknown>): readonly string[] {
@@ -36,6 +35,7 @@ describe('the shipped configuration', () => {
       extraTopicArns: [],
       extraTopicKeyArns: [],
       canary: false,
+      allowNoSinks: false,
     });
   });
 });
@@ -238,11 +238,12 @@ describe('a configuration error', () => {
     ]);
   });
 
-  it('names an unknown key of the cdk.json object (a typo)', () => {
-    expect(problemsOf(configured({ cluster: ['prod-eks'] }))).toEqual([
+  it('names an unknown key of the cdk.json object, with the setting it most likely misspells', () => {
+    expect(problemsOf(configured({ cluster: ['prod-eks'], colour: 'red' }))).toEqual([
       expect.stringMatching(
-        /^cluster: not a setting of eks-auth-doctor \(a typo\?\)\. The settings are: clusters, /,
+        /^cluster: not a setting of eks-auth-doctor \(did you mean clusters\?\)\. The settings are: clusters, /,
       ),
+      expect.stringMatching(/^colour: not a setting of eks-auth-doctor \(a typo\?\)\. The settings are: /),
     ]);
   });
 
@@ -261,5 +262,64 @@ describe('a configuration error', () => {
     expect((thrown as ConfigError).message).toMatch(/^The eks-auth-doctor configuration is not valid/);
     expect((thrown as ConfigError).problems).toHaveLength(3);
     expect((thrown as ConfigError).message).toContain('restoreLoggingOnDelete: "yes" is not true or false');
+  });
+});
+
+describe('a -c key that is not ours', () => {
+  it.each([
+    ['cluster', 'clusters'],
+    ['alertEmail', 'alertEmails'],
+    ['slackWebhook', 'slackWebhookSecretName'],
+    ['slackWebhookUrl', 'slackWebhookSecretName'],
+    ['slackChannelId', 'chatbot.slackChannelId'],
+    ['dedupWindow', 'dedupWindowMinutes'],
+    ['AlertCap', 'alertCap'],
+    ['allowNoSink', 'allowNoSinks'],
+  ])('fails the synth when it is close to one of ours: -c %s → did you mean %s?', (typed, meant) => {
+    // Act
+    const problems = problemsOf({ clusters: 'prod-eks', alertEmails: 'oncall@example.com', [typed]: 'x' });
+
+    // Assess
+    expect(problems).toEqual([
+      `${typed}: not a setting of eks-auth-doctor; did you mean ${meant}? Example: -c ${meant}=…`,
+    ]);
+  });
+
+  it("is left alone when it is close to none of ours (CDK's and other tools' context)", () => {
+    const config = read({
+      clusters: 'prod-eks',
+      alertEmails: 'oncall@example.com',
+      'aws:cdk:bundling-stacks': [],
+      '@aws-cdk/core:newStyleStackSynthesis': true,
+      'acknowledged-issue-numbers': [32775],
+      environment: 'prod',
+    });
+
+    expect(config.clusters).toEqual(['prod-eks']);
+  });
+});
+
+describe('a configuration without any sink', () => {
+  it('fails the synth: a pipeline that alerts nobody is a mistake (the typo -c alertEmail is named too)', () => {
+    expect(problemsOf({ clusters: 'prod-eks', alertEmail: 'x@example.com' })).toEqual([
+      'alertEmail: not a setting of eks-auth-doctor; did you mean alertEmails? Example: -c alertEmails=…',
+      expect.stringMatching(
+        /^no sink is configured: every alert would go to a topic nobody reads\. Give at least one of alertEmails, slackWebhookSecretName, chatbot or extraTopicArns .* or -c allowNoSinks=true /,
+      ),
+    ]);
+  });
+
+  it.each([
+    ['alertEmails', { alertEmails: 'oncall@example.com' }],
+    ['slackWebhookSecretName', { slackWebhookSecretName: 'eks-auth-doctor/slack-webhook' }],
+    ['chatbot', { 'chatbot.slackWorkspaceId': 'T07EA123LEP', 'chatbot.slackChannelId': 'C07EZ1ABC23' }],
+    ['extraTopicArns', { extraTopicArns: 'arn:aws:sns:eu-west-1:111122223333:security-findings' }],
+    ['-c allowNoSinks=true', { allowNoSinks: 'true' }],
+  ])('synthesises with %s', (_sink, context) => {
+    expect(read({ clusters: 'prod-eks', ...context }).clusters).toEqual(['prod-eks']);
+  });
+
+  it('synthesises for the shipped placeholder, which cannot be deployed anyway', () => {
+    expect(read({}).clusters).toEqual(['my-cluster']);
   });
 });
