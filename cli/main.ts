@@ -1,4 +1,5 @@
 import { CLASSIFY_USAGE, runClassify } from './classify-command';
+import { DOCTOR_USAGE, runDoctorCommand } from './doctor-command';
 import { type CliCommand, type CliIo, UsageError } from './io';
 import { InputError } from './read-lines';
 import { REPLAY_USAGE, runReplay } from './replay-command';
@@ -9,6 +10,7 @@ const USAGE = `Usage: eks-auth-doctor <command> [options]
 Explains EKS "You must be logged in to the server (Unauthorized)" from the cluster's authenticator log.
 
 Commands:
+  doctor     you got Unauthorized: run the runbook with your credentials and get the one fix
   classify   diagnose an exported authenticator log and print each problem's fix
   replay     run a log through the deployed pipeline's code with local sinks: what SNS and Slack would get
   selftest   write a marked test denial into a cluster's log group to check the deployed pipeline
@@ -22,6 +24,7 @@ interface Command {
 }
 
 const COMMANDS: Readonly<Record<string, Command>> = {
+  doctor: { run: runDoctorCommand, usage: DOCTOR_USAGE },
   classify: { run: runClassify, usage: CLASSIFY_USAGE },
   replay: { run: runReplay, usage: REPLAY_USAGE },
   selftest: { run: runSelftest, usage: SELFTEST_USAGE },
