@@ -473,6 +473,44 @@ describe('eks-auth-doctor doctor: the classic mistakes', () => {
   });
 });
 
+describe('eks-auth-doctor doctor: credentials the AWS CLI would really use', () => {
+  it('stale keys in the shell win over AWS_PROFILE, as in the AWS CLI: the pipeline’s STS_INVALID_CLIENT_TOKEN fix', async () => {
+    await world.devProfile();
+    process.env.AWS_ACCESS_KEY_ID = 'AKIDSTALE';
+    process.env.AWS_SECRET_ACCESS_KEY = 'stale-secret';
+    world.fake.rejectKey('AKIDSTALE', 'InvalidClientToken').cluster('eu-west-1', eksCluster({}));
+    const kubeconfig = await devKubeconfig();
+
+    const { text, json } = await doctor(['--kubeconfig', kubeconfig]);
+
+    expect(line(text, 'identity')).toBe(
+      '✗ identity: AWS_ACCESS_KEY_ID in the environment, which the AWS CLI uses instead of AWS_PROFILE=dev: InvalidClientTokenId: AWS does not recognise the credentials',
+    );
+    expect(json.verdict).toMatchObject({ id: 'CREDENTIALS_INVALID', category: 'STS_INVALID_CLIENT_TOKEN' });
+    expect(commands(json)).toContain('env | grep AWS_');
+    expect(world.fake.calls('sts:GetCallerIdentity').map((call) => call.accessKeyId)).toEqual([
+      'AKIDSTALE',
+      'AKIDSTALE',
+    ]);
+  });
+
+  it('checks the cluster named on the command line when there is no kubeconfig at all', async () => {
+    await signedInAsDev();
+    world.fake
+      .cluster('eu-west-1', eksCluster({ mode: 'API' }))
+      .accessEntry('eu-west-1', 'prod', { principalArn: DEV_ROLE }, [VIEW_POLICY])
+      .logEvents('eu-west-1', '/aws/eks/prod/cluster', []);
+
+    const { text, json } = await doctor(['--cluster', 'prod', '--region', 'eu-west-1', '--profile', 'dev']);
+
+    expect(line(text, 'kubeconfig')).toMatch(
+      /^\? kubeconfig: no kubeconfig at .*; checking cluster prod as asked$/,
+    );
+    expect(line(text, 'access policies')).toBe('✓ access policies: AmazonEKSViewPolicy (cluster)');
+    expect(json.verdict.id).toBe('NO_PROBLEM_FOUND');
+  });
+});
+
 describe('eks-auth-doctor doctor: what the authenticator said', () => {
   it('takes the verdict from the logged denial, classified by the same engine as the pipeline', async () => {
     await signedInAsDev();
