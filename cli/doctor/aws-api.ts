@@ -317,9 +317,14 @@ class SdkAwsApi implements AwsApi {
   }
 
   private iamClient(): Promise<IamClient> {
-    // IAM is global; its endpoint lives in us-east-1 for the commercial partition.
+    // IAM is global; its endpoint is signed for the partition's first region.
+    const region = this.stsRegion.startsWith('cn-')
+      ? 'cn-north-1'
+      : this.stsRegion.startsWith('us-gov-')
+        ? 'us-gov-west-1'
+        : 'us-east-1';
     this.iam ??= import('@aws-sdk/client-iam').then(
-      ({ IAMClient }) => new IAMClient(clientConfig('us-east-1', this.provider)),
+      ({ IAMClient }) => new IAMClient(clientConfig(region, this.provider)),
     );
     return this.iam;
   }

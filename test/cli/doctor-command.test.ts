@@ -647,6 +647,35 @@ describe('eks-auth-doctor doctor: kubeconfig mistakes before any AWS call', () =
   });
 });
 
+describe('eks-auth-doctor doctor: what --probe finds on the way to the API server', () => {
+  it('a stale CA in the kubeconfig fails TLS, which is not an Unauthorized', async () => {
+    const api = await new FakeApiServer('prod').start();
+    try {
+      await signedInAsDev();
+      world.fake
+        .cluster('eu-west-1', eksCluster({ endpoint: api.url, mode: 'API' }))
+        .accessEntry('eu-west-1', 'prod', { principalArn: DEV_ROLE }, [VIEW_POLICY])
+        .logEvents('eu-west-1', '/aws/eks/prod/cluster', []);
+      const kubeconfig = await devKubeconfig({ server: api.url });
+
+      const { text, json } = await doctor(['--kubeconfig', kubeconfig, '--probe']);
+
+      expect(line(text, 'probe')).toMatch(
+        /^✗ probe: TLS with https:\/\/127\.0\.0\.1:\d+ failed \(.+\): check certificate-authority-data$/,
+      );
+      expect(json.verdict).toMatchObject({
+        id: 'ENDPOINT_UNREACHABLE',
+        title: 'The API server’s certificate does not match the kubeconfig',
+      });
+      expect(commands(json)).toContain(
+        'aws eks update-kubeconfig --name prod --region eu-west-1 --profile dev',
+      );
+    } finally {
+      await api.stop();
+    }
+  });
+});
+
 describe('eks-auth-doctor doctor: never a stack trace', () => {
   it('reports a refused read as the permission it needs, and carries on', async () => {
     await signedInAsDev();

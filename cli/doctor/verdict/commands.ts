@@ -35,6 +35,10 @@ export function clusterStatus(names: ClusterNames): string {
   return `aws eks describe-cluster --name ${names.cluster} --region ${names.region} --query cluster.status --output text`;
 }
 
+export function endpointAccess(names: ClusterNames): string {
+  return `aws eks describe-cluster --name ${names.cluster} --region ${names.region} --query cluster.resourcesVpcConfig`;
+}
+
 export function doctorAgain(names: ClusterNames, extra: string): string {
   return `eks-auth-doctor doctor --cluster ${names.cluster} --region ${names.region} ${extra}`;
 }

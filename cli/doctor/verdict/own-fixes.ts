@@ -29,6 +29,7 @@ import {
   configureSso,
   doctorAgain,
   enableAuthenticatorLogging,
+  endpointAccess,
   GET_CONTEXTS,
   INSTALL_AWS_CLI,
   KUBECTL_CAN_I,
@@ -347,6 +348,28 @@ export function privateEndpointFix(facts: DoctorFacts): Fix {
         text: 'Or, if your policy allows, open the public endpoint to your network only (a write, for an admin).',
         command: restrictPublicEndpoint(names),
       },
+      VERIFY,
+    ],
+    warnings: [],
+  };
+}
+
+export function endpointUnreachableFix(facts: DoctorFacts): Fix {
+  const names = namesOf(facts);
+  const tls = facts.probe?.failure === 'tls';
+  return {
+    title: tls
+      ? 'The API server’s certificate does not match the kubeconfig'
+      : 'The API server cannot be reached from here',
+    summary: tls
+      ? 'The TLS handshake with the kubeconfig’s server failed, so its certificate-authority-data is stale (a recreated cluster) or another server answers; that is not an Unauthorized.'
+      : `The kubeconfig’s server did not answer, so kubectl times out before any authentication; ${names.cluster}’s public endpoint may be limited to other networks, or a proxy or VPN is in the way.`,
+    steps: [
+      {
+        text: 'See which networks may reach the public endpoint, and whether a private one exists.',
+        command: endpointAccess(names),
+      },
+      regenerate(facts, 'Regenerate the entry, which writes the current endpoint and CA.'),
       VERIFY,
     ],
     warnings: [],

@@ -198,6 +198,15 @@ export const VERDICT_RULES: readonly VerdictRule[] = [
     fix: (facts) => ({ fix: own.privateEndpointFix(facts) }),
   },
   {
+    id: 'ENDPOINT_UNREACHABLE',
+    basis: ['endpoint-access', 'probe'],
+    applies: (facts) =>
+      facts.probe?.failure === 'timeout' ||
+      facts.probe?.failure === 'unreachable' ||
+      facts.probe?.failure === 'tls',
+    fix: (facts) => ({ fix: own.endpointUnreachableFix(facts) }),
+  },
+  {
     id: 'FORBIDDEN',
     basis: ['probe'],
     applies: (facts) => facts.probe?.status === 403,
