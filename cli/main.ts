@@ -24,17 +24,23 @@ function lazy<R extends string, U extends string>(
 
 /** The commands, one entry each, in the order the usage lists them. */
 const COMMANDS: Readonly<Record<string, LazyCommand>> = {
-  'access-report': lazy(
-    'who logged in and how: is the cluster ready for API mode, and the access entries it lacks',
-    () => import('./access-report-command'),
-    'runAccessReport',
-    'ACCESS_REPORT_USAGE',
+  doctor: lazy(
+    'you got Unauthorized: run the runbook with your credentials and get the one fix',
+    () => import('./doctor-command'),
+    'runDoctorCommand',
+    'DOCTOR_USAGE',
   ),
   classify: lazy(
     "diagnose an exported authenticator log and print each problem's fix",
     () => import('./classify-command'),
     'runClassify',
     'CLASSIFY_USAGE',
+  ),
+  'access-report': lazy(
+    'who logged in and how: is the cluster ready for API mode, and the access entries it lacks',
+    () => import('./access-report-command'),
+    'runAccessReport',
+    'ACCESS_REPORT_USAGE',
   ),
   replay: lazy(
     "run a log through the deployed pipeline's code with local sinks: what SNS and Slack would get",
