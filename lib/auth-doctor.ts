@@ -110,20 +110,25 @@ export interface AuthDoctorProps {
 }
 
 /** Every prop name, for the "did you mean" of a misspelt one (JavaScript callers get no type check). */
-const PROP_NAMES: readonly (keyof AuthDoctorProps)[] = [
-  'clusters',
-  'alertEmails',
-  'slackWebhookSecretName',
-  'chatbot',
-  'dedupWindowMinutes',
-  'alertCap',
-  'logRetention',
-  'reservedConcurrency',
-  'restoreLoggingOnDelete',
-  'extraTopicArns',
-  'subscriptionFilterName',
-  'allowNoSinks',
-];
+/** Every prop once; a `Record` over the props' keys, so one added to the interface but not here does not compile. */
+const KNOWN_PROPS: Readonly<Record<keyof AuthDoctorProps, true>> = {
+  clusters: true,
+  alertEmails: true,
+  slackWebhookSecretName: true,
+  slackWebhookSecretKeyArn: true,
+  chatbot: true,
+  dedupWindowMinutes: true,
+  alertCap: true,
+  logRetention: true,
+  reservedConcurrency: true,
+  restoreLoggingOnDelete: true,
+  extraTopicArns: true,
+  extraTopicKeyArns: true,
+  subscriptionFilterName: true,
+  canary: true,
+  allowNoSinks: true,
+};
+const PROP_NAMES = Object.keys(KNOWN_PROPS) as readonly (keyof AuthDoctorProps)[];
 
 /** The invalid construct input; the message names the prop and what to pass instead. */
 export class AuthDoctorPropsError extends Error {

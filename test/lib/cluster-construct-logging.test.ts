@@ -5,10 +5,10 @@ import * as eksv2 from 'aws-cdk-lib/aws-eks-v2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { AuthDoctor, AuthDoctorPropsError } from '../../lib/auth-doctor';
+import { ONCALL } from './fixtures';
 import { appWith } from './synth';
 
 /** A sink: the construct refuses props that alert nobody. */
-const ONCALL = ['oncall@example.com'];
 
 function platformStack(): { app: App; stack: Stack } {
   const app = appWith();

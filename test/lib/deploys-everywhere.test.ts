@@ -5,6 +5,7 @@ import { CHATBOT_NAME, ChatbotUnavailableError } from '../../lib/alert-topic';
 import { AuthDoctor } from '../../lib/auth-doctor';
 import { AuthDoctorStack } from '../../lib/auth-doctor-stack';
 import { readConfig } from '../../lib/config/read-config';
+import { ONCALL } from './fixtures';
 import { appWith, configured, statementsOf, synthesise } from './synth';
 
 const CHATBOT = { slackWorkspaceId: 'T07EA123LEP', slackChannelId: 'C07EZ1ABC23' };
@@ -114,7 +115,9 @@ describe('a partition without AWS Chatbot', () => {
 describe('grants', () => {
   it('grant no action the code does not call: no eks:DescribeAccessEntry and no dynamodb:Scan anywhere', () => {
     // Act
-    const { template } = synthesise(configured({ clusters: ['prod-eks'], canary: true }));
+    const { template } = synthesise(
+      configured({ clusters: ['prod-eks'], alertEmails: ONCALL, canary: true }),
+    );
     const policies = JSON.stringify(template.findResources('AWS::IAM::Policy'));
 
     // Assess
@@ -183,7 +186,9 @@ describe('grants', () => {
 describe('the watch and the canary', () => {
   it('tell the function its clusters and our filter name, and let it read the filters', () => {
     // Act
-    const { stack, template } = synthesise(configured({ clusters: ['prod-eks', 'staging-eks'] }));
+    const { stack, template } = synthesise(
+      configured({ clusters: ['prod-eks', 'staging-eks'], alertEmails: ONCALL }),
+    );
 
     // Assess
     template.hasResourceProperties('AWS::Lambda::Function', {
@@ -204,7 +209,7 @@ describe('the watch and the canary', () => {
 
   it('has no canary alarm and no canary grant unless asked', () => {
     // Act
-    const { stack, template } = synthesise(configured({ clusters: ['prod-eks'] }));
+    const { stack, template } = synthesise(configured({ clusters: ['prod-eks'], alertEmails: ONCALL }));
 
     // Assess
     expect(
@@ -215,7 +220,9 @@ describe('the watch and the canary', () => {
 
   it('with the canary on, may write only authenticator-canary-* streams and alarms per cluster after two silent periods', () => {
     // Act
-    const { stack, template } = synthesise(configured({ clusters: ['prod-eks'], canary: 'true' }));
+    const { stack, template } = synthesise(
+      configured({ clusters: ['prod-eks'], alertEmails: ONCALL, canary: 'true' }),
+    );
 
     // Assess
     const write = statementsOf(stack, template, 'DiagnosisRole').find((s) => s.Sid === 'WriteTheCanary');

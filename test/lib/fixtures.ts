@@ -1,7 +1,10 @@
+/** The one sink most tests need: a configuration without any is refused (issue 13). */
+export const ONCALL = ['oncall@example.com'];
+
 /** A configuration that switches every option on, as a multi-cluster production account would. */
 export const FULL_CONFIG = {
   clusters: ['prod-eks', 'staging-eks'],
-  alertEmails: ['oncall@example.com'],
+  alertEmails: ONCALL,
   slackWebhookSecretName: 'eks-auth-doctor/slack-webhook',
   chatbot: { slackWorkspaceId: 'T07EA123LEP', slackChannelId: 'C07EZ1ABC23' },
   dedupWindowMinutes: 30,

@@ -5,11 +5,10 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { describe, expect, it } from 'vitest';
 import { AuthDoctor } from '../../lib/auth-doctor';
-import { FULL_CONFIG } from './fixtures';
+import { FULL_CONFIG, ONCALL } from './fixtures';
 import { appWith, configured, synthesise } from './synth';
 
 /** A sink: the construct refuses props that alert nobody. */
-const ONCALL = ['oncall@example.com'];
 
 /** Every acknowledgement recorded in the tree, with its reason. */
 function acknowledgements(root: IConstruct): { id: string; reason: string }[] {
