@@ -1,9 +1,4 @@
-import {
-  type Category,
-  isAlertable,
-  isDenialCategory,
-  SEVERITIES,
-} from '../lambda/engine/classify/categories';
+import { type Category, isAlertable, isDenialCategory, SEVERITIES } from '../lambda/engine/categories';
 import { alertOf } from '../lambda/engine/diagnose/alert';
 import { problemKey } from '../lambda/engine/diagnose/problem-key';
 import { detach } from '../lambda/engine/parse/detach';

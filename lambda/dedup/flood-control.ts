@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Category } from '../engine/classify/categories';
+import type { Category } from '../engine/categories';
 import type { DedupStore, DigestTally, DueEntry, FollowupRecord, ProblemWindow } from './store';
 
 /** Occurrences of one problem in one batch. */

@@ -1,4 +1,4 @@
-import type { Category } from '../engine/classify/categories';
+import type { Category } from '../engine/categories';
 
 /**
  * The dedup state of one problem (cluster, category, sub-cause, principal or error fingerprint):

@@ -1,5 +1,5 @@
 import type { CloudWatchLogsLogEvent } from 'aws-lambda';
-import { isAlertable } from '../engine/classify/categories';
+import { isAlertable } from '../engine/categories';
 import { createLineDiagnoser } from '../engine/diagnose/diagnose-lines';
 import { LogMemory } from '../engine/diagnose/log-memory';
 import { problemKey } from '../engine/diagnose/problem-key';

@@ -1,7 +1,7 @@
 import type { ClosedWindow } from '../dedup/flood-control';
 import type { DigestTally, FollowupRecord } from '../dedup/store';
 import type { OutgoingMessage } from '../delivery/deliver';
-import type { Category } from '../engine/classify/categories';
+import type { Category } from '../engine/categories';
 import { alertOf } from '../engine/diagnose/alert';
 import { remediate } from '../engine/remediate';
 import type { CategoryCount, ClusterContext, DiagnosisContext, Finding, Notification } from '../engine/types';

@@ -4,7 +4,7 @@ import { DedupContentionError, FloodControl, shortId } from '../dedup/flood-cont
 import { type DigestTally, type DueEntry, retryStateExpiry, type StoredMessage } from '../dedup/store';
 import { deliverAll, type OutgoingMessage } from '../delivery/deliver';
 import type { TimeBudget } from '../delivery/sink';
-import { isDenialCategory } from '../engine/classify/categories';
+import { isDenialCategory } from '../engine/categories';
 import type { DiagnosisContext, Notification } from '../engine/types';
 import type { FindingOutcome } from '../observability/observability';
 import { decodeSubscriptionData, isLogEvent } from '../subscription/decode';

@@ -1,11 +1,12 @@
-import { AWS_AUTH_PARSE_MESSAGES } from '../../contract/authenticator-messages';
+import { DENIAL_MESSAGE } from '../../contract/authenticator-messages';
+import { type Category, otherwiseOf, RECORD_FAMILIES } from '../categories';
 import { parseArn } from '../parse/arn';
 import type { AuthenticatorRecord, DiagnosisContext, Finding, Principal } from '../types';
-import type { Category } from './categories';
-import { categorizeDenial } from './denial-rules';
+import { categorizeDenial } from './denial-matcher';
 import { detailsOf } from './details';
 import { identitySubCause } from './identity-sub-cause';
 import { severityOf } from './severity';
+import type { TimeCache } from './time-cache';
 
 /**
  * Classifies one authenticator record: what happened (category, sub-cause, severity), to whom
@@ -14,19 +15,27 @@ import { severityOf } from './severity';
  * The context refines IDENTITY_NOT_MAPPED only; the Lambda calls this again once it has looked the
  * principal up, which is cheap.
  */
-export function classify(record: AuthenticatorRecord, context?: DiagnosisContext): Finding {
-  return findingOf(record, categoryOf(record), context);
+export function classify(
+  record: AuthenticatorRecord,
+  context?: DiagnosisContext,
+  times?: TimeCache,
+): Finding {
+  return findingOf(record, categoryOf(record), context, times);
 }
 
-/** `classify` for a caller that already knows the category (and so which context it needs). */
+/**
+ * `classify` for a caller that already knows the category (and so which context it needs). A caller
+ * classifying a stream passes its own `times`, so a storm of denials parses each second once.
+ */
 export function findingOf(
   record: AuthenticatorRecord,
   category: Category,
   context?: DiagnosisContext,
+  times?: TimeCache,
 ): Finding {
   const principal = principalOf(record, category);
   const subCause =
-    category === 'IDENTITY_NOT_MAPPED' ? identitySubCause(principal, record.time, context) : undefined;
+    category === 'IDENTITY_NOT_MAPPED' ? identitySubCause(principal, record.time, context, times) : undefined;
   return {
     category,
     subCause,
@@ -40,20 +49,28 @@ export function findingOf(
   };
 }
 
-/** Lower-case starts of the messages logged when aws-auth fails to parse (reference §3). */
-const AWS_AUTH_PARSE_STARTS = AWS_AUTH_PARSE_MESSAGES.map((message) => message.startsWith.toLowerCase());
+const RECORD_ENTRIES = RECORD_FAMILIES.flatMap((family) => family.entries);
+/** Records known by their exact `msg`. */
+const BY_MSG = RECORD_ENTRIES.flatMap((entry) =>
+  entry.match.msg === undefined ? [] : [{ msg: entry.match.msg, category: entry.id }],
+);
+/** Lower-case starts of the other messages the record families name (reference §3). */
+const MESSAGE_STARTS = RECORD_ENTRIES.flatMap((entry) =>
+  (entry.match.messages ?? []).map((message) => ({
+    start: message.startsWith.toLowerCase(),
+    category: entry.id,
+  })),
+);
+/** Any other authenticator line. */
+const OTHER_RECORD = otherwiseOf(RECORD_ENTRIES);
 
+/** What a record is, by its `msg`, and for a denial by its `error=` text. */
 export function categoryOf(record: AuthenticatorRecord): Category {
-  switch (record.msg) {
-    case 'access denied':
-      return record.fields.error === undefined ? 'UNKNOWN' : categorizeDenial(record.fields.error);
-    case 'STS response':
-      return 'STS_RESPONSE';
-    case 'access granted':
-      return 'ACCESS_GRANTED';
-  }
+  if (record.msg === DENIAL_MESSAGE) return categorizeDenial(record.fields.error);
+  for (const { msg, category } of BY_MSG) if (record.msg === msg) return category;
   const msg = record.msg.toLowerCase();
-  return AWS_AUTH_PARSE_STARTS.some((start) => msg.startsWith(start)) ? 'AWS_AUTH_PARSE_ERROR' : 'INFO';
+  for (const { start, category } of MESSAGE_STARTS) if (msg.startsWith(start)) return category;
+  return OTHER_RECORD;
 }
 
 /** The old EKS fork named the ARN in the error instead of an `arn=` field. */

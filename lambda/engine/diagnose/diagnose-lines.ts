@@ -1,4 +1,5 @@
 import { categoryOf, findingOf } from '../classify/classify';
+import { TimeCache } from '../classify/time-cache';
 import { type ParseOptions, parseLine } from '../parse/parse';
 import type { DiagnosisContext, Finding } from '../types';
 import { StsResponseJoin } from './join';
@@ -18,6 +19,7 @@ export function createLineDiagnoser(
   memory: LogMemory = new LogMemory(context),
 ): LineDiagnoser {
   const join = new StsResponseJoin();
+  const times = new TimeCache();
   return (line) => {
     const parsed = parseLine(line, options);
     if (parsed === undefined) return undefined;
@@ -25,7 +27,7 @@ export function createLineDiagnoser(
     const category = categoryOf(record);
     // Only a mapping failure is explained by what earlier lines taught.
     const known = category === 'IDENTITY_NOT_MAPPED' ? memory.contextFor(record.fields.arn) : context;
-    const finding = findingOf(record, category, known);
+    const finding = findingOf(record, category, known, times);
     memory.learn(finding, line);
     return finding;
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DENIAL_CATEGORIES } from '../../../../lambda/engine/classify/categories';
+import { DENIAL_CATEGORIES } from '../../../../lambda/engine/categories';
 import { classify } from '../../../../lambda/engine/classify/classify';
 import type { Finding } from '../../../../lambda/engine/types';
 import { DENIAL_FIXTURES, deniedLine } from '../fixtures/denial-errors';

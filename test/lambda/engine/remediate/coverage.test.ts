@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import {
   CATEGORIES,
   DENIAL_CATEGORIES,
-  OTHER_CATEGORIES,
+  NON_DENIAL_CATEGORIES,
   SUB_CAUSES,
-} from '../../../../lambda/engine/classify/categories';
+} from '../../../../lambda/engine/categories';
 import { FIXES, remediate } from '../../../../lambda/engine/remediate';
 import type { Fix } from '../../../../lambda/engine/types';
 import { aFindingOf, inMode, MODES, notMapped } from './fixtures';
@@ -41,7 +41,7 @@ describe('every category has a fix', () => {
     },
   );
 
-  it.each(OTHER_CATEGORIES)('gives %s a title, a summary and steps', (category) => {
+  it.each(NON_DENIAL_CATEGORIES)('gives %s a title, a summary and steps', (category) => {
     // Act
     const fix = remediate(aFindingOf(category), inMode('CONFIG_MAP'));
 
