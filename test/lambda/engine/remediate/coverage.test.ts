@@ -101,6 +101,17 @@ describe('every sub-cause has its own fix', () => {
     // Assess
     expect(fix).toEqual(remediate(notMapped('NOT_IN_AWS_AUTH'), inMode('CONFIG_MAP')));
   });
+
+  it('treats a sub-cause from outside the contract as a principal missing from aws-auth', () => {
+    // Prepare
+    const newer = { ...notMapped('NOT_IN_AWS_AUTH'), subCause: 'SOMETHING_NEW' as never };
+
+    // Act
+    const fix = remediate(newer, inMode('CONFIG_MAP'));
+
+    // Assess
+    expect(fix).toEqual(remediate(notMapped('NOT_IN_AWS_AUTH'), inMode('CONFIG_MAP')));
+  });
 });
 
 describe('the summary is one sentence of cause', () => {
