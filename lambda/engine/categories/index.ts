@@ -10,8 +10,9 @@ import { TOKEN, type TokenCategory } from './token';
  * from these tables once, at load. The IDs are the project's public contract: they appear in CLI output,
  * metric dimensions, SNS message attributes and alerts. Add, never rename.
  *
- * To add a category: add its ID to its family's ID list and its entry to the family's table (where it
- * belongs in precedence), and a fixture line for each of its wordings.
+ * To add a category: add its ID to its family's ID list and its entry to the family's table, where it
+ * belongs in precedence; then a fixture line for each of its wordings. The compiler refuses an ID
+ * without an entry; the tests refuse a wording without a fixture line and a category without a fixture.
  */
 
 export type { AuthenticationMode } from './authentication-modes';
@@ -45,7 +46,7 @@ export const DENIAL_FAMILIES = { token: TOKEN, sts: STS, mapping: MAPPING } as c
 export const RECORD_FAMILIES: readonly RecordFamily<NonDenialCategory>[] = [OTHER, LIFECYCLE];
 
 /** Every denial category, family by family; UNKNOWN, the answer for any error nothing recognises, last. */
-export const DENIAL_CATEGORIES: readonly DenialCategory[] = [TOKEN, STS, MAPPING].flatMap(
+export const DENIAL_CATEGORIES: readonly DenialCategory[] = Object.values(DENIAL_FAMILIES).flatMap(
   (family): readonly DenialCategory[] => family.ids,
 );
 
@@ -78,6 +79,7 @@ const ALERTABLE: ReadonlySet<string> = new Set([
   ...RECORD_FAMILIES.filter((family) => family.alerts).flatMap((family): readonly string[] => family.ids),
 ]);
 
+/** Whether the record was an `access denied` line. */
 export function isDenialCategory(category: Category): category is DenialCategory {
   return DENIALS.has(category);
 }
@@ -88,8 +90,8 @@ export function isAlertable(category: Category): boolean {
 }
 
 /**
- * The category a family falls back to: its entry that matches `otherwise`. Every family has one; one
- * without is a broken table, refused at load.
+ * The category a table of entries falls back to: its entry that matches `otherwise`. Each denial family
+ * has one, and the record families one between them; a table without is broken, refused at load.
  */
 export function otherwiseOf<Id extends string>(
   entries: readonly { readonly id: Id; readonly match: { readonly otherwise?: true } }[],
