@@ -3,7 +3,7 @@ import { CloudWatchLogsClient, type QueryStatistics } from '@aws-sdk/client-clou
 import { EKSClient } from '@aws-sdk/client-eks';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { CLUSTER_NAME } from '../lambda/contract';
-import { AUTHENTICATION_MODES, type AuthenticationMode } from '../lambda/engine/classify/categories';
+import { AUTHENTICATION_MODES, type AuthenticationMode } from '../lambda/engine/categories';
 import { buildAccessReport, type ReportCluster, type ReportInputs } from './access-report/access-report';
 import { type AwsAuth, AwsAuthFileError, awsAuthOf } from './access-report/aws-auth-mappings';
 import { type AwsClients, gatherLive } from './access-report/live-inputs';

@@ -1,8 +1,4 @@
-import {
-  AUTHENTICATION_MODES,
-  type AuthenticationMode,
-  isAlertable,
-} from '../lambda/engine/classify/categories';
+import { AUTHENTICATION_MODES, type AuthenticationMode, isAlertable } from '../lambda/engine/categories';
 import { alertOf } from '../lambda/engine/diagnose/alert';
 import { createLineDiagnoser } from '../lambda/engine/diagnose/diagnose-lines';
 import { remediate } from '../lambda/engine/remediate';

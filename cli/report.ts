@@ -1,9 +1,4 @@
-import {
-  type Category,
-  isAlertable,
-  isDenialCategory,
-  SEVERITIES,
-} from '../lambda/engine/classify/categories';
+import { type Category, isAlertable, isDenialCategory, SEVERITIES } from '../lambda/engine/categories';
 import { problemNotification } from '../lambda/engine/diagnose/alert';
 import { type OccurrenceTally, openProblem, type Problem } from '../lambda/engine/diagnose/problem';
 import { problemKey } from '../lambda/engine/diagnose/problem-key';

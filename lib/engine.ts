@@ -25,7 +25,7 @@ export {
   type Severity,
   SUB_CAUSES,
   type SubCause,
-} from '../lambda/engine/classify/categories';
+} from '../lambda/engine/categories';
 export { categoryOf, classify } from '../lambda/engine/classify/classify';
 export { alertOf } from '../lambda/engine/diagnose/alert';
 export { createLineDiagnoser, type LineDiagnoser } from '../lambda/engine/diagnose/diagnose-lines';

@@ -1,7 +1,7 @@
-import type { AuthenticationMode } from '../../lambda/engine/classify/categories';
+import type { AuthenticationMode } from '../../lambda/engine/categories';
 import { parseArn } from '../../lambda/engine/parse/arn';
-import { switchToAccessEntries } from '../../lambda/engine/remediate/commands';
-import { type ClusterNames, clusterNames } from '../../lambda/engine/remediate/names';
+import { switchToAccessEntries } from '../../lambda/engine/wording/commands';
+import { type ClusterNames, clusterNames } from '../../lambda/engine/wording/names';
 import { type AccessEntry, entriesFor } from './access-entries';
 import { type AwsAuth, type AwsAuthMapping, accountIsMapped, mappingFor } from './aws-auth-mappings';
 import { COVERAGES, type Coverage, coverageOf } from './coverage';

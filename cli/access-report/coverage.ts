@@ -1,4 +1,4 @@
-import type { AuthenticationMode } from '../../lambda/engine/classify/categories';
+import type { AuthenticationMode } from '../../lambda/engine/categories';
 import type { AccessEntry } from './access-entries';
 import type { AwsAuthMapping } from './aws-auth-mappings';
 import type { PrincipalLogins } from './logins';

@@ -3,8 +3,8 @@ import {
   associateAccessPolicy,
   createAccessEntry,
   getRoleArn,
-} from '../../lambda/engine/remediate/commands';
-import { type ClusterNames, checkedArn, principalNames } from '../../lambda/engine/remediate/names';
+} from '../../lambda/engine/wording/commands';
+import { type ClusterNames, checkedArn, principalNames } from '../../lambda/engine/wording/names';
 import type { AwsAuthMapping } from './aws-auth-mappings';
 import { type Coverage, nodeEntryTypeOf } from './coverage';
 import type { PrincipalLogins } from './logins';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import type { AuthenticationMode } from '../../lambda/engine/classify/categories';
+import type { AuthenticationMode } from '../../lambda/engine/categories';
 import { InputError, readLines } from '../read-lines';
 import { type AccessEntry, clusterOfEntries } from './access-entries';
 import { AccessEntryFileError, accessEntriesOf } from './access-entry-file';

@@ -1,4 +1,4 @@
-import type { AuthenticationMode } from '../../lambda/engine/classify/categories';
+import type { AuthenticationMode } from '../../lambda/engine/categories';
 import type { Coverage } from './coverage';
 
 /** The answer to "can this cluster move to API mode without locking anyone out?". */

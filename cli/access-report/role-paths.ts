@@ -1,6 +1,6 @@
 import { GetRoleCommand, type IAMClient } from '@aws-sdk/client-iam';
-import { principalNames } from '../../lambda/engine/remediate/names';
 import type { Principal } from '../../lambda/engine/types';
+import { principalNames } from '../../lambda/engine/wording/names';
 import { awsFailure } from './aws-failure';
 
 /** Lookups per report at most: one per locked-out role, and a hostile log cannot make it thousands. */

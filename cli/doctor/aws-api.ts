@@ -1,4 +1,4 @@
-import type { AuthenticationMode } from '../../lambda/engine/classify/categories';
+import type { AuthenticationMode } from '../../lambda/engine/categories';
 
 /**
  * The AWS reads the doctor makes, as plain data, behind one interface. The SDK clients are loaded

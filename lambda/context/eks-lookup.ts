@@ -1,5 +1,5 @@
 import { DescribeClusterCommand, type EKSClient, ListAccessEntriesCommand } from '@aws-sdk/client-eks';
-import { AUTHENTICATION_MODES, type AuthenticationMode } from '../engine/classify/categories';
+import { AUTHENTICATION_MODES, type AuthenticationMode } from '../engine/categories';
 import { parseArn } from '../engine/parse/arn';
 import type { ClusterContext, Principal } from '../engine/types';
 import { withTimeout } from './timeout';

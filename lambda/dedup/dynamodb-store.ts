@@ -8,8 +8,8 @@ import {
   UpdateItemCommand,
 } from '@aws-sdk/client-dynamodb';
 import { hasErrorName } from '../common/error-names';
-import type { Category } from '../engine/classify/categories';
-import { CATEGORIES } from '../engine/classify/categories';
+import type { Category } from '../engine/categories';
+import { CATEGORIES } from '../engine/categories';
 import type { Occurrences } from '../engine/diagnose/problem';
 import {
   type DedupStore,

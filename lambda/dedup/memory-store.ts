@@ -1,4 +1,4 @@
-import type { Category } from '../engine/classify/categories';
+import type { Category } from '../engine/categories';
 import type { Occurrences } from '../engine/diagnose/problem';
 import {
   type DedupStore,

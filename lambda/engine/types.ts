@@ -1,4 +1,4 @@
-import type { AuthenticationMode, Category, Severity, SubCause } from './classify/categories';
+import type { AuthenticationMode, Category, Severity, SubCause } from './categories';
 
 /**
  * One authenticator log event, normalised from whichever format it arrived in.

@@ -1,7 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { type DeliverySink, FINDING_LOG_MESSAGE, Metric } from '../contract';
-import type { Category, Severity, SubCause } from '../engine/classify/categories';
+import type { Category, Severity, SubCause } from '../engine/categories';
 
 /** What happened to a problem's occurrences in one invocation. */
 export type FindingOutcome = 'alerted' | 'suppressed' | 'digested' | 'selftest';

@@ -1,7 +1,7 @@
 import { errorName } from '../common/error-names';
 import { DedupContentionError, type FloodControl } from '../dedup/flood-control';
 import type { DigestTally } from '../dedup/store';
-import { type Category, isDenialCategory } from '../engine/classify/categories';
+import { type Category, isDenialCategory } from '../engine/categories';
 import { OccurrenceTally, type Problem } from '../engine/diagnose/problem';
 import type { ClusterContext } from '../engine/types';
 import type { FindingOutcome, Observability } from '../observability/observability';

@@ -2,7 +2,7 @@ import type { ClosedWindow } from '../dedup/flood-control';
 import type { DigestTally } from '../dedup/store';
 import { compactFinding, problemOfWindow } from '../dedup/stored-problem';
 import type { OutgoingMessage } from '../delivery/deliver';
-import type { Category } from '../engine/classify/categories';
+import type { Category } from '../engine/categories';
 import { problemNotification, seenIn } from '../engine/diagnose/alert';
 import type { SelftestEvent } from '../engine/diagnose/diagnose-batch';
 import { OccurrenceTally, type Problem } from '../engine/diagnose/problem';

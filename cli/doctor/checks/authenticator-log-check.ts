@@ -1,9 +1,9 @@
 import { clusterLogGroupName } from '../../../lambda/contract';
-import { isDenialCategory } from '../../../lambda/engine/classify/categories';
+import { isDenialCategory } from '../../../lambda/engine/categories';
 import { createLineDiagnoser } from '../../../lambda/engine/diagnose/diagnose-lines';
 import { LogMemory } from '../../../lambda/engine/diagnose/log-memory';
-import { clusterNames } from '../../../lambda/engine/remediate/names';
 import type { Finding } from '../../../lambda/engine/types';
+import { clusterNames } from '../../../lambda/engine/wording/names';
 import { awsProblemOf, problemDetail } from '../aws-errors';
 import { type CheckStep, fail, pass, unknown } from '../check';
 import { diagnosisContextOf } from '../diagnosis-context';

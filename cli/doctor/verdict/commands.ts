@@ -1,4 +1,4 @@
-import type { ClusterNames } from '../../../lambda/engine/remediate/names';
+import type { ClusterNames } from '../../../lambda/engine/wording/names';
 
 /**
  * The doctor's own commands, for what the pipeline's fixes never ask (the pipeline runs where these

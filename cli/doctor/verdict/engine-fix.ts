@@ -1,7 +1,7 @@
 import { createLineDiagnoser } from '../../../lambda/engine/diagnose/diagnose-lines';
 import { remediate } from '../../../lambda/engine/remediate';
-import { COMMAND_SAFE_ARN, PLACEHOLDER } from '../../../lambda/engine/remediate/names';
 import type { Finding, Fix } from '../../../lambda/engine/types';
+import { COMMAND_SAFE_ARN, PLACEHOLDER } from '../../../lambda/engine/wording/names';
 import { diagnosisContextOf } from '../diagnosis-context';
 import type { DoctorFacts } from '../facts';
 import { type PredictedDenial, predictedDenialLine } from './predicted-denial';

@@ -1,3 +1,4 @@
+import type { Fix, FixStep } from '../../../lambda/engine/types';
 import {
   associateAccessPolicy,
   callerIdentity,
@@ -12,14 +13,13 @@ import {
   restrictPublicEndpoint,
   ssoLogin,
   updateKubeconfig,
-} from '../../../lambda/engine/remediate/commands';
+} from '../../../lambda/engine/wording/commands';
 import {
   type ClusterNames,
   COMMAND_SAFE_ARN,
   clusterNames,
   PLACEHOLDER,
-} from '../../../lambda/engine/remediate/names';
-import type { Fix, FixStep } from '../../../lambda/engine/types';
+} from '../../../lambda/engine/wording/names';
 import type { DoctorFacts } from '../facts';
 import { shown } from '../shown';
 import {

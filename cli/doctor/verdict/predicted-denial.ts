@@ -1,4 +1,4 @@
-import { COMMAND_SAFE_ARN } from '../../../lambda/engine/remediate/names';
+import { COMMAND_SAFE_ARN } from '../../../lambda/engine/wording/names';
 
 /**
  * The `access denied` line the authenticator writes for a failure the doctor found from outside, in

@@ -1,4 +1,4 @@
-import type { Category, SubCause } from '../../../lambda/engine/classify/categories';
+import type { Category, SubCause } from '../../../lambda/engine/categories';
 import type { Fix } from '../../../lambda/engine/types';
 import type { CheckResult } from '../check';
 import type { DoctorFacts } from '../facts';

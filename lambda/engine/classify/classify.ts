@@ -1,11 +1,12 @@
-import { AWS_AUTH_PARSE_MESSAGES } from '../../contract/authenticator-messages';
-import { parseArn } from '../parse/arn';
+import { DENIAL_MESSAGE } from '../../contract/authenticator-messages';
+import { type Category, otherwiseOf, RECORD_FAMILIES } from '../categories';
+import { ArnCache } from '../parse/arn';
 import type { AuthenticatorRecord, DiagnosisContext, Finding, Principal } from '../types';
-import type { Category } from './categories';
-import { categorizeDenial } from './denial-rules';
+import { categorizeDenial } from './denial-matcher';
 import { detailsOf } from './details';
 import { identitySubCause } from './identity-sub-cause';
 import { severityOf } from './severity';
+import { TimeCache } from './time-cache';
 
 /**
  * Classifies one authenticator record: what happened (category, sub-cause, severity), to whom
@@ -14,19 +15,39 @@ import { severityOf } from './severity';
  * The context refines IDENTITY_NOT_MAPPED only; the Lambda calls this again once it has looked the
  * principal up, which is cheap.
  */
-export function classify(record: AuthenticatorRecord, context?: DiagnosisContext): Finding {
-  return findingOf(record, categoryOf(record), context);
+export function classify(
+  record: AuthenticatorRecord,
+  context?: DiagnosisContext,
+  memo: ClassifyMemo = new ClassifyMemo(),
+): Finding {
+  return findingOf(record, categoryOf(record), context, memo);
 }
 
-/** `classify` for a caller that already knows the category (and so which context it needs). */
+/**
+ * What classifying one stream keeps from line to line: the principals of its ARNs and the epochs of
+ * its times. A busy log names the same few principals and seconds on most lines. Owned by whoever
+ * classifies the stream (a line diagnoser); a one-off classification gets a fresh one.
+ */
+export class ClassifyMemo {
+  readonly arns = new ArnCache();
+  readonly epochs = new TimeCache();
+}
+
+/**
+ * `classify` for a caller that already knows the category (and so which context it needs). A caller
+ * classifying a stream passes its own `memo`, so a storm of denials parses each ARN and second once.
+ */
 export function findingOf(
   record: AuthenticatorRecord,
   category: Category,
   context?: DiagnosisContext,
+  memo: ClassifyMemo = new ClassifyMemo(),
 ): Finding {
-  const principal = principalOf(record, category);
+  const principal = principalOf(record, category, memo.arns);
   const subCause =
-    category === 'IDENTITY_NOT_MAPPED' ? identitySubCause(principal, record.time, context) : undefined;
+    category === 'IDENTITY_NOT_MAPPED'
+      ? identitySubCause(principal, record.time, context, memo.epochs)
+      : undefined;
   return {
     category,
     subCause,
@@ -40,20 +61,28 @@ export function findingOf(
   };
 }
 
-/** Lower-case starts of the messages logged when aws-auth fails to parse (reference §3). */
-const AWS_AUTH_PARSE_STARTS = AWS_AUTH_PARSE_MESSAGES.map((message) => message.startsWith.toLowerCase());
+const RECORD_ENTRIES = RECORD_FAMILIES.flatMap((family) => family.entries);
+/** Records known by their exact `msg`. */
+const BY_MSG = RECORD_ENTRIES.flatMap((entry) =>
+  entry.match.msg === undefined ? [] : [{ msg: entry.match.msg, category: entry.id }],
+);
+/** Lower-case starts of the other messages the record families name (reference §3). */
+const MESSAGE_STARTS = RECORD_ENTRIES.flatMap((entry) =>
+  (entry.match.messages ?? []).map((message) => ({
+    start: message.startsWith.toLowerCase(),
+    category: entry.id,
+  })),
+);
+/** Any other authenticator line. */
+const OTHER_RECORD = otherwiseOf(RECORD_ENTRIES);
 
+/** What a record is, by its `msg`, and for a denial by its `error=` text. */
 export function categoryOf(record: AuthenticatorRecord): Category {
-  switch (record.msg) {
-    case 'access denied':
-      return record.fields.error === undefined ? 'UNKNOWN' : categorizeDenial(record.fields.error);
-    case 'STS response':
-      return 'STS_RESPONSE';
-    case 'access granted':
-      return 'ACCESS_GRANTED';
-  }
+  if (record.msg === DENIAL_MESSAGE) return categorizeDenial(record.fields.error);
+  for (const { msg, category } of BY_MSG) if (record.msg === msg) return category;
   const msg = record.msg.toLowerCase();
-  return AWS_AUTH_PARSE_STARTS.some((start) => msg.startsWith(start)) ? 'AWS_AUTH_PARSE_ERROR' : 'INFO';
+  for (const { start, category } of MESSAGE_STARTS) if (msg.startsWith(start)) return category;
+  return OTHER_RECORD;
 }
 
 /** The old EKS fork named the ARN in the error instead of an `arn=` field. */
@@ -62,7 +91,7 @@ const ARN_IN_ERROR = /^ARN is not mapped: (\S+)/i;
 // uid = "aws-iam-authenticator:<account>:<unique id>" (or "heptio-authenticator-aws:…").
 const UID = /^[\w-]+:(\d{12}):([A-Z0-9]+)$/;
 
-function principalOf(record: AuthenticatorRecord, category: Category): Principal | undefined {
+function principalOf(record: AuthenticatorRecord, category: Category, arns: ArnCache): Principal | undefined {
   const fields = record.fields;
   const logged =
     fields.arn ??
@@ -70,7 +99,7 @@ function principalOf(record: AuthenticatorRecord, category: Category): Principal
   // On an `STS response` line `arn=` is the raw STS ARN; elsewhere it is canonical and the raw one was joined in.
   const stsArn = category === 'STS_RESPONSE' ? logged : fields.stsarn;
   if (logged === undefined) return undefined;
-  const parsed = parseArn(logged);
+  const parsed = arns.parse(logged);
   // Most records name their principal by ARN alone (grants, unjoined denials): share one object per ARN.
   const onlyArn =
     stsArn === undefined &&
@@ -86,7 +115,7 @@ function principalOf(record: AuthenticatorRecord, category: Category): Principal
     type: parsed?.type ?? 'unknown',
     name: parsed?.name,
     // The STS line usually names the session; the raw ARN is parsed for it only when it did not.
-    session: fields.session || (stsArn ? parseArn(stsArn)?.session : undefined),
+    session: fields.session || (stsArn ? arns.parse(stsArn)?.session : undefined),
     stsArn,
     accessKeyId: fields.accesskeyid,
     userId: fields.userid ?? uid?.[2],

@@ -1,4 +1,4 @@
-import { isAlertable } from '../classify/categories';
+import { isAlertable } from '../categories';
 import type { DiagnosisContext, Finding } from '../types';
 import { createLineDiagnoser } from './diagnose-lines';
 import { LogMemory } from './log-memory';

@@ -1,5 +1,5 @@
-import { categoryOf, findingOf } from '../classify/classify';
-import { type ParseOptions, parseLine } from '../parse/parse';
+import { ClassifyMemo, categoryOf, findingOf } from '../classify/classify';
+import { type ParseOptions, parseLine, TimeStrings } from '../parse/parse';
 import type { DiagnosisContext, Finding } from '../types';
 import { StsResponseJoin } from './join';
 import { LogMemory } from './log-memory';
@@ -18,14 +18,17 @@ export function createLineDiagnoser(
   memory: LogMemory = new LogMemory(context),
 ): LineDiagnoser {
   const join = new StsResponseJoin();
+  // This stream's own caches: one string per second, one parsed principal per ARN.
+  const parseOptions: ParseOptions = { ...options, times: new TimeStrings() };
+  const memo = new ClassifyMemo();
   return (line) => {
-    const parsed = parseLine(line, options);
+    const parsed = parseLine(line, parseOptions);
     if (parsed === undefined) return undefined;
     const record = join.accept(parsed, line);
     const category = categoryOf(record);
     // Only a mapping failure is explained by what earlier lines taught.
     const known = category === 'IDENTITY_NOT_MAPPED' ? memory.contextFor(record.fields.arn) : context;
-    const finding = findingOf(record, category, known);
+    const finding = findingOf(record, category, known, memo);
     memory.learn(finding, line);
     return finding;
   };

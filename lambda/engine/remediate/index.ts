@@ -1,22 +1,18 @@
-import type { Category } from '../classify/categories';
+import { CATEGORY_ENTRIES, type Category, writeFix } from '../categories';
 import type { DiagnosisContext, Finding, Fix } from '../types';
-import { type FixBuilder, fixRequest } from './fix-request';
-import { IDENTITY_FIXES } from './identity-fixes';
-import { OTHER_FIXES } from './other-fixes';
-import { STS_FIXES } from './sts-fixes';
-import { TOKEN_FIXES } from './token-fixes';
+import { type FixBuilder, type FixRequest, fixRequest } from '../wording/fix-request';
 import { withCommonWarnings } from './warnings';
 
 /**
- * One fix builder per category. Typed as a full `Record<Category, …>`, so adding a category without a
- * fix does not compile.
+ * One fix builder per category, written from its entry. Complete, though built at load: every listed
+ * category has an entry, which each family file checks at compile time.
  */
-export const FIXES: Readonly<Record<Category, FixBuilder>> = {
-  ...TOKEN_FIXES,
-  ...STS_FIXES,
-  ...IDENTITY_FIXES,
-  ...OTHER_FIXES,
-};
+export const FIXES = Object.fromEntries(
+  [...CATEGORY_ENTRIES.values()].map((entry) => [
+    entry.id,
+    (request: FixRequest) => writeFix(entry, request),
+  ]),
+) as Readonly<Record<Category, FixBuilder>>;
 
 /**
  * The fix for a finding: a headline, one sentence of cause, and ordered steps with the exact commands,

@@ -1,7 +1,7 @@
 import type { Fix } from '../types';
-import type { FixRequest } from './fix-request';
-import { mention } from './mention';
-import { PLACEHOLDER } from './names';
+import type { FixRequest } from '../wording/fix-request';
+import { mention } from '../wording/mention';
+import { PLACEHOLDER } from '../wording/names';
 
 /** Shown whenever `system:masters` appears anywhere in a fix, so nobody copies it without knowing what it grants. */
 export const SYSTEM_MASTERS_WARNING =

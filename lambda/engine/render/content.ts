@@ -1,4 +1,4 @@
-import type { Severity } from '../classify/categories';
+import type { Severity } from '../categories';
 import { SELFTEST_MARKER } from '../diagnose/selftest';
 import type { FixStep, Notification } from '../types';
 import { formatCount, formatTime } from './format';

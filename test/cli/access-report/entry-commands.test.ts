@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { entryCommandsFor } from '../../../cli/access-report/entry-commands';
-import { clusterNames } from '../../../lambda/engine/remediate/names';
+import { clusterNames } from '../../../lambda/engine/wording/names';
 import { loginsOf } from './principal-logins';
 
 const ACCOUNT = '111122223333';

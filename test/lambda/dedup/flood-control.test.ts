@@ -3,7 +3,7 @@ import { DynamoDbDedupStore } from '../../../lambda/dedup/dynamodb-store';
 import { FloodControl, problemId } from '../../../lambda/dedup/flood-control';
 import { MemoryDedupStore } from '../../../lambda/dedup/memory-store';
 import type { DedupStore } from '../../../lambda/dedup/store';
-import type { Category } from '../../../lambda/engine/classify/categories';
+import type { Category } from '../../../lambda/engine/categories';
 import type { Problem } from '../../../lambda/engine/diagnose/problem';
 import { T0 } from '../../helpers/fixtures';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../../helpers/local-dynamodb';

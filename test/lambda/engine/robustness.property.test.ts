@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CATEGORIES } from '../../../lambda/engine/classify/categories';
+import { CATEGORIES } from '../../../lambda/engine/categories';
 import { classify } from '../../../lambda/engine/classify/classify';
 import { createLineDiagnoser } from '../../../lambda/engine/diagnose/diagnose-lines';
 import { parseLine } from '../../../lambda/engine/parse/parse';

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { DENIAL_CATEGORIES } from '../../../../lambda/engine/classify/categories';
+import { DENIAL_CATEGORIES, NON_DENIAL_CATEGORIES } from '../../../../lambda/engine/categories';
 import { classify } from '../../../../lambda/engine/classify/classify';
 import type { Finding } from '../../../../lambda/engine/types';
 import { DENIAL_FIXTURES, deniedLine } from '../fixtures/denial-errors';
 import { parsedLine } from '../fixtures/parsed-line';
+import { RECORD_FIXTURES } from '../fixtures/record-lines';
 
 function classifyLine(line: string, allFields = false): Finding {
   return classify(parsedLine(line, { allFields }));
@@ -11,81 +12,103 @@ function classifyLine(line: string, allFields = false): Finding {
 
 describe('classifying access denied lines', () => {
   it.each(DENIAL_FIXTURES.map((fixture) => [fixture.category, fixture.variant, fixture] as const))(
-    '%s: %s',
+    'classifies the %s wording "%s" and rates it as its fixture says',
     (category, _variant, fixture) => {
-      const finding = classifyLine(deniedLine(fixture.error, fixture.arn));
+      // Prepare
+      const line = deniedLine(fixture.error, fixture.arn);
 
+      // Act
+      const finding = classifyLine(line);
+
+      // Assess
       expect(finding.category).toBe(category);
+      expect(finding.severity).toBe(fixture.severity);
       expect(finding.error).toBe(fixture.error);
     },
   );
 
   it('has a fixture for every denial category of the public contract', () => {
+    // Act
     const covered = new Set(DENIAL_FIXTURES.map((fixture) => fixture.category));
 
+    // Assess
     expect(DENIAL_CATEGORIES.filter((category) => !covered.has(category))).toEqual([]);
   });
 
   it('calls a denial without an error field UNKNOWN rather than dropping it', () => {
+    // Act
     const finding = classifyLine(
       'time="2026-11-24T10:00:00Z" level=warning msg="access denied" client="127.0.0.1:1"',
     );
 
+    // Assess
     expect(finding.category).toBe('UNKNOWN');
   });
 
   it('classifies denials case-insensitively', () => {
-    expect(
-      classifyLine(deniedLine('IDENTITY IS NOT MAPPED', 'arn:aws:iam::111122223333:user/a')).category,
-    ).toBe('IDENTITY_NOT_MAPPED');
-  });
-});
+    // Prepare
+    const line = deniedLine('IDENTITY IS NOT MAPPED', 'arn:aws:iam::111122223333:user/a');
 
-describe('keeping client-controlled text from steering the category', () => {
-  it('keeps a token error a token error even when its echoed host names an STS error code', () => {
-    const forged =
-      'input token was not properly formatted: unexpected hostname "ExpiredToken.InvalidClientTokenId.was throttled" in pre-signed URL';
-
-    expect(classifyLine(deniedLine(forged)).category).toBe('TOKEN_STS_HOST_REJECTED');
-  });
-
-  it('matches token phrases only where the authenticator writes them, at the start', () => {
-    const forged = 'input token was not properly formatted: parse "https://x/?token is too large": invalid';
-
-    expect(classifyLine(deniedLine(forged)).category).toBe('TOKEN_DECODE_ERROR');
-  });
-
-  it('does not read an arn= written inside a quoted error as the principal', () => {
-    const line =
-      'time="2026-11-24T10:00:00Z" level=warning msg="access denied" client="127.0.0.1:1" error="input token was not properly formatted: unexpected hostname \\"x\\" arn=\\"arn:aws:iam::111122223333:role/admin\\"" method=POST path=/authenticate';
-
+    // Act
     const finding = classifyLine(line);
 
-    expect(finding.principal).toBeUndefined();
-    expect(finding.record.fields.arn).toBeUndefined();
+    // Assess
+    expect(finding.category).toBe('IDENTITY_NOT_MAPPED');
   });
 
-  it('reads a reserved-username error by its fixed start even when the username echoes other phrases', () => {
+  it('classifies an STS error whose prefix lost its casing by its body', () => {
+    // Prepare
     const error =
-      "invalid username 'system:SessionName did not contain an instance id' for mapper DynamicFile: username must not begin with with the following prefixes: [system:]";
+      'STS GETCALLERIDENTITY FAILED: error from AWS (expected 200, got 403). Body: {"Error":{"Code":"ExpiredToken"}}';
 
-    expect(classifyLine(deniedLine(error, 'arn:aws:iam::111122223333:role/r')).category).toBe(
-      'USERNAME_RESERVED_PREFIX',
-    );
+    // Act
+    const finding = classifyLine(deniedLine(error));
+
+    // Assess
+    expect(finding.category).toBe('STS_EXPIRED_CREDENTIALS');
+  });
+
+  it('reads a throttled STS prefix as throttling whatever the body, in any casing', () => {
+    // Prepare
+    const error = 'STS getCallerIdentity WAS THROTTLED: <html>503 Slow Down</html>';
+
+    // Act
+    const finding = classifyLine(deniedLine(error));
+
+    // Assess
+    expect(finding.category).toBe('STS_THROTTLED');
   });
 });
 
 describe('classifying the other authenticator records', () => {
-  const STS_RESPONSE_LINE =
-    'time="2026-11-24T10:00:00Z" level=info msg="STS response" accesskeyid=ASIAEXAMPLE accountid=111122223333 arn="arn:aws:sts::111122223333:assumed-role/developer/bob" client="127.0.0.1:1" method=POST path=/authenticate session=bob stsendpoint=sts.eu-west-1.amazonaws.com userid=AROAEXAMPLE';
+  it.each(RECORD_FIXTURES.map((fixture) => [fixture.category, fixture.variant, fixture] as const))(
+    'classifies the %s wording "%s" and rates it as its fixture says',
+    (category, _variant, fixture) => {
+      // Act
+      const finding = classifyLine(fixture.line);
 
-  it('recognises an STS response from its msg alone', () => {
-    expect(classifyLine(STS_RESPONSE_LINE)).toMatchObject({ category: 'STS_RESPONSE', severity: 'info' });
+      // Assess
+      expect(finding.category).toBe(category);
+      expect(finding.severity).toBe(fixture.severity);
+    },
+  );
+
+  it('has a fixture line for every category that is not a denial', () => {
+    // Act
+    const covered = new Set(RECORD_FIXTURES.map((fixture) => fixture.category));
+
+    // Assess
+    expect(NON_DENIAL_CATEGORIES.filter((category) => !covered.has(category))).toEqual([]);
   });
 
   it('reads the principal of an STS response parsed with all its fields', () => {
-    const finding = classifyLine(STS_RESPONSE_LINE, true);
+    // Prepare
+    const line = recordLine('STS_RESPONSE');
 
+    // Act
+    const finding = classifyLine(line, true);
+
+    // Assess
     expect(finding).toMatchObject({
       category: 'STS_RESPONSE',
       severity: 'info',
@@ -100,12 +123,14 @@ describe('classifying the other authenticator records', () => {
     });
   });
 
-  it('recognises an access granted line and reads the unique ID from the uid', () => {
-    const finding = classifyLine(
-      'time="2022-05-26T18:55:30Z" level=info msg="access granted" arn="arn:aws:iam::123456789000:user/testuser" client="127.0.0.1:57586" groups="[system:masters]" method=POST path=/authenticate uid="aws-iam-authenticator:123456789000:AIDAFFXXXXXXXXXX" username=kubernetes-admin',
-      true,
-    );
+  it('reads the unique ID of an access granted line from its uid', () => {
+    // Prepare
+    const line = recordLine('ACCESS_GRANTED', 'v0.5+ grant with uid');
 
+    // Act
+    const finding = classifyLine(line, true);
+
+    // Assess
     expect(finding).toMatchObject({
       category: 'ACCESS_GRANTED',
       principal: {
@@ -119,60 +144,111 @@ describe('classifying the other authenticator records', () => {
   });
 
   it('reads the old EKS fork grant: heptio uid, and the extra sts= field does not disturb it', () => {
-    const finding = classifyLine(
-      'time="2021-08-11T07:04:05Z" level=info msg="access granted" arn="arn:aws:iam::111122223333:role/eks-admin" client="127.0.0.1:45678" groups="[system:masters]" method=POST path=/authenticate sts=sts.eu-west-1.amazonaws.com uid="heptio-authenticator-aws:111122223333:AROAEXAMPLE" username=kubernetes-admin',
-      true,
-    );
+    // Prepare
+    const line = recordLine('ACCESS_GRANTED', 'old EKS fork grant with heptio uid and sts=');
 
+    // Act
+    const finding = classifyLine(line, true);
+
+    // Assess
     expect(finding.category).toBe('ACCESS_GRANTED');
     expect(finding.principal?.userId).toBe('AROAEXAMPLE');
   });
 
-  it.each([
-    [
-      'Errors parsing configmap',
-      'warning',
-      'Errors parsing configmap: [yaml: line 7: did not find expected key]',
-    ],
-    [
-      'There was an error parsing the config maps',
-      'error',
-      'There was an error parsing the config maps.  Only saving data that was good, [yaml: line 7: did not find expected key]',
-    ],
-    ['error parsing config map', 'error', 'error parsing config map: [value for userarn must be supplied]'],
-  ])('recognises the aws-auth parse error "%s" as critical', (_name, level, msg) => {
-    const finding = classifyLine(`time="2026-11-24T10:00:00Z" level=${level} msg=${JSON.stringify(msg)}`);
+  it.each(
+    RECORD_FIXTURES.filter((fixture) => fixture.category === 'AWS_AUTH_PARSE_ERROR').map((f) => [
+      f.variant,
+      f,
+    ]),
+  )('quotes the aws-auth parse error "%s" whole as the YAML error', (_variant, fixture) => {
+    // Act
+    const finding = classifyLine(fixture.line);
 
-    expect(finding.category).toBe('AWS_AUTH_PARSE_ERROR');
-    expect(finding.severity).toBe('critical');
-    expect(finding.details.yamlError).toBe(msg);
+    // Assess
+    expect(finding.details.yamlError).toBe(finding.record.msg);
   });
 
   it('quotes the YAML line number of an aws-auth parse error', () => {
-    const finding = classifyLine(
-      'time="2026-11-24T10:00:00Z" level=warning msg="Errors parsing configmap: [yaml: line 7: did not find expected key]"',
-    );
+    // Prepare
+    const line = recordLine('AWS_AUTH_PARSE_ERROR', 'Errors parsing configmap');
 
+    // Act
+    const finding = classifyLine(line);
+
+    // Assess
     expect(finding.details.yamlLine).toBe('7');
   });
 
-  it.each([
-    'Calling ec2:DescribeInstances for the InstanceId = i-0123456789abcdef0 ',
-    'Watch channel closed. Reconnecting...',
-    'unexpected request method',
-  ])('calls any other authenticator line INFO: %s', (msg) => {
-    expect(classifyLine(`time="2026-11-24T10:00:00Z" level=info msg=${JSON.stringify(msg)}`).category).toBe(
-      'INFO',
+  it('recognises an aws-auth parse error whatever the casing of its first word', () => {
+    // Act
+    const finding = classifyLine(
+      'time="2026-11-24T10:00:00Z" level=warning msg="ERRORS PARSING CONFIGMAP: [x]"',
     );
+
+    // Assess
+    expect(finding.category).toBe('AWS_AUTH_PARSE_ERROR');
+  });
+});
+
+describe('keeping client-controlled text from steering the category', () => {
+  it('keeps a token error a token error even when its echoed host names an STS error code', () => {
+    // Prepare
+    const forged =
+      'input token was not properly formatted: unexpected hostname "ExpiredToken.InvalidClientTokenId.was throttled" in pre-signed URL';
+
+    // Act
+    const finding = classifyLine(deniedLine(forged));
+
+    // Assess
+    expect(finding.category).toBe('TOKEN_STS_HOST_REJECTED');
+  });
+
+  it('matches token phrases only where the authenticator writes them, at the start', () => {
+    // Prepare
+    const forged = 'input token was not properly formatted: parse "https://x/?token is too large": invalid';
+
+    // Act
+    const finding = classifyLine(deniedLine(forged));
+
+    // Assess
+    expect(finding.category).toBe('TOKEN_DECODE_ERROR');
+  });
+
+  it('does not read an arn= written inside a quoted error as the principal', () => {
+    // Prepare
+    const line =
+      'time="2026-11-24T10:00:00Z" level=warning msg="access denied" client="127.0.0.1:1" error="input token was not properly formatted: unexpected hostname \\"x\\" arn=\\"arn:aws:iam::111122223333:role/admin\\"" method=POST path=/authenticate';
+
+    // Act
+    const finding = classifyLine(line);
+
+    // Assess
+    expect(finding.principal).toBeUndefined();
+    expect(finding.record.fields.arn).toBeUndefined();
+  });
+
+  it('reads a reserved-username error by its fixed start even when the username echoes other phrases', () => {
+    // Prepare
+    const error =
+      "invalid username 'system:SessionName did not contain an instance id' for mapper DynamicFile: username must not begin with with the following prefixes: [system:]";
+
+    // Act
+    const finding = classifyLine(deniedLine(error, 'arn:aws:iam::111122223333:role/r'));
+
+    // Assess
+    expect(finding.category).toBe('USERNAME_RESERVED_PREFIX');
   });
 });
 
 describe('reading the principal of a mapping failure', () => {
   it('takes the canonical role ARN, account and name from arn=', () => {
-    const finding = classifyLine(
-      deniedLine('identity is not mapped', 'arn:aws:iam::111122223333:role/developer'),
-    );
+    // Prepare
+    const line = deniedLine('identity is not mapped', 'arn:aws:iam::111122223333:role/developer');
 
+    // Act
+    const finding = classifyLine(line);
+
+    // Assess
     expect(finding.principal).toMatchObject({
       arn: 'arn:aws:iam::111122223333:role/developer',
       accountId: '111122223333',
@@ -183,8 +259,13 @@ describe('reading the principal of a mapping failure', () => {
   });
 
   it('takes the ARN from the error text on the old EKS fork, which logged no arn= field', () => {
-    const finding = classifyLine(deniedLine('ARN is not mapped: arn:aws:iam::111122223333:user/alice'));
+    // Prepare
+    const line = deniedLine('ARN is not mapped: arn:aws:iam::111122223333:user/alice');
 
+    // Act
+    const finding = classifyLine(line);
+
+    // Assess
     expect(finding.principal).toMatchObject({
       arn: 'arn:aws:iam::111122223333:user/alice',
       type: 'user',
@@ -193,15 +274,40 @@ describe('reading the principal of a mapping failure', () => {
   });
 
   it('keeps an ARN it cannot parse as text, typed unknown', () => {
+    // Act
     const finding = classifyLine(deniedLine('identity is not mapped', 'arn:aws:s3:::bucket'));
 
+    // Assess
     expect(finding.principal).toMatchObject({ arn: 'arn:aws:s3:::bucket', type: 'unknown' });
   });
 
   it('has no principal on token and STS failures, which fail before STS names anyone', () => {
+    // Act
     const finding = classifyLine(deniedLine('input token was not properly formatted: token is too large'));
 
+    // Assess
     expect(finding.principal).toBeUndefined();
+  });
+
+  it('explains a not-mapped principal by its sub-cause, with the sub-cause severity', () => {
+    // Prepare
+    const record = parsedLine(
+      deniedLine('identity is not mapped', 'arn:aws:iam::111122223333:role/developer'),
+    );
+
+    // Act
+    const finding = classify(record, { cluster: { authenticationMode: 'API' } });
+
+    // Assess
+    expect(finding).toMatchObject({ subCause: 'MODE_API_IGNORES_AWS_AUTH', severity: 'high' });
+  });
+
+  it('gives no sub-cause to any other category', () => {
+    // Act
+    const finding = classifyLine(deniedLine('mapper CRD Map error: index with name arn does not exist'));
+
+    // Assess
+    expect(finding.subCause).toBeUndefined();
   });
 });
 
@@ -243,27 +349,57 @@ describe('quoting the facts a fix needs', () => {
       { username: 'eks:admin', mapper: 'DynamicFile' },
     ],
   ])('quotes %s', (_what, error, expected) => {
-    expect(classifyLine(deniedLine(error, 'arn:aws:iam::111122223333:role/r')).details).toMatchObject(
-      expected,
-    );
+    // Act
+    const finding = classifyLine(deniedLine(error, 'arn:aws:iam::111122223333:role/r'));
+
+    // Assess
+    expect(finding.details).toMatchObject(expected);
+  });
+
+  it('quotes nothing for a category without facts of its own', () => {
+    // Act
+    const finding = classifyLine(deniedLine('identity is not mapped', 'arn:aws:iam::111122223333:role/r'));
+
+    // Assess
+    expect(finding.details).toEqual({});
   });
 });
 
 describe('grading severity', () => {
   it('rates garbage tokens anyone can send as low', () => {
-    expect(
-      classifyLine(
-        deniedLine('input token was not properly formatted: token is missing expected "k8s-aws-v1." prefix'),
-      ).severity,
-    ).toBe('low');
+    // Prepare
+    const line = deniedLine(
+      'input token was not properly formatted: token is missing expected "k8s-aws-v1." prefix',
+    );
+
+    // Act
+    const finding = classifyLine(line);
+
+    // Assess
+    expect(finding.severity).toBe('low');
   });
 
   it('rates a node that cannot join as critical', () => {
+    // Prepare
     const line = deniedLine(
       'mapper DynamicFile renderTemplates error: error rendering username template "system:node:{{EC2PrivateDNSName}}": failed querying private DNS from EC2 API for node i-0123456789abcdef0: api error UnauthorizedOperation ',
       'arn:aws:iam::111122223333:role/nodes',
     );
 
-    expect(classifyLine(line).severity).toBe('critical');
+    // Act
+    const finding = classifyLine(line);
+
+    // Assess
+    expect(finding.severity).toBe('critical');
   });
 });
+
+/** The line of a record fixture, by category and (when it has several) variant. */
+function recordLine(category: string, variant?: string): string {
+  const fixture = RECORD_FIXTURES.find(
+    (candidate) =>
+      candidate.category === category && (variant === undefined || candidate.variant === variant),
+  );
+  if (fixture === undefined) throw new Error(`no record fixture ${category} ${variant ?? ''}`);
+  return fixture.line;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Category } from '../../../../lambda/engine/classify/categories';
+import type { Category } from '../../../../lambda/engine/categories';
 import { remediate } from '../../../../lambda/engine/remediate';
 import { aFindingOf, allText, aRole, CLUSTER_ACCOUNT, commandsOf, commandText, inMode } from './fixtures';
 

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import {
   CATEGORIES,
   DENIAL_CATEGORIES,
-  OTHER_CATEGORIES,
+  NON_DENIAL_CATEGORIES,
   SUB_CAUSES,
-} from '../../../../lambda/engine/classify/categories';
+} from '../../../../lambda/engine/categories';
 import { FIXES, remediate } from '../../../../lambda/engine/remediate';
 import type { Fix } from '../../../../lambda/engine/types';
 import { aFindingOf, inMode, MODES, notMapped } from './fixtures';
@@ -41,7 +41,7 @@ describe('every category has a fix', () => {
     },
   );
 
-  it.each(OTHER_CATEGORIES)('gives %s a title, a summary and steps', (category) => {
+  it.each(NON_DENIAL_CATEGORIES)('gives %s a title, a summary and steps', (category) => {
     // Act
     const fix = remediate(aFindingOf(category), inMode('CONFIG_MAP'));
 
@@ -97,6 +97,17 @@ describe('every sub-cause has its own fix', () => {
 
     // Act
     const fix = remediate(withoutSubCause, inMode('CONFIG_MAP'));
+
+    // Assess
+    expect(fix).toEqual(remediate(notMapped('NOT_IN_AWS_AUTH'), inMode('CONFIG_MAP')));
+  });
+
+  it('treats a sub-cause from outside the contract as a principal missing from aws-auth', () => {
+    // Prepare
+    const newer = { ...notMapped('NOT_IN_AWS_AUTH'), subCause: 'SOMETHING_NEW' as never };
+
+    // Act
+    const fix = remediate(newer, inMode('CONFIG_MAP'));
 
     // Assess
     expect(fix).toEqual(remediate(notMapped('NOT_IN_AWS_AUTH'), inMode('CONFIG_MAP')));

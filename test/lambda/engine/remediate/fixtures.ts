@@ -1,4 +1,4 @@
-import type { AuthenticationMode, Category, SubCause } from '../../../../lambda/engine/classify/categories';
+import type { AuthenticationMode, Category, SubCause } from '../../../../lambda/engine/categories';
 import type {
   ClusterContext,
   DiagnosisContext,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { remediate } from '../../../../lambda/engine/remediate';
-import { PLACEHOLDER } from '../../../../lambda/engine/remediate/names';
+import { PLACEHOLDER } from '../../../../lambda/engine/wording/names';
 import { aCluster, aFindingOf, aRole, commandsOf, commandText, inMode, notMapped } from './fixtures';
 
 describe('names are filled in from the context', () => {

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CATEGORIES, SUB_CAUSES } from '../../../../lambda/engine/classify/categories';
+import { CATEGORIES, SUB_CAUSES } from '../../../../lambda/engine/categories';
 import { remediate } from '../../../../lambda/engine/remediate';
-import { COMMAND_SAFE_ARN } from '../../../../lambda/engine/remediate/names';
 import type { Finding } from '../../../../lambda/engine/types';
+import { COMMAND_SAFE_ARN } from '../../../../lambda/engine/wording/names';
 import { aFinding, aForgedPrincipal, allText, commandText, inMode, MODES, notMapped } from './fixtures';
 
 /** Marks text that must never reach a command; chosen so no template contains it by chance. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CATEGORIES, SUB_CAUSES } from '../../../../lambda/engine/classify/categories';
+import { CATEGORIES, SUB_CAUSES } from '../../../../lambda/engine/categories';
 import { remediate } from '../../../../lambda/engine/remediate';
 import type { DiagnosisContext, Fix } from '../../../../lambda/engine/types';
 import {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CATEGORIES, SEVERITIES, SUB_CAUSES } from '../../../../lambda/engine/classify/categories';
+import { CATEGORIES, SEVERITIES, SUB_CAUSES } from '../../../../lambda/engine/categories';
 import { CHATBOT_LIMITS, renderChatbot } from '../../../../lambda/engine/render/chatbot';
 import { renderSlack, SLACK_LIMITS } from '../../../../lambda/engine/render/slack';
 import { renderText } from '../../../../lambda/engine/render/text';

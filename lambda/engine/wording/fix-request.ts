@@ -1,5 +1,4 @@
-import type { AuthenticationMode } from '../classify/categories';
-import type { DiagnosisContext, Finding, Fix } from '../types';
+import type { ClusterContext, DiagnosisContext, Finding, Fix } from '../types';
 import { type ClusterNames, checkedArn, clusterNames, type PrincipalNames, principalNames } from './names';
 
 /**
@@ -17,12 +16,13 @@ export interface FixRequest {
    * The authentication mode the fix is written for. `undefined` when unknown, and also when the live
    * lookup failed: a fix for an unknown mode covers both aws-auth and access entries.
    */
-  readonly mode?: AuthenticationMode;
+  readonly mode?: ClusterContext['authenticationMode'];
 }
 
 /** Writes the fix for one category. Pure: the same request always gives the same fix. */
 export type FixBuilder = (request: FixRequest) => Fix;
 
+/** The request for `finding`: its names checked, the mode the fix is written for. */
 export function fixRequest(finding: Finding, context: DiagnosisContext): FixRequest {
   const principal = principalNames(finding.principal);
   return {

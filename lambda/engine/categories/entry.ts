@@ -1,0 +1,100 @@
+import type { ConfigurationMessage } from '../../contract/authenticator-messages';
+import type { AuthenticatorRecord } from '../types';
+import type { FixTemplate } from './fix-template';
+import type { Severity } from './severity';
+
+/**
+ * One category, everything about it in one place: how a line is recognised as it (`match`), how loud it
+ * is, the facts quoted from the line, and how its fix is written. Entries live in their family's
+ * ordered table; classify and remediate derive their lookups from these tables.
+ */
+export interface CategoryEntry<Id extends string = string, Match = DenialMatch | RecordMatch>
+  extends FixTemplate {
+  /** The public category ID: CLI output, metric dimensions, alerts. Add, never rename. */
+  readonly id: Id;
+  readonly match: Match;
+  /** The severity of every finding of the category (IDENTITY_NOT_MAPPED's sub-causes have their own). */
+  readonly severity: Severity;
+  /** Facts quoted from the line for the fix and the message. */
+  readonly details?: DetailReader;
+}
+
+/**
+ * Reads category-specific facts from a line: `error` is its `error=` text (or empty). Every value is
+ * untrusted: the host, query key and date of a token error are whatever the client sent.
+ */
+export type DetailReader = (error: string, record: AuthenticatorRecord) => Record<string, string>;
+
+/**
+ * How an `access denied` line's `error=` text is recognised, once its family prefix is stripped. Within
+ * an entry any one criterion suffices; between entries of a family, the first that matches wins.
+ */
+export interface DenialMatch {
+  /** Lower-case phrases the text starts with (compared anywhere when the family prefix was lost). */
+  readonly startsWith?: readonly string[];
+  /**
+   * Phrases the text starts with, exactly as each authenticator version spells them: compared as written
+   * before anything else (the commonest denial then needs no case folding), and like `startsWith`
+   * otherwise. Mapping family only.
+   */
+  readonly writtenAs?: readonly string[];
+  /** Lower-case phrases the text contains; only where the text is not client-controlled. */
+  readonly contains?: readonly string[];
+  /** AWS error codes (`"Code":"…"` of an STS error body), as AWS spells them. */
+  readonly stsCodes?: readonly string[];
+  /** Tested on the lower-case text. */
+  readonly pattern?: RegExp;
+  /**
+   * A prefix, as the authenticator spells it, that decides this category whatever follows: compared
+   * before any entry (only an STS body's error code, read first, can say otherwise).
+   */
+  readonly prefix?: string;
+  /** The family's answer when none of its entries matches. Its place in the table does not matter. */
+  readonly otherwise?: true;
+}
+
+/**
+ * A family of denials: the authenticator wraps each family's errors in a fixed prefix, and the family
+ * is decided by that prefix before any entry is compared.
+ */
+export interface DenialFamily<Id extends string = string> {
+  readonly name: 'token' | 'sts' | 'mapping';
+  /** Prefixes, as the authenticator spells them, that put an error in this family; stripped before matching. */
+  readonly prefixes: readonly string[];
+  /** The family's category IDs in the public contract's order (listings, metrics); `entries` sets precedence. */
+  readonly ids: readonly Id[];
+  /** In match precedence: the first entry that matches wins. */
+  readonly entries: readonly CategoryEntry<Id, DenialMatch>[];
+}
+
+/** How a record that is not a denial is recognised, by its `msg`. */
+export interface RecordMatch {
+  /** The record's `msg`, exactly as the authenticator writes it. */
+  readonly msg?: string;
+  /** The authenticator's wordings the `msg` starts with, compared case-insensitively. */
+  readonly messages?: readonly ConfigurationMessage[];
+  /** Every record no other entry claims. */
+  readonly otherwise?: true;
+}
+
+/** A family of records that are not denials. */
+export interface RecordFamily<Id extends string = string> {
+  readonly name: 'other' | 'lifecycle';
+  /** Whether its records are worth telling people about (denials always are). */
+  readonly alerts: boolean;
+  readonly ids: readonly Id[];
+  readonly entries: readonly CategoryEntry<Id, RecordMatch>[];
+}
+
+/**
+ * `Entries` when every id of `Id` has an entry (its `Key` field), else a type naming the ids without
+ * one. A family file writes `entries: ENTRIES satisfies EveryIdHasAnEntry<…>`, so a category listed
+ * without its entry does not compile (and the entry type already refuses an id that is not listed).
+ */
+export type EveryIdHasAnEntry<
+  Id extends string,
+  Entries extends readonly Record<Key, string>[],
+  Key extends string = 'id',
+> = [Exclude<Id, Entries[number][Key]>] extends [never]
+  ? Entries
+  : { readonly missingEntryFor: Exclude<Id, Entries[number][Key]> };

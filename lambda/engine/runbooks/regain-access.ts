@@ -1,0 +1,45 @@
+import type { FixStep } from '../types';
+import {
+  AUTHENTICATOR_QUERY_CREATOR,
+  associateAccessPolicy,
+  callerIdentity,
+  createAccessEntry,
+} from '../wording/commands';
+import type { FixRequest } from '../wording/fix-request';
+import { PLACEHOLDER } from '../wording/names';
+
+/** Steps to act as someone who can still change access: the creator, or a principal with an access entry. */
+export function regainAccessSteps(request: FixRequest): FixStep[] {
+  const creator = request.creatorArn
+    ? `the cluster creator (${request.creatorArn})`
+    : 'the cluster creator (find it with the query in the next step)';
+  const steps: FixStep[] = [
+    {
+      text: `If you are locked out too, act as ${creator}: it is mapped implicitly and needs no aws-auth entry. Check which identity you are using.`,
+      command: callerIdentity(),
+    },
+  ];
+  if (!request.creatorArn) {
+    steps.push({
+      text: `To find the creator, run this in CloudWatch Logs Insights on ${request.cluster.logGroup} (CONFIG_MAP clusters log it as \`kubernetes-admin\`).`,
+      command: AUTHENTICATOR_QUERY_CREATOR,
+    });
+  }
+  if (request.mode !== 'CONFIG_MAP') {
+    steps.push(
+      {
+        text: 'With access entries (API_AND_CONFIG_MAP), any principal allowed `eks:CreateAccessEntry` can give an admin principal you control an entry.',
+        command: createAccessEntry(request.cluster, PLACEHOLDER.adminPrincipalArn),
+      },
+      {
+        text: 'Make it cluster admin until access is repaired.',
+        command: associateAccessPolicy(
+          request.cluster,
+          PLACEHOLDER.adminPrincipalArn,
+          'AmazonEKSClusterAdminPolicy',
+        ),
+      },
+    );
+  }
+  return steps;
+}

@@ -1,0 +1,65 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { TimeCache } from '../../../../lambda/engine/classify/time-cache';
+
+describe('the time cache', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('reads an ISO time as epoch milliseconds', () => {
+    // Act
+    const epoch = new TimeCache().epochOf('2026-11-24T10:00:00Z');
+
+    // Assess
+    expect(epoch).toBe(Date.UTC(2026, 10, 24, 10, 0, 0));
+  });
+
+  it('reads anything else as NaN', () => {
+    // Act
+    const epoch = new TimeCache().epochOf('yesterday');
+
+    // Assess
+    expect(epoch).toBeNaN();
+  });
+
+  it('parses two times asked for alternately once each', () => {
+    // Prepare
+    const parse = vi.spyOn(Date, 'parse');
+    const times = new TimeCache();
+
+    // Act
+    for (let i = 0; i < 10; i++) {
+      times.epochOf('2026-11-24T10:00:00Z');
+      times.epochOf('2026-11-24T09:40:00Z');
+    }
+
+    // Assess
+    expect(parse).toHaveBeenCalledTimes(2);
+  });
+
+  it('forgets the oldest of three times and still answers each correctly', () => {
+    // Prepare
+    const times = new TimeCache();
+    const texts = ['2026-11-24T10:00:00Z', '2026-11-24T09:00:00Z', '2026-11-24T08:00:00Z'];
+
+    // Act
+    const epochs = [...texts, ...texts].map((text) => times.epochOf(text));
+
+    // Assess
+    expect(epochs).toEqual([...texts, ...texts].map((text) => Date.parse(text)));
+  });
+
+  it('keeps each owner’s answers to itself', () => {
+    // Prepare
+    const parse = vi.spyOn(Date, 'parse');
+    const first = new TimeCache();
+    const second = new TimeCache();
+
+    // Act
+    first.epochOf('2026-11-24T10:00:00Z');
+    second.epochOf('2026-11-24T10:00:00Z');
+
+    // Assess
+    expect(parse).toHaveBeenCalledTimes(2);
+  });
+});
