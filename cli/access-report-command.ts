@@ -190,12 +190,15 @@ async function readAwsAuth(path: string): Promise<AwsAuth> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new InputError(`cannot read the aws-auth file ${path}: ${(error as Error).message}`);
+    throw new InputError(`cannot read the aws-auth file ${path}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   try {
     return awsAuthOf(text);
   } catch (error) {
-    if (error instanceof AwsAuthFileError) throw new InputError(`${path}: ${error.message}`);
+    if (error instanceof AwsAuthFileError)
+      throw new InputError(`${path}: ${error.message}`, { cause: error });
     throw error;
   }
 }

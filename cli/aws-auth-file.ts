@@ -18,7 +18,9 @@ export async function readAwsAuthFile(path: string): Promise<string[]> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new InputError(`cannot read the aws-auth file ${path}: ${(error as Error).message}`);
+    throw new InputError(`cannot read the aws-auth file ${path}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   const arns = awsAuthArns(text);
   if (arns.length === 0) {

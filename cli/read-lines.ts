@@ -44,7 +44,9 @@ async function* linesOf(name: string, source: Readable): AsyncGenerator<string> 
     yield* createInterface({ input: await decoded(source), crlfDelay: Number.POSITIVE_INFINITY });
   } catch (error) {
     if ((error as Error).name === 'AbortError') return;
-    throw new InputError(`cannot read ${name}: ${describe(error as NodeJS.ErrnoException)}`);
+    throw new InputError(`cannot read ${name}: ${describe(error as NodeJS.ErrnoException)}`, {
+      cause: error,
+    });
   }
 }
 

@@ -98,6 +98,7 @@ function jsonDocuments(text: string): unknown[] {
     } catch (error) {
       throw new AccessEntryFileError(
         `document ${documents.length + 1} is not valid JSON: ${(error as Error).message}`,
+        { cause: error },
       );
     }
     i = end;

@@ -39,7 +39,7 @@ export function awsAuthOf(text: string): AwsAuth {
   try {
     configMap = parse(text);
   } catch (error) {
-    throw new AwsAuthFileError(`it is not YAML or JSON: ${firstLine(error)}`);
+    throw new AwsAuthFileError(`it is not YAML or JSON: ${firstLine(error)}`, { cause: error });
   }
   const data = (configMap as { data?: unknown } | null)?.data;
   if (data === null || typeof data !== 'object') {

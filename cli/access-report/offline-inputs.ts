@@ -51,12 +51,15 @@ async function readEntries(path: string): Promise<AccessEntry[]> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new InputError(`cannot read the access-entry file ${path}: ${(error as Error).message}`);
+    throw new InputError(`cannot read the access-entry file ${path}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   try {
     return accessEntriesOf(text);
   } catch (error) {
-    if (error instanceof AccessEntryFileError) throw new InputError(`${path}: ${error.message}`);
+    if (error instanceof AccessEntryFileError)
+      throw new InputError(`${path}: ${error.message}`, { cause: error });
     throw error;
   }
 }

@@ -1,3 +1,5 @@
+import { partitionOfRegion } from './names';
+
 /**
  * Where AWS Chatbot exists: the stack leaves the channel out (or refuses at synth) elsewhere, and the
  * logging set-up refuses to deploy a configured channel there, with the reason.
@@ -9,20 +11,9 @@
  */
 export const CHATBOT_PARTITION = 'aws';
 
-/** The partition of a region name: `cn-*` is aws-cn, `us-gov-*` aws-us-gov, `us-iso*` the isolated ones. */
-export function partitionOfRegionName(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  if (region.startsWith('us-isob-')) return 'aws-iso-b';
-  if (region.startsWith('us-iso-')) return 'aws-iso';
-  if (region.startsWith('eu-isoe-')) return 'aws-iso-e';
-  if (region.startsWith('us-isof-')) return 'aws-iso-f';
-  return 'aws';
-}
-
 /** Why a Chatbot channel cannot be deployed to `region`, or `undefined` when it can. */
 export function chatbotUnavailableReason(region: string): string | undefined {
-  const partition = partitionOfRegionName(region);
+  const partition = partitionOfRegion(region);
   if (partition === CHATBOT_PARTITION) return undefined;
   return (
     `AWS Chatbot is not available in ${region} (partition ${partition}): there is no ` +

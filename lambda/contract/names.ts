@@ -31,3 +31,19 @@ export const SECRET_NAME = new RegExp(`^[A-Za-z0-9/_+=.@-]{1,${SECRET_NAME_MAX_L
 export function clusterLogGroupName(clusterName: string): string {
   return `/aws/eks/${clusterName}/cluster`;
 }
+
+/**
+ * The partition a region name belongs to: `cn-*` is aws-cn, `us-gov-*` aws-us-gov, `us-iso*` and
+ * `eu-isoe-*` the isolated ones, everything else the commercial `aws`. Used for the ARNs the fixes
+ * write and for where AWS Chatbot exists.
+ */
+export function partitionOfRegion(region: string | undefined): string {
+  if (region === undefined) return 'aws';
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  if (region.startsWith('us-isob-')) return 'aws-iso-b';
+  if (region.startsWith('us-iso-')) return 'aws-iso';
+  if (region.startsWith('eu-isoe-')) return 'aws-iso-e';
+  if (region.startsWith('us-isof-')) return 'aws-iso-f';
+  return 'aws';
+}

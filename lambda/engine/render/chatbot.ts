@@ -1,6 +1,6 @@
 import { SERVICE_NAME } from '../../contract';
+import { partitionOfRegion } from '../../contract/names';
 import type { Notification } from '../types';
-import { partitionOfRegion } from '../wording/names';
 import { describeNotification, type Fact, type MessageContent } from './content';
 import { escapePlainText, escapeWithin, type NewlineMode, slackCodeBlock } from './escape';
 import { joinWithin } from './join-within';

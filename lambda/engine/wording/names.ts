@@ -1,4 +1,5 @@
 import { CLUSTER_NAME, clusterLogGroupName } from '../../contract';
+import { partitionOfRegion } from '../../contract/names';
 import { parseArn } from '../parse/arn';
 import type { Principal } from '../types';
 
@@ -130,11 +131,4 @@ function safe(value: string | undefined, shape: RegExp): string | undefined {
 function partitionOf(region: string | undefined, principalPartition: string | undefined): string {
   if (principalPartition && PARTITION.test(principalPartition)) return principalPartition;
   return partitionOfRegion(region);
-}
-
-/** The partition a region belongs to (China, GovCloud, or the commercial one). */
-export function partitionOfRegion(region: string | undefined): string {
-  if (region?.startsWith('cn-')) return 'aws-cn';
-  if (region?.startsWith('us-gov-')) return 'aws-us-gov';
-  return 'aws';
 }
