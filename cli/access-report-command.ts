@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import { CloudWatchLogsClient, type QueryStatistics } from '@aws-sdk/client-cloudwatch-logs';
 import { EKSClient } from '@aws-sdk/client-eks';
 import { IAMClient } from '@aws-sdk/client-iam';
-import { CLUSTER_NAME } from '../lambda/contract';
 import { AUTHENTICATION_MODES, type AuthenticationMode } from '../lambda/engine/categories';
 import { buildAccessReport, type ReportCluster, type ReportInputs } from './access-report/access-report';
 import { type AwsAuth, AwsAuthFileError, awsAuthOf } from './access-report/aws-auth-mappings';
@@ -12,7 +11,7 @@ import { renderAccessReportCsv } from './access-report/render-csv';
 import { renderAccessReportJson } from './access-report/render-json';
 import { renderAccessReportText } from './access-report/render-text';
 import { sinceMs } from './access-report/since';
-import { isOneOf, parseCommandArgs } from './args';
+import { checkedAccount, checkedChoice, checkedCluster, checkedRegion, parseCommandArgs } from './args';
 import { type CliCommand, type CliIo, UsageError } from './io';
 import { OutputWriter } from './output-writer';
 import { InputError } from './read-lines';
@@ -57,7 +56,6 @@ Options:
 
 const FORMATS = ['text', 'json', 'csv'] as const;
 type Format = (typeof FORMATS)[number];
-const REGION = /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/;
 const DEFAULT_SINCE = '30d';
 
 interface Options {
@@ -218,23 +216,11 @@ function parseAccessReportArgs(argv: readonly string[]): Options | 'help' {
   });
   if (values.help) return 'help';
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-  const format = values.format ?? 'text';
-  if (!isOneOf(FORMATS, format))
-    throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${format}"`);
-  const { cluster, region, account } = values;
-  const mode = values['auth-mode'];
-  if (cluster !== undefined && !CLUSTER_NAME.test(cluster)) {
-    throw new UsageError(`--cluster "${cluster}" is not a valid EKS cluster name (letters, digits, - and _)`);
-  }
-  if (region !== undefined && !REGION.test(region)) {
-    throw new UsageError(`--region must be an AWS region such as eu-west-1, not "${region}"`);
-  }
-  if (account !== undefined && !/^\d{12}$/.test(account)) {
-    throw new UsageError(`--account must be a 12-digit AWS account ID, not "${account}"`);
-  }
-  if (mode !== undefined && !isOneOf(AUTHENTICATION_MODES, mode)) {
-    throw new UsageError(`--auth-mode must be one of ${AUTHENTICATION_MODES.join(', ')}, not "${mode}"`);
-  }
+  const format = checkedChoice('--format', values.format, FORMATS, 'text');
+  const cluster = checkedCluster(values.cluster);
+  const region = checkedRegion(values.region);
+  const account = checkedAccount(values.account);
+  const mode = checkedChoice('--auth-mode', values['auth-mode'], AUTHENTICATION_MODES);
   const logFile = values.log;
   const accessEntriesFile = values['access-entries'];
   if (logFile === undefined) {

@@ -1,6 +1,4 @@
-import { CLUSTER_NAME } from '../lambda/contract';
-import { isOneOf, parseCommandArgs } from './args';
-import { isRegion } from './doctor/cluster-names';
+import { checkedChoice, checkedCluster, checkedRegion, parseCommandArgs } from './args';
 import { type DoctorEnvironment, doctorEnvironment } from './doctor/environment';
 import type { DoctorOptions } from './doctor/facts';
 import { doctorJson } from './doctor/render-json';
@@ -83,17 +81,9 @@ function parseDoctorArgs(
   });
   if (values.help) return 'help';
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-  const format = values.format ?? 'text';
-  if (!isOneOf(FORMATS, format))
-    throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${format}"`);
-  if (values.cluster !== undefined && !CLUSTER_NAME.test(values.cluster)) {
-    throw new UsageError(
-      `--cluster must be an EKS cluster name (letters, digits, - and _), not "${values.cluster}"`,
-    );
-  }
-  if (values.region !== undefined && !isRegion(values.region)) {
-    throw new UsageError(`--region must be an AWS region such as eu-west-1, not "${values.region}"`);
-  }
+  const format = checkedChoice('--format', values.format, FORMATS, 'text');
+  checkedCluster(values.cluster);
+  checkedRegion(values.region);
   if (values.profile !== undefined && !/^[\w+=,.@-]{1,64}$/.test(values.profile)) {
     throw new UsageError(`--profile must be an AWS profile name, not "${values.profile}"`);
   }

@@ -4,9 +4,9 @@ import {
   CreateLogStreamCommand,
   PutLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { CLUSTER_NAME, clusterLogGroupName } from '../lambda/contract';
+import { clusterLogGroupName } from '../lambda/contract';
 import { SELFTEST_STREAM_PREFIX, selftestLine } from '../lambda/engine/diagnose/selftest';
-import { parseCommandArgs } from './args';
+import { checkedCluster, checkedRegion, parseCommandArgs } from './args';
 import { type CliCommand, UsageError } from './io';
 
 export const SELFTEST_USAGE = `Usage: eks-auth-doctor selftest --cluster NAME [--region REGION]
@@ -72,13 +72,10 @@ function parseSelftestArgs(argv: readonly string[]): { cluster: string; region?:
     help: { type: 'boolean', short: 'h' },
   });
   if (parsed.values.help) return 'help';
-  const cluster = parsed.values.cluster;
+  const cluster = checkedCluster(parsed.values.cluster);
   if (cluster === undefined) throw new UsageError('--cluster is required, e.g. --cluster prod-eu');
-  if (!CLUSTER_NAME.test(cluster)) {
-    throw new UsageError(`--cluster "${cluster}" is not a valid EKS cluster name (letters, digits, - and _)`);
-  }
   if (parsed.positionals.length > 0) throw new UsageError(`unexpected argument "${parsed.positionals[0]}"`);
-  return { cluster, region: parsed.values.region };
+  return { cluster, region: checkedRegion(parsed.values.region) };
 }
 
 /** The AWS error, and what to do about it. */

@@ -1,9 +1,10 @@
+import { REGION_NAME } from '../../lambda/contract';
+
 /**
  * What a kubeconfig says about which EKS cluster it points at, read from names that follow known
  * shapes only; anything else says nothing.
  */
 
-const REGION = /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/;
 const EKS_HOST = /\.([a-z]{2,4}(?:-[a-z]+)+-\d{1,2})\.eks\.amazonaws\.com(?:\.cn)?$/;
 const CLUSTER_ARN =
   /^arn:aws[a-z-]*:eks:([a-z]{2,4}(?:-[a-z]+)+-\d{1,2}):\d{12}:cluster\/([A-Za-z0-9][A-Za-z0-9_-]{0,99})$/;
@@ -37,7 +38,7 @@ export function clusterOfEntryName(name: string | undefined): { name: string; re
 }
 
 export function isRegion(text: string | undefined): text is string {
-  return text !== undefined && REGION.test(text);
+  return text !== undefined && REGION_NAME.test(text);
 }
 
 /** Two API server URLs name the same endpoint (case, a trailing slash and the default port aside). */

@@ -6,6 +6,9 @@
 /** The Powertools service name, the `service` dimension of every metric, and the Chatbot notification source. */
 export const SERVICE_NAME = 'eks-auth-doctor';
 
+/** AWS region names: `eu-west-1`, `us-gov-west-1`, `ap-southeast-7`. */
+export const REGION_NAME = /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/;
+
 /** EKS cluster names: 1–100 letters, digits, hyphens and underscores, starting with a letter or digit. */
 export const CLUSTER_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
 

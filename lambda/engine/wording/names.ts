@@ -1,5 +1,5 @@
 import { CLUSTER_NAME, clusterLogGroupName } from '../../contract';
-import { partitionOfRegion } from '../../contract/names';
+import { partitionOfRegion, REGION_NAME } from '../../contract/names';
 import { parseArn } from '../parse/arn';
 import type { Principal } from '../types';
 
@@ -32,7 +32,6 @@ export const PLACEHOLDER = {
  */
 export const COMMAND_SAFE_ARN = /^arn:aws[\w-]*:(iam|sts)::\d{12}:[\w+=,.@/-]+$/;
 
-const REGION = /^[a-z]{2,4}(-[a-z]+)+-\d{1,2}$/;
 const ACCOUNT_ID = /^\d{12}$/;
 const IAM_NAME = /^[\w+=,.@-]{1,128}$/;
 const PARTITION = /^aws(-[a-z]+)*$/;
@@ -74,7 +73,7 @@ export function clusterNames(
   principalPartition?: string,
 ): ClusterNames {
   const name = safe(cluster?.clusterName, CLUSTER_NAME) ?? PLACEHOLDER.cluster;
-  const region = safe(cluster?.region, REGION);
+  const region = safe(cluster?.region, REGION_NAME);
   return {
     cluster: name,
     region: region ?? PLACEHOLDER.region,
