@@ -18,7 +18,11 @@ export function alertMessage(
   problem: Problem,
   notes: readonly string[] = [],
 ): OutgoingMessage {
-  return { cluster, messageId, notification: problemNotification('alert', problem, notes) };
+  return {
+    cluster,
+    messageId,
+    notification: problemNotification('alert', problem, [...(problem.notes ?? []), ...notes]),
+  };
 }
 
 /**
@@ -31,7 +35,7 @@ export function followupMessage(closed: ClosedWindow): OutgoingMessage | undefin
   return {
     cluster: closed.window.cluster,
     messageId: closed.followup.messageId,
-    notification: problemNotification('followup', problem),
+    notification: problemNotification('followup', problem, problem.notes ?? []),
   };
 }
 
