@@ -100,7 +100,9 @@ export class FloodControl {
       const window = await this.store.getProblem(cluster, id);
       if (window && now < window.windowEnd) {
         if (window.mode === 'digest') {
-          if (await this.addToDigest(cluster, window.bucket, problem.finding.category, problem.occurrences, 0))
+          if (
+            await this.addToDigest(cluster, window.bucket, problem.finding.category, problem.occurrences, 0)
+          )
             return { outcome: 'digested', closed };
           continue;
         }

@@ -40,7 +40,12 @@ export function problemOfWindow(window: ProblemWindow, occurrences: Occurrences)
   }
   if (!stored || typeof stored !== 'object' || !stored.finding) return undefined;
   const notes = Array.isArray(stored.notes) ? stored.notes.filter((note) => typeof note === 'string') : [];
-  const problem: Problem = { key: window.problemKey, finding: stored.finding, context: stored.context, occurrences };
+  const problem: Problem = {
+    key: window.problemKey,
+    finding: stored.finding,
+    context: stored.context,
+    occurrences,
+  };
   return notes.length > 0 ? { ...problem, notes } : problem;
 }
 
