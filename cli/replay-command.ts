@@ -1,12 +1,13 @@
 import { CLUSTER_NAME } from '../lambda/contract';
 import type { SlackMessage } from '../lambda/engine/render';
+import { messageClass } from '../lambda/pipeline/messages';
 import { isOneOf, parseCommandArgs } from './args';
 import { type CliCommand, UsageError } from './io';
 import { OutputWriter } from './output-writer';
 import { readLines } from './read-lines';
 import { REPLAY_STREAM, type ReplayedMessage, replay } from './replay';
 
-export const REPLAY_USAGE = `Usage: eks-auth-doctor replay FILE|- [--cluster NAME] [--format text|json]
+export const REPLAY_USAGE = `Usage: eks-auth-doctor replay FILE|- [--cluster NAME] [--account ID] [--format text|json]
 
 Runs an authenticator log through the deployed Lambda's own code — decoding, diagnosis, deduplication,
 the per-cluster cap and its digest, message rendering — and prints what SNS (e-mail and AWS Chatbot)
@@ -17,8 +18,11 @@ parse errors) replayed.
 
 Options:
   --cluster NAME   the cluster the log belongs to (default: replay)
+  --account ID     the cluster's 12-digit AWS account, so principals of other accounts are told
+                   apart (FOREIGN_ACCOUNT); without it the fixes say the account is unknown
   --format FORMAT  text (default: readable messages) or json (one object per outgoing message:
-                   sink, kind, cluster, category, subCause, principal, count, payload)
+                   sink, kind, class (probe, identity, breakage, pipeline), cluster, category,
+                   subCause, principal, count, subject (SNS), payload)
   -h, --help       show this help
 `;
 
@@ -43,6 +47,11 @@ export const runReplay: CliCommand = async (argv, io) => {
     throw new UsageError(`--cluster "${clusterName}" is not an EKS cluster name (letters, digits, - and _)`);
   }
 
+  const accountId = values.account;
+  if (accountId !== undefined && !/^\d{12}$/.test(accountId)) {
+    throw new UsageError(`--account "${accountId}" is not a 12-digit AWS account ID`);
+  }
+
   const out = new OutputWriter(io.stdout);
   const print = format === 'json' ? jsonLine : textBlock;
   // Messages arrive from a synchronous sink: chain the writes so they keep their order and wait for
@@ -50,7 +59,7 @@ export const runReplay: CliCommand = async (argv, io) => {
   let written = Promise.resolve();
   // Stop reading on Ctrl-C, or once the reader of the output has gone (`| head`).
   const stop = AbortSignal.any(io.signal ? [io.signal, out.closed] : [out.closed]);
-  const summary = await replay(readLines(file, io.stdin, stop), { clusterName }, (message) => {
+  const summary = await replay(readLines(file, io.stdin, stop), { clusterName, accountId }, (message) => {
     const text = print(message as ReplayedMessage, clusterName);
     written = written.then(() => out.write(text));
     written.catch(() => {}); // a failed write is thrown by the `await written` below
@@ -66,6 +75,7 @@ export const runReplay: CliCommand = async (argv, io) => {
 function parse(argv: readonly string[]) {
   return parseCommandArgs(argv, {
     cluster: { type: 'string' },
+    account: { type: 'string' },
     format: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
@@ -78,11 +88,13 @@ function jsonLine(message: ReplayedMessage, clusterName: string): string {
   return `${JSON.stringify({
     sink: message.sink,
     kind: n.kind,
+    class: messageClass(n),
     cluster: n.cluster.clusterName ?? clusterName,
     category: n.finding?.category ?? null,
     subCause: n.finding?.subCause ?? null,
     principal: n.finding?.principal?.arn ?? null,
     count: n.count,
+    ...(message.sink === 'sns' ? { subject: message.publish.Subject ?? '' } : {}),
     payload,
   })}\n`;
 }

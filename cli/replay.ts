@@ -17,7 +17,12 @@ import { renderSlack, type SlackMessage } from '../lambda/engine/render';
 import type { Notification } from '../lambda/engine/types';
 import { RecordingObservability } from '../lambda/observability/observability';
 import { createDiagnoseHandler } from '../lambda/pipeline/handler';
-import { encodeSubscriptionData, PayloadBatcher, subscriptionPayload } from '../lambda/subscription/encode';
+import {
+  encodeSubscriptionData,
+  PayloadBatcher,
+  subscriptionPayload,
+  UNKNOWN_OWNER,
+} from '../lambda/subscription/encode';
 
 /** One message the deployed pipeline would have sent. */
 export type ReplayedMessage =
@@ -27,6 +32,8 @@ export type ReplayedMessage =
 /** Replay runs with the deployed defaults of flood control (window and cap). */
 export interface ReplayOptions {
   readonly clusterName: string;
+  /** The cluster's AWS account (`--account`): tells principals of other accounts apart. */
+  readonly accountId?: string;
 }
 
 export interface ReplaySummary {
@@ -72,7 +79,11 @@ export async function replay(
   const handler = createDiagnoseHandler({
     settings: { windowMs, cap: DEFAULT_ALERT_CAP },
     store: new MemoryDedupStore(),
-    context: new OfflineContextSource(),
+    context: new OfflineContextSource(
+      options.accountId
+        ? 'offline replay: EKS and the log group were not asked'
+        : "offline replay: EKS and the log group were not asked, and the cluster's account is unknown (pass --account), so principals of other accounts are not told apart",
+    ),
     sinks,
     observability,
     now: () => clock,
@@ -94,7 +105,9 @@ export async function replay(
       lastSweep = clock;
     }
     clock = Math.max(clock, last);
-    const data = encodeSubscriptionData(subscriptionPayload(logGroup, REPLAY_STREAM, events));
+    const data = encodeSubscriptionData(
+      subscriptionPayload(logGroup, REPLAY_STREAM, events, options.accountId ?? UNKNOWN_OWNER),
+    );
     payloads++;
     messages += (await handler({ awslogs: { data } })).messages.length;
   };

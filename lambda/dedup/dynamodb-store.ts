@@ -70,6 +70,7 @@ export class DynamoDbDedupStore implements DedupStore {
       expiresAt: n(expiresAt),
     };
     if (window.pendingSince !== undefined) item.pendingSince = n(window.pendingSince);
+    if (window.capped !== undefined) item.capped = { BOOL: window.capped };
     return this.conditional(
       new PutItemCommand({
         TableName: this.tableName,
@@ -342,6 +343,7 @@ function problemFrom(cluster: string, id: string, item: Item): ProblemWindow {
     bucket: num(item.bucket) ?? 0,
     openedBy: item.openedBy?.S ?? '',
     subject: item.subject?.S ?? '',
+    capped: item.capped?.BOOL,
     lastFollowup,
   };
 }

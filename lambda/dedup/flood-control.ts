@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { Problem } from '../engine/diagnose/problem';
+import type { Category } from '../engine/categories';
+import type { Occurrences, Problem } from '../engine/diagnose/problem';
+import { trustOf } from '../engine/diagnose/problem-key';
 import type { DedupStore, DigestTally, DueEntry, FollowupRecord, ProblemWindow } from './store';
 import { storedProblem } from './stored-problem';
 
@@ -40,6 +42,29 @@ export interface FloodControlSettings {
 const MAX_ATTEMPTS = 8;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/**
+ * Which budget a problem spends. `uncapped`: cluster breakages, anything critical of the cluster's own
+ * account (or of an account not known), and the cluster's one probe-activity problem — never capped,
+ * never folded into a digest, alerted at once; bounded anyway, since their keys hold no request text
+ * (one per breakage category, one per mapped principal, one probe activity). `capped`: every other
+ * identity problem, which takes one of the cluster's `cap` slots per window for its alert and for each
+ * follow-up; past the cap it is counted into the window's digest.
+ */
+export function budgetOf(problem: Problem): 'capped' | 'uncapped' {
+  const { finding, context } = problem;
+  const trust = trustOf(finding);
+  if (trust === 'breakage' || trust === 'probe') return 'uncapped';
+  if (finding.severity !== 'critical') return 'capped';
+  const ours = context.cluster?.accountId;
+  const theirs = finding.principal?.accountId;
+  return ours !== undefined && theirs !== undefined && ours !== theirs ? 'capped' : 'uncapped';
+}
+
+/** The category a problem key names (`<cluster>|<category>|…`). */
+function categoryOfKey(problemKey: string): Category {
+  return (problemKey.split('|')[1] ?? 'UNKNOWN') as Category;
+}
+
 /** The dedup store kept changing under us; the caller fails open (sends, marked "possibly a duplicate"). */
 export class DedupContentionError extends Error {
   override readonly name = 'DedupContentionError';
@@ -75,7 +100,9 @@ export class FloodControl {
       const window = await this.store.getProblem(cluster, id);
       if (window && now < window.windowEnd) {
         if (window.mode === 'digest') {
-          if (await this.addToDigest(cluster, window.bucket, problem, 0))
+          if (
+            await this.addToDigest(cluster, window.bucket, problem.finding.category, problem.occurrences, 0)
+          )
             return { outcome: 'digested', closed };
           continue;
         }
@@ -88,13 +115,14 @@ export class FloodControl {
         continue;
       }
       if (window) {
-        const closing = await this.close(window);
+        const closing = await this.close(window, now);
         if (closing === 'conflict') continue;
         if (closing) closed.push(closing);
         continue;
       }
       const bucket = this.bucketOf(now);
-      if (await this.takeSlot(cluster, bucket)) {
+      const capped = budgetOf(problem) === 'capped';
+      if (!capped || (await this.takeSlot(cluster, bucket))) {
         const opened: ProblemWindow = {
           cluster,
           id,
@@ -107,12 +135,13 @@ export class FloodControl {
           bucket,
           openedBy: batchId,
           subject: storedProblem(problem),
+          capped,
         };
         await this.addDue({ at: opened.windowEnd, cluster, target: { kind: 'problem', id } });
         if (await this.store.createProblem(opened, this.expiresAt(opened.windowEnd))) {
           return { outcome: 'alerted', messageId: alertMessageId(opened), closed };
         }
-        await this.store.releaseAlertSlot(cluster, bucket);
+        if (capped) await this.store.releaseAlertSlot(cluster, bucket);
         continue;
       }
       const digested: ProblemWindow = {
@@ -129,7 +158,8 @@ export class FloodControl {
         subject: '',
       };
       if (await this.store.createProblem(digested, this.expiresAt(digested.windowEnd))) {
-        if (await this.addToDigest(cluster, bucket, problem, 1)) return { outcome: 'digested', closed };
+        if (await this.addToDigest(cluster, bucket, problem.finding.category, problem.occurrences, 1))
+          return { outcome: 'digested', closed };
       }
     }
     throw new DedupContentionError(
@@ -160,7 +190,7 @@ export class FloodControl {
       }
       const window = await this.store.getProblem(due.cluster, due.target.id);
       if (window && window.windowEnd === due.at) {
-        const closing = await this.close(window, due);
+        const closing = await this.close(window, now, due);
         if (closing === 'conflict') continue; // someone is closing it right now; the next sweep sees the result
         if (closing) followups.push(closing);
         else stale.push(due);
@@ -184,6 +214,7 @@ export class FloodControl {
    */
   private async close(
     window: ProblemWindow,
+    now: number,
     due: DueEntry = {
       at: window.windowEnd,
       cluster: window.cluster,
@@ -192,6 +223,22 @@ export class FloodControl {
   ): Promise<ClosedWindow | undefined | 'conflict'> {
     if (window.mode === 'digest' || window.pending === 0) {
       return (await this.store.deleteProblem(window)) ? undefined : 'conflict';
+    }
+    // A follow-up of a capped problem spends a slot of the window it goes out in, like an alert: new
+    // principals each hour plus repeats of the old ones cannot grow the messages hour after hour.
+    const bucket = this.bucketOf(now);
+    const capped = window.capped !== false;
+    if (capped && !(await this.takeSlot(window.cluster, bucket))) {
+      // No slot: the repeats go into this window's digest and the problem is forgotten (it alerts again,
+      // or is digested, when it comes back). Forgotten first: a conflict then counts nothing twice.
+      if (!(await this.store.deleteProblem(window))) return 'conflict';
+      const repeats: Occurrences = {
+        count: window.pending,
+        firstSeen: window.pendingSince ?? window.windowStart,
+        lastSeen: window.lastSeen,
+      };
+      await this.addToDigest(window.cluster, bucket, categoryOfKey(window.problemKey), repeats, 0);
+      return undefined;
     }
     const next = { windowStart: window.windowEnd, windowEnd: window.windowEnd + this.settings.windowMs };
     const followup: FollowupRecord = {
@@ -207,6 +254,7 @@ export class FloodControl {
       target: { kind: 'problem', id: window.id },
     });
     const rolled = await this.store.rollWindow(window, next, followup, this.expiresAt(next.windowEnd));
+    if (!rolled && capped) await this.releaseSlot(window.cluster, bucket);
     return rolled ? { window, followup, due } : 'conflict';
   }
 
@@ -223,15 +271,26 @@ export class FloodControl {
     return taken;
   }
 
+  private async releaseSlot(cluster: string, bucket: number): Promise<void> {
+    this.fullBuckets.delete(`${cluster}#${bucket}`);
+    await this.store.releaseAlertSlot(cluster, bucket);
+  }
+
   /** Adds to a digest; if that digest already went out (a late batch), to the next cap window's. */
-  private async addToDigest(cluster: string, bucket: number, problem: Problem, newPrincipals: number) {
-    const { count, firstSeen, lastSeen } = problem.occurrences;
+  private async addToDigest(
+    cluster: string,
+    bucket: number,
+    category: Category,
+    occurrences: Occurrences,
+    newPrincipals: number,
+  ) {
+    const { count, firstSeen, lastSeen } = occurrences;
     for (const target of [bucket, bucket + 1]) {
       await this.addDue({ at: this.bucketEnd(target), cluster, target: { kind: 'digest', bucket: target } });
       const added = await this.store.addToDigest(
         cluster,
         target,
-        { count, newPrincipals, category: problem.finding.category, firstSeen, lastSeen },
+        { count, newPrincipals, category, firstSeen, lastSeen },
         this.expiresAt(this.bucketEnd(target)),
       );
       if (added) return true;

@@ -24,6 +24,12 @@ export interface ProblemWindow {
   readonly bucket: number;
   /** The batch whose first occurrence opened this window with an alert ('' after a follow-up). */
   readonly openedBy: string;
+  /**
+   * Whether the problem spends the cluster's alert budget (identity problems); `false` for breakages,
+   * critical problems of the cluster's own account and the probe-activity problem, which are never capped.
+   * Absent on windows written before budgets: capped.
+   */
+  readonly capped?: boolean;
   /** What a follow-up needs to be written without the original batch: `storedProblem`'s text. */
   readonly subject: string;
   /** The last follow-up sent for this problem, so a failed delivery can be retried without recounting. */

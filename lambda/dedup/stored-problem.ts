@@ -9,7 +9,7 @@ const STORED_VALUE_MAX = 2_000;
 interface StoredProblem {
   readonly finding: Finding;
   readonly context: DiagnosisContext;
-  /** Always empty; kept so that windows written before and after this version read the same. */
+  /** The problem's own notes (a probe-activity problem's error shapes), repeated on its follow-ups. */
   readonly notes: readonly string[];
 }
 
@@ -22,7 +22,7 @@ export function storedProblem(problem: Problem): string {
   const stored: StoredProblem = {
     finding: compactFinding(problem.finding),
     context: problem.context,
-    notes: [],
+    notes: (problem.notes ?? []).map((note) => cut(note)),
   };
   return JSON.stringify(stored);
 }
@@ -39,7 +39,14 @@ export function problemOfWindow(window: ProblemWindow, occurrences: Occurrences)
     return undefined;
   }
   if (!stored || typeof stored !== 'object' || !stored.finding) return undefined;
-  return { key: window.problemKey, finding: stored.finding, context: stored.context, occurrences };
+  const notes = Array.isArray(stored.notes) ? stored.notes.filter((note) => typeof note === 'string') : [];
+  const problem: Problem = {
+    key: window.problemKey,
+    finding: stored.finding,
+    context: stored.context,
+    occurrences,
+  };
+  return notes.length > 0 ? { ...problem, notes } : problem;
 }
 
 /**
@@ -47,8 +54,6 @@ export function problemOfWindow(window: ProblemWindow, occurrences: Occurrences)
  * kept in the store: a problem's window, the messages of a batch record.
  */
 export function compactFinding(finding: Finding): Finding {
-  const cut = (value: string) =>
-    value.length > STORED_VALUE_MAX ? `${value.slice(0, STORED_VALUE_MAX)}…` : value;
   const cutAll = (values: Readonly<Record<string, string>>) =>
     Object.fromEntries(Object.entries(values).map(([key, value]) => [key, cut(value)]));
   return {
@@ -57,4 +62,8 @@ export function compactFinding(finding: Finding): Finding {
     details: cutAll(finding.details),
     record: { ...finding.record, msg: cut(finding.record.msg), fields: cutAll(finding.record.fields) },
   };
+}
+
+function cut(value: string): string {
+  return value.length > STORED_VALUE_MAX ? `${value.slice(0, STORED_VALUE_MAX)}…` : value;
 }

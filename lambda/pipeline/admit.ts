@@ -1,7 +1,7 @@
 import type { CloudWatchLogsLogEvent } from 'aws-lambda';
 import { shortId } from '../dedup/flood-control';
 import type { Observability } from '../observability/observability';
-import { decodeSubscriptionData, isLogEvent } from '../subscription/decode';
+import { decodeSubscriptionData, isLogEvent, ownerAccountOf } from '../subscription/decode';
 import { clusterNameOf, isAuthenticatorStream } from '../subscription/log-source';
 
 /** A subscription payload worth diagnosing: authenticator lines of one stream of one cluster. */
@@ -13,6 +13,8 @@ export interface AdmittedBatch {
   readonly events: readonly CloudWatchLogsLogEvent[];
   /** The same events give the same ID: how a retried invocation is recognised. */
   readonly batchId: string;
+  /** The payload's `owner`: the account the log group, and so the cluster, is in (when 12 digits). */
+  readonly owner?: string;
 }
 
 /**
@@ -42,12 +44,12 @@ export function admit(data: unknown, observability: Observability): AdmittedBatc
   if (events.length < payload.logEvents.length) {
     observability.malformed(
       payload.logEvents.length - events.length,
-      'log events without id, timestamp or message',
+      'log events without id, timestamp (whole epoch ms a Date can hold) or message',
     );
   }
   if (events.length === 0) return undefined;
   const batchId = batchIdOf(payload.logGroup, payload.logStream, events);
-  return { cluster, logStream: payload.logStream, events, batchId };
+  return { cluster, logStream: payload.logStream, events, batchId, owner: ownerAccountOf(payload) };
 }
 
 /**

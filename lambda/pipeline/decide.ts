@@ -1,8 +1,9 @@
 import { errorName } from '../common/error-names';
-import { DedupContentionError, type FloodControl } from '../dedup/flood-control';
+import { budgetOf, DedupContentionError, type FloodControl } from '../dedup/flood-control';
 import type { DigestTally } from '../dedup/store';
 import { type Category, isDenialCategory } from '../engine/categories';
 import { OccurrenceTally, type Problem } from '../engine/diagnose/problem';
+import { trustOf } from '../engine/diagnose/problem-key';
 import type { ClusterContext } from '../engine/types';
 import type { FindingOutcome, Observability } from '../observability/observability';
 import type { AdmittedBatch } from './admit';
@@ -47,7 +48,7 @@ export async function decide(
     return { message: selftestMessage(batch.cluster, diagnosis.cluster, selftest) };
   });
   const failOpen = new FailOpen(batch, deps.settings.cap, observability);
-  for (const problem of diagnosis.problems) {
+  for (const problem of inPriorityOrder(diagnosis.problems)) {
     const { finding, occurrences } = problem;
     if (isDenialCategory(finding.category))
       observability.denials(batch.cluster, finding.category, occurrences.count);
@@ -58,6 +59,21 @@ export async function decide(
   const digest = failOpen.digest(diagnosis.cluster, health);
   if (digest) sends.push(digest);
   return sends;
+}
+
+const RANK = { breakage: 0, identity: 1, none: 2, probe: 3 } as const;
+
+/**
+ * Breakages first, then what is critical, then the other identity problems, probes last: the order
+ * messages are decided and sent in, so what matters most goes out first when time runs short.
+ */
+function inPriorityOrder(problems: readonly Problem[]): Problem[] {
+  const rank = (problem: Problem) =>
+    RANK[trustOf(problem.finding)] * 2 + (problem.finding.severity === 'critical' ? 0 : 1);
+  return problems
+    .map((problem, index) => ({ problem, index, rank: rank(problem) }))
+    .sort((a, b) => a.rank - b.rank || a.index - b.index)
+    .map(({ problem }) => problem);
 }
 
 /** Flood control's decision on the store; fail-open's when the store is down or gives up on this problem. */
@@ -132,8 +148,9 @@ class FailOpen {
       cluster: this.batch.cluster,
       error: reason,
     });
-    if (this.alerted < this.cap) {
-      this.alerted++;
+    const capped = budgetOf(problem) === 'capped';
+    if (!capped || this.alerted < this.cap) {
+      if (capped) this.alerted++;
       const note = `Possibly a duplicate: the dedup store could not be used (${reason}).`;
       const messageId = `alert#failopen#${this.batch.batchId}#${problem.key}`;
       return {

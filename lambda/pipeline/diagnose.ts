@@ -3,8 +3,8 @@ import { classify } from '../engine/classify/classify';
 import { diagnoseBatch, type SelftestEvent } from '../engine/diagnose/diagnose-batch';
 import { withStsFields } from '../engine/diagnose/join';
 import type { LogMemory } from '../engine/diagnose/log-memory';
-import { mergeProblems, type Problem } from '../engine/diagnose/problem';
-import { problemKey } from '../engine/diagnose/problem-key';
+import { mergeProblems, OccurrenceTally, type Problem } from '../engine/diagnose/problem';
+import { errorShape, problemKey, trustOf } from '../engine/diagnose/problem-key';
 import type { ClusterContext, DiagnosisContext, PrincipalContext } from '../engine/types';
 import type { AdmittedBatch } from './admit';
 import type { PipelineDeps } from './deps';
@@ -33,12 +33,61 @@ export async function diagnose(batch: AdmittedBatch, deps: PipelineDeps): Promis
   const lookup = await deps.context.cluster(clusterName);
   if (lookup.unavailable)
     deps.observability.warn('context unavailable', { cluster: clusterName, reason: lookup.unavailable });
-  const base: DiagnosisContext = { cluster: lookup.cluster, contextUnavailable: lookup.unavailable };
+  // The log group's account is the cluster's: known from the payload even when EKS cannot be asked,
+  // so a principal of another account is told apart (FOREIGN_ACCOUNT) without DescribeCluster.
+  const cluster: ClusterContext = {
+    clusterName,
+    ...lookup.cluster,
+    accountId: lookup.cluster.accountId ?? batch.owner,
+  };
+  const base: DiagnosisContext = { cluster, contextUnavailable: lookup.unavailable };
   const found = diagnoseBatch(batch.events, batch.logStream, clusterName, base);
   if (found.unreadable > 0)
     deps.observability.malformed(found.unreadable, 'lines that hold no authenticator record');
   const problems = await withLiveContext(found.problems, clusterName, base, found.memory, deps.context);
-  return { cluster: lookup.cluster, problems, selftests: found.selftests };
+  return { cluster, problems: foldProbes(problems, clusterName), selftests: found.selftests };
+}
+
+/** Categories a probe-activity message lists by name; the rest are counted together. */
+const PROBE_SHAPES_LISTED = 8;
+
+/**
+ * Every probe of the batch (a denial any internet client can cause, with no authenticated principal)
+ * as one "probe activity" problem of the cluster: one key whatever the clients sent, so probes share
+ * one alert and its follow-ups and never take a slot an identity problem or a breakage needs. Its
+ * finding is the commonest probe's; its notes give the count per category with the error's shape.
+ */
+export function foldProbes(problems: readonly Problem[], clusterName: string): Problem[] {
+  const probes = problems.filter((problem) => trustOf(problem.finding) === 'probe');
+  if (probes.length === 0) return [...problems];
+  const occurrences = new OccurrenceTally();
+  for (const probe of probes) occurrences.merge(probe.occurrences);
+  const ranked = [...probes].sort((a, b) => b.occurrences.count - a.occurrences.count);
+  const lead = ranked[0] as Problem;
+  const listed = ranked.slice(0, PROBE_SHAPES_LISTED).map((probe) => {
+    const { finding } = probe;
+    return `${finding.category} ×${probe.occurrences.count}: ${errorShape(finding.error ?? finding.record.msg)}`;
+  });
+  const rest = ranked.slice(PROBE_SHAPES_LISTED).reduce((sum, probe) => sum + probe.occurrences.count, 0);
+  const notes = [
+    `Probe activity: ${occurrences.count} denials that any client reaching the endpoint can cause (no authenticated principal). They share this one message per window and never take the place of an identity problem or a breakage.`,
+    ...listed,
+    ...(rest > 0 ? [`${rest} more in ${ranked.length - PROBE_SHAPES_LISTED} other categories.`] : []),
+  ];
+  const folded: Problem = {
+    key: probeActivityKey(clusterName),
+    finding: lead.finding,
+    context: lead.context,
+    occurrences,
+    notes,
+  };
+  // Probes last: what only this cluster's own people cause is decided, and sent, first.
+  return [...problems.filter((problem) => trustOf(problem.finding) !== 'probe'), folded];
+}
+
+/** The one problem key of a cluster's probes. */
+export function probeActivityKey(clusterName: string): string {
+  return `${clusterName}|PROBE_ACTIVITY`;
 }
 
 /**

@@ -6,6 +6,7 @@ import type { Category } from '../engine/categories';
 import { problemNotification, seenIn } from '../engine/diagnose/alert';
 import type { SelftestEvent } from '../engine/diagnose/diagnose-batch';
 import { OccurrenceTally, type Problem } from '../engine/diagnose/problem';
+import { trustOf } from '../engine/diagnose/problem-key';
 import type { CategoryCount, ClusterContext, Notification } from '../engine/types';
 
 // The messages the pipeline sends, each under the stable ID its delivery state is kept by. Alerts and
@@ -18,7 +19,11 @@ export function alertMessage(
   problem: Problem,
   notes: readonly string[] = [],
 ): OutgoingMessage {
-  return { cluster, messageId, notification: problemNotification('alert', problem, notes) };
+  return {
+    cluster,
+    messageId,
+    notification: problemNotification('alert', problem, [...(problem.notes ?? []), ...notes]),
+  };
 }
 
 /**
@@ -31,7 +36,7 @@ export function followupMessage(closed: ClosedWindow): OutgoingMessage | undefin
   return {
     cluster: closed.window.cluster,
     messageId: closed.followup.messageId,
-    notification: problemNotification('followup', problem),
+    notification: problemNotification('followup', problem, problem.notes ?? []),
   };
 }
 
@@ -85,4 +90,15 @@ export function selftestMessage(
     notes: [],
   };
   return { cluster, messageId: `selftest#${selftest.eventId}`, notification };
+}
+
+/**
+ * Which budget a message came from, for `replay --format json` and the README's table: `probe`,
+ * `identity` or `breakage` (its finding's trust class), `pipeline` for the pipeline's own messages
+ * (digests, self-tests).
+ */
+export function messageClass(n: Notification): 'probe' | 'identity' | 'breakage' | 'pipeline' {
+  if (!n.finding || n.kind === 'digest' || n.kind === 'selftest') return 'pipeline';
+  const trust = trustOf(n.finding);
+  return trust === 'none' ? 'pipeline' : trust;
 }

@@ -37,8 +37,9 @@ export function decodeSubscriptionData(data: unknown): DecodeResult {
   let value: unknown;
   try {
     value = JSON.parse(json);
-  } catch {
-    return fail('awslogs.data does not hold JSON');
+  } catch (error) {
+    // Deep nesting ends here too (a RangeError from the parser), never as a throw out of the handler.
+    return fail(`awslogs.data does not hold JSON (${(error as Error).name})`);
   }
   const shapeProblem = shapeProblemOf(value);
   return shapeProblem ? fail(shapeProblem) : { ok: true, data: value as CloudWatchLogsDecodedData };
@@ -65,15 +66,31 @@ function shapeProblemOf(value: unknown): string | undefined {
   return undefined;
 }
 
-/** An event the pipeline can use: string `id` and `message`, numeric `timestamp`. */
+/** The latest time a JavaScript `Date` holds (ECMA-262 §21.4.1.1: ±8.64e15 ms around the epoch). */
+const MAX_DATE_MS = 8.64e15;
+
+/**
+ * An event the pipeline can use: string `id` and `message`, and a `timestamp` that is a whole number of
+ * epoch milliseconds a `Date` can hold and not before 1970 (1e300 or -1e16 would make every later
+ * `toISOString` throw).
+ */
 export function isLogEvent(value: unknown): value is CloudWatchLogsLogEvent {
   return (
     isObject(value) &&
     typeof value.id === 'string' &&
     typeof value.message === 'string' &&
     typeof value.timestamp === 'number' &&
-    Number.isFinite(value.timestamp)
+    Number.isSafeInteger(value.timestamp) &&
+    value.timestamp >= 0 &&
+    value.timestamp <= MAX_DATE_MS
   );
+}
+
+/** The payload's `owner`: the account of the log group, so the cluster's account; `undefined` unless 12 digits. */
+export function ownerAccountOf(data: CloudWatchLogsDecodedData): string | undefined {
+  const owner: unknown = (data as { owner?: unknown }).owner;
+  // All zeros is no account (what replay writes when it does not know the account).
+  return typeof owner === 'string' && /^\d{12}$/.test(owner) && owner !== '000000000000' ? owner : undefined;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -11,15 +11,19 @@ export function encodeSubscriptionData(data: CloudWatchLogsDecodedData): string 
   return gzipSync(JSON.stringify(data)).toString('base64');
 }
 
+/** The `owner` of a payload whose account is not known (replay without `--account`): read as unknown. */
+export const UNKNOWN_OWNER = '000000000000';
+
 /** A DATA_MESSAGE for one stream, shaped like the real thing. */
 export function subscriptionPayload(
   logGroup: string,
   logStream: string,
   logEvents: CloudWatchLogsLogEvent[],
+  owner = UNKNOWN_OWNER,
 ): CloudWatchLogsDecodedData {
   return {
     messageType: 'DATA_MESSAGE',
-    owner: '000000000000',
+    owner,
     logGroup,
     logStream,
     subscriptionFilters: ['eks-auth-doctor'],

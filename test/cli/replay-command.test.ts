@@ -14,6 +14,8 @@ function replay(argv: readonly string[], stdin = ''): Promise<CliResult> {
 interface ReplayLine {
   sink: 'sns' | 'slack';
   kind: string;
+  class: string;
+  subject?: string;
   cluster: string;
   category: string | null;
   subCause: string | null;
@@ -32,6 +34,35 @@ function logFile(lines: readonly string[]): string {
   writeFileSync(file, `${lines.join('\n')}\n`);
   return file;
 }
+
+describe('trust classes in replay', () => {
+  it("gives the issue-11 starvation scenario's breakage and on-call role full alerts, each message its class and SNS subject", async () => {
+    // Prepare: 20 forged hosts, then a broken aws-auth and the on-call role denied
+    const stamp = new Date(T0 + 100).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const file = logFile([
+      ...Array.from({ length: 20 }, (_, i) => rejectedHostLine(`h${i}.evil.example`, T0 + i, 30000 + i)),
+      `time="${stamp}" level=warning msg="Errors parsing configmap: [yaml: line 7: did not find expected key]"`,
+      notMappedLine('on-call', T0 + 101, 31000),
+    ]);
+
+    // Act
+    const result = await replay([file, '--cluster', 'prod', '--account', ACCOUNT, '--format', 'json']);
+
+    // Assess
+    const sns = messages(result.stdout).filter((m) => m.sink === 'sns');
+    expect(sns.map((m) => [m.kind, m.class, m.category, m.count])).toEqual([
+      ['alert', 'breakage', 'AWS_AUTH_PARSE_ERROR', 1],
+      ['alert', 'identity', 'IDENTITY_NOT_MAPPED', 1],
+      ['alert', 'probe', 'TOKEN_STS_HOST_REJECTED', 20],
+    ]);
+    expect(sns[1]?.subject).toMatch(/^EKS auth: /);
+    expect(sns[1]?.subCause).not.toBe('FOREIGN_ACCOUNT');
+  });
+
+  it('refuses an --account that is not 12 digits', async () => {
+    await expect(replay(['-', '--account', '1234'])).rejects.toThrow(UsageError);
+  });
+});
 
 describe('replaying a storm', () => {
   it('turns 10,000 identical denials then 500 distinct principals into one alert, the cap, a digest, and counts that add up', async () => {
@@ -138,7 +169,7 @@ describe('usage', () => {
     // Assess
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(
-      /^Usage: eks-auth-doctor replay FILE\|- \[--cluster NAME\] \[--format text\|json\]/,
+      /^Usage: eks-auth-doctor replay FILE\|- \[--cluster NAME\] \[--account ID\] \[--format text\|json\]/,
     );
   });
 });

@@ -37,7 +37,7 @@ let nextId = 1;
 /** A subscription event (`{ awslogs: { data } }`) holding `lines`, one event each, with fresh IDs. */
 export function subscriptionEvent(
   lines: readonly string[],
-  options: { cluster?: string; stream?: string; at?: number } = {},
+  options: { cluster?: string; stream?: string; at?: number; owner?: string } = {},
 ): { awslogs: { data: string } } {
   const at = options.at ?? T0;
   const events: CloudWatchLogsLogEvent[] = lines.map((message, i) => ({
@@ -49,6 +49,7 @@ export function subscriptionEvent(
     `/aws/eks/${options.cluster ?? 'prod'}/cluster`,
     options.stream ?? 'authenticator-0123456789abcdef0123456789abcdef',
     events,
+    options.owner ?? ACCOUNT,
   );
   return { awslogs: { data: encodeSubscriptionData(payload) } };
 }

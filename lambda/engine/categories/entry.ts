@@ -15,9 +15,25 @@ export interface CategoryEntry<Id extends string = string, Match = DenialMatch |
   readonly match: Match;
   /** The severity of every finding of the category (IDENTITY_NOT_MAPPED's sub-causes have their own). */
   readonly severity: Severity;
+  /**
+   * Who can cause it, which decides its flood-control budget (see `TrustClass`). One line per entry,
+   * so a new category has to say.
+   */
+  readonly trust: TrustClass;
   /** Facts quoted from the line for the fix and the message. */
   readonly details?: DetailReader;
 }
+
+/**
+ * Who can put a finding of this category into the log, and so which budget it spends:
+ * - `probe`: any anonymous internet client that reaches the endpoint (every TOKEN_* and the STS errors
+ *   that carry no authenticated principal). Never takes an identity or breakage slot.
+ * - `identity`: an authenticated principal of this or another account (the mapping family).
+ * - `breakage`: the cluster's authentication itself is broken for everyone (aws-auth does not parse,
+ *   STS unreachable or failing). Never capped, never folded into a digest.
+ * - `none`: not a problem (grants, STS responses, other lines); never alerted.
+ */
+export type TrustClass = 'probe' | 'identity' | 'breakage' | 'none';
 
 /**
  * Reads category-specific facts from a line: `error` is its `error=` text (or empty). Every value is

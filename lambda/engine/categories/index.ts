@@ -24,6 +24,7 @@ export type {
   DetailReader,
   RecordFamily,
   RecordMatch,
+  TrustClass,
 } from './entry';
 export { type FixTemplate, writeFix } from './fix-template';
 export type { NotMappedCause, SubCause } from './not-mapped';

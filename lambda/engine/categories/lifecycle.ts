@@ -52,6 +52,7 @@ const ENTRIES = [
     id: 'AWS_AUTH_PARSE_ERROR',
     match: { messages: AWS_AUTH_PARSE_MESSAGES },
     severity: 'critical',
+    trust: 'breakage',
     // The parse error is in `msg` itself (`Errors parsing configmap: %+v`); YAML errors name a line.
     details: (_error, record) => {
       const text = record.fields.error ?? record.msg;

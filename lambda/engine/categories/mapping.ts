@@ -55,6 +55,7 @@ const ENTRIES = [
     // First: the username is rendered from the caller's session name and could echo other phrases.
     match: { startsWith: ["invalid username '"] },
     severity: 'high',
+    trust: 'identity',
     details: (error) =>
       pick({
         username: /^invalid username '(.*)' for mapper/.exec(error)?.[1],
@@ -74,6 +75,7 @@ const ENTRIES = [
     id: 'IDENTITY_NOT_MAPPED',
     match: { writtenAs: ['identity is not mapped', 'Identity is not mapped', 'ARN is not mapped'] },
     severity: 'high',
+    trust: 'identity',
     // Its fix, like its severity, is the sub-cause's (a finding without one: the generic not-mapped fix).
     ...chosenBy((request) => notMappedCause(request.finding.subCause)),
   },
@@ -81,6 +83,7 @@ const ENTRIES = [
     id: 'IDENTITY_ARN_MISMATCH',
     match: { contains: ['arn does not match user id'] },
     severity: 'high',
+    trust: 'identity',
     details: mapperName,
     title: "Access entry does not match the principal's current ARN",
     summary: (request) =>
@@ -92,6 +95,7 @@ const ENTRIES = [
     id: 'TEMPLATE_SESSION_NOT_INSTANCE_ID',
     match: { contains: ['sessionname did not contain an instance id'] },
     severity: 'high',
+    trust: 'identity',
     details: (error) =>
       pick({ mapper: /mapper (\w+)/.exec(error)?.[1], template: /template "([^"]*)"/.exec(error)?.[1] }),
     title: 'Someone is using a node role outside a node',
@@ -122,6 +126,7 @@ const ENTRIES = [
     id: 'TEMPLATE_EC2_LOOKUP_FAILED',
     match: { contains: ['failed querying private dns', 'failed to find node'] },
     severity: 'critical',
+    trust: 'identity',
     details: (error) =>
       pick({
         mapper: /mapper (\w+)/.exec(error)?.[1],
@@ -159,6 +164,7 @@ const ENTRIES = [
     id: 'TEMPLATE_DNS1123',
     match: { contains: ['not a dns-1123'] },
     severity: 'high',
+    trust: 'identity',
     title: 'Mapping renders an invalid username or group',
     summary: (request) =>
       `The aws-auth mapping for ${principalLabel(request.principal)} renders a username or group with no letters or digits at all, typically an empty \`username:\`, which the authenticator refuses.`,
@@ -181,6 +187,7 @@ const ENTRIES = [
     // Last: other mapping failures are wrapped in `mapper … error:` too.
     match: { startsWith: ['mapper ', '[mapper '] },
     severity: 'high',
+    trust: 'identity',
     details: mapperName,
     title: 'Authenticator mapping backend failed',
     summary: (request) =>
@@ -203,6 +210,7 @@ const ENTRIES = [
     id: 'UNKNOWN',
     match: { otherwise: true },
     severity: 'medium',
+    trust: 'identity',
     title: 'Unrecognised authenticator message',
     summary:
       'eks-auth-doctor did not recognise this authenticator line, so it cannot name the cause; the raw message is quoted below and the general checks follow.',

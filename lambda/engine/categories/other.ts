@@ -17,6 +17,7 @@ const ENTRIES = [
     id: 'ACCESS_GRANTED',
     match: { msg: 'access granted' },
     severity: 'info',
+    trust: 'none',
     title: 'Access granted',
     summary:
       'The principal authenticated and was mapped to a Kubernetes identity, so there is nothing to fix.',
@@ -27,6 +28,7 @@ const ENTRIES = [
     id: 'STS_RESPONSE',
     match: { msg: 'STS response' },
     severity: 'info',
+    trust: 'none',
     title: 'STS confirmed the caller',
     summary:
       'STS told the authenticator which IAM identity signed the token; the next line of the same request says whether access was granted.',
@@ -39,6 +41,7 @@ const ENTRIES = [
     id: 'INFO',
     match: { otherwise: true },
     severity: 'info',
+    trust: 'none',
     title: 'Authenticator information',
     summary: 'This is an informational authenticator line, not an authentication failure.',
     steps: () => [{ text: NO_ACTION }],

@@ -76,6 +76,7 @@ const ENTRIES = [
       contains: ['rate exceeded'],
     },
     severity: 'high',
+    trust: 'breakage',
     details: stsDetails,
     title: 'STS throttled the authenticator',
     summary:
@@ -98,6 +99,7 @@ const ENTRIES = [
     id: 'STS_INVALID_CLIENT_TOKEN',
     match: { stsCodes: ['InvalidClientTokenId'] },
     severity: 'medium',
+    trust: 'probe',
     details: stsDetails,
     title: 'AWS credentials are invalid',
     summary:
@@ -129,6 +131,7 @@ const ENTRIES = [
     id: 'STS_SIGNATURE_MISMATCH',
     match: { stsCodes: ['SignatureDoesNotMatch'] },
     severity: 'medium',
+    trust: 'probe',
     details: stsDetails,
     title: 'Token was signed for another cluster',
     summary: (request) =>
@@ -157,6 +160,7 @@ const ENTRIES = [
     id: 'STS_EXPIRED_CREDENTIALS',
     match: { stsCodes: ['ExpiredToken'] },
     severity: 'medium',
+    trust: 'probe',
     details: stsDetails,
     title: 'AWS session credentials expired',
     summary:
@@ -178,6 +182,7 @@ const ENTRIES = [
     id: 'STS_SERVER_ERROR',
     match: { pattern: /error from aws \(expected 200, got 5\d\d\)/ },
     severity: 'high',
+    trust: 'breakage',
     details: stsDetails,
     title: 'STS returned a server error',
     summary: (request) =>
@@ -194,6 +199,7 @@ const ENTRIES = [
     // After the server errors: a 5xx without a body is theirs.
     match: { pattern: /error from aws \(expected 200, got \d+\)(?: on [\w-]+ endpoint)?\.?$/ },
     severity: 'medium',
+    trust: 'probe',
     details: stsDetails,
     title: 'STS rejected the token (reason not logged)',
     summary: (request) =>
@@ -210,6 +216,7 @@ const ENTRIES = [
     id: 'STS_OTHER',
     match: { startsWith: ['error from aws'], otherwise: true },
     severity: 'medium',
+    trust: 'probe',
     details: stsDetails,
     title: 'STS refused the token for an unusual reason',
     summary: (request) =>
@@ -231,6 +238,7 @@ const ENTRIES = [
     id: 'STS_UNREACHABLE',
     match: { startsWith: ['error during get', 'error reading http result'] },
     severity: 'high',
+    trust: 'breakage',
     details: stsDetails,
     title: 'Authenticator could not reach AWS STS',
     summary:
@@ -261,6 +269,7 @@ const ENTRIES = [
       ],
     },
     severity: 'high',
+    trust: 'breakage',
     title: 'Authenticator could not read the STS response',
     summary:
       'The authenticator got an answer from STS that it could not parse (not JSON, an unknown partition or an unusual principal ARN), which points at a proxy in front of STS or an authenticator too old for this kind of principal.',

@@ -50,6 +50,7 @@ const ENTRIES = [
     id: 'TOKEN_TOO_LARGE',
     match: { startsWith: ['token is too large'] },
     severity: 'low',
+    trust: 'probe',
     title: 'Oversized bearer token rejected',
     summary:
       'A client sent a bearer token larger than 4096 bytes, which no EKS token generator produces, so it is most likely a scanner or a client configured with the wrong kind of credential.',
@@ -64,6 +65,7 @@ const ENTRIES = [
     id: 'TOKEN_NOT_AWS',
     match: { startsWith: ['token is missing expected "k8s-aws-v1." prefix'] },
     severity: 'low',
+    trust: 'probe',
     title: 'Token is not an EKS IAM token',
     summary:
       'A client sent a bearer token without the `k8s-aws-v1.` prefix, such as a service-account token from another or rebuilt cluster, a static or OIDC token, or a kubeconfig pointed at the wrong cluster.',
@@ -92,6 +94,7 @@ const ENTRIES = [
     id: 'TOKEN_BAD_SCHEME',
     match: { startsWith: ['unexpected scheme '] },
     severity: 'low',
+    trust: 'probe',
     details: (error) => pick({ scheme: /scheme "((?:[^"\\]|\\.)*)"/.exec(error)?.[1] }),
     ...generatorFix({
       title: 'Token presigned with a non-HTTPS URL',
@@ -115,6 +118,7 @@ const ENTRIES = [
       ],
     },
     severity: 'medium',
+    trust: 'probe',
     details: (error) =>
       pick({
         host: /hostname "((?:[^"\\]|\\.)*)"/.exec(error)?.[1] ?? /too few labels: (\S+)/.exec(error)?.[1],
@@ -148,6 +152,7 @@ const ENTRIES = [
     id: 'TOKEN_BAD_PATH',
     match: { startsWith: ['unexpected path in pre-signed url'] },
     severity: 'low',
+    trust: 'probe',
     ...generatorFix({
       title: 'Token presigned with an unexpected URL path',
       summary:
@@ -168,6 +173,7 @@ const ENTRIES = [
       ],
     },
     severity: 'low',
+    trust: 'probe',
     details: (error) => pick({ parameter: /parameter (?:found: )?"((?:[^"\\]|\\.)*)"/.exec(error)?.[1] }),
     ...generatorFix({
       title: 'Token has a query parameter STS presigning never adds',
@@ -182,6 +188,7 @@ const ENTRIES = [
     id: 'TOKEN_WRONG_ACTION',
     match: { startsWith: ['unexpected action parameter in pre-signed url'] },
     severity: 'low',
+    trust: 'probe',
     ...generatorFix({
       title: 'Token presigns something other than GetCallerIdentity',
       summary:
@@ -195,6 +202,7 @@ const ENTRIES = [
     id: 'TOKEN_CLUSTER_ID_NOT_SIGNED',
     match: { startsWith: ['client did not sign the x-k8s-aws-id header'] },
     severity: 'medium',
+    trust: 'probe',
     ...generatorFix({
       title: 'Token does not sign the cluster name',
       summary:
@@ -208,6 +216,7 @@ const ENTRIES = [
     id: 'TOKEN_BAD_EXPIRES',
     match: { startsWith: ['invalid x-amz-expires parameter'] },
     severity: 'medium',
+    trust: 'probe',
     details: (error) => pick({ expires: /pre-signed URL: (-?\d+)/.exec(error)?.[1] }),
     ...generatorFix({
       title: 'Token has a missing or invalid X-Amz-Expires',
@@ -221,6 +230,7 @@ const ENTRIES = [
     id: 'TOKEN_MISSING_DATE',
     match: { startsWith: ['x-amz-date parameter must be present'] },
     severity: 'medium',
+    trust: 'probe',
     ...generatorFix({
       title: 'Token has no X-Amz-Date',
       summary:
@@ -233,6 +243,7 @@ const ENTRIES = [
     id: 'TOKEN_BAD_DATE',
     match: { startsWith: ['error parsing x-amz-date parameter'] },
     severity: 'low',
+    trust: 'probe',
     ...generatorFix({
       title: 'Token has a malformed X-Amz-Date',
       summary:
@@ -245,6 +256,7 @@ const ENTRIES = [
     id: 'TOKEN_EXPIRED',
     match: { startsWith: ['x-amz-date parameter is expired'] },
     severity: 'medium',
+    trust: 'probe',
     details: (error) => pick({ signedAt: after(error, 'expiration) ') }),
     title: 'Token expired before it was used',
     summary:
@@ -278,6 +290,7 @@ const ENTRIES = [
     id: 'TOKEN_REQUEST_BUILD_ERROR',
     match: { startsWith: ['error creating http request'] },
     severity: 'low',
+    trust: 'probe',
     title: 'Token URL could not be turned into an STS request',
     summary:
       'The token decoded to a URL from which the authenticator could not build an HTTP request, which in practice only happens with a corrupted or deliberately malformed token.',
@@ -294,6 +307,7 @@ const ENTRIES = [
     // base64 and url.Parse errors are passed through unchanged, so they have no phrase of their own.
     match: { otherwise: true },
     severity: 'low',
+    trust: 'probe',
     title: 'Token could not be decoded',
     summary:
       'The part of the token after `k8s-aws-v1.` was not valid base64 or did not decode to a URL, which happens when a token is truncated or mangled by copy-paste, shell quoting or a broken generator.',

@@ -25,6 +25,8 @@ export interface Problem<O extends Occurrences = Occurrences> {
   /** The context its fix is written for. */
   readonly context: DiagnosisContext;
   readonly occurrences: O;
+  /** What every message about it says besides its fix (a probe-activity problem lists its error shapes). */
+  readonly notes?: readonly string[];
 }
 
 /**

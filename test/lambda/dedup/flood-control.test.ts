@@ -33,6 +33,7 @@ function problem(principal: string, count: number, at: number, category = 'IDENT
     finding: {
       category: category as Category,
       severity: 'high',
+      principal: { arn, accountId: '111122223333', type: 'role', name: principal },
       details: {},
       record: { msg: 'access denied', fields: { arn } },
     },
@@ -167,12 +168,17 @@ describe.each(STORES)('flood control on the %s store', (_name, makeStore) => {
       // Act
       const outcomes: string[] = [];
       for (let i = 0; i < 8; i++) {
-        const category = i % 2 === 0 ? 'IDENTITY_NOT_MAPPED' : 'TOKEN_EXPIRED';
+        const category = i % 2 === 0 ? 'IDENTITY_NOT_MAPPED' : 'IDENTITY_ARN_MISMATCH';
         outcomes.push(
           (await flood.record('prod', problem(`p${i}`, 2, T0 + i, category), `b${i}`, T0 + i)).outcome,
         );
       }
-      const repeat = await flood.record('prod', problem('p7', 4, T0 + 10, 'TOKEN_EXPIRED'), 'b9', T0 + 10);
+      const repeat = await flood.record(
+        'prod',
+        problem('p7', 4, T0 + 10, 'IDENTITY_ARN_MISMATCH'),
+        'b9',
+        T0 + 10,
+      );
       const swept = await flood.sweep(Math.ceil((T0 + 1) / WINDOW) * WINDOW);
 
       // Assess
@@ -191,7 +197,7 @@ describe.each(STORES)('flood control on the %s store', (_name, makeStore) => {
       expect(swept.digests[0]?.tally).toMatchObject({
         count: 14,
         principals: 5,
-        categories: { IDENTITY_NOT_MAPPED: 4, TOKEN_EXPIRED: 10 },
+        categories: { IDENTITY_NOT_MAPPED: 4, IDENTITY_ARN_MISMATCH: 10 },
       });
     });
   });

@@ -53,7 +53,9 @@ describe('admitting a subscription payload', () => {
 
     // Assess
     expect(batch?.events.map((e) => e.id)).toEqual(['1']);
-    expect(observability.malformedReasons).toEqual(['log events without id, timestamp or message']);
+    expect(observability.malformedReasons).toEqual([
+      'log events without id, timestamp (whole epoch ms a Date can hold) or message',
+    ]);
   });
 
   it('counts a payload from a log group that is not an EKS cluster group as malformed', () => {
