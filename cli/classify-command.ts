@@ -1,15 +1,23 @@
-import { AUTHENTICATION_MODES, type AuthenticationMode, isAlertable } from '../lambda/engine/categories';
-import { alertOf } from '../lambda/engine/diagnose/alert';
+import {
+  AUTHENTICATION_MODES,
+  type AuthenticationMode,
+  SEVERITIES,
+  type Severity,
+} from '../lambda/engine/categories';
+import { problemNotification } from '../lambda/engine/diagnose/alert';
 import { createLineDiagnoser } from '../lambda/engine/diagnose/diagnose-lines';
 import { remediate } from '../lambda/engine/remediate';
 import { renderChatbot, renderSlack } from '../lambda/engine/render';
-import type { ClusterContext, DiagnosisContext, Finding } from '../lambda/engine/types';
+import type { ClusterContext, DiagnosisContext, Finding, Notification } from '../lambda/engine/types';
 import { isOneOf, parseCommandArgs } from './args';
 import { readAwsAuthFile } from './aws-auth-file';
-import { type CliCommand, UsageError } from './io';
+import { type CliCommand, EXIT_CODES, UsageError } from './io';
 import { OutputWriter } from './output-writer';
+import { type BookedProblem, ProblemBook } from './problem-book';
 import { inputsOrStdin, readLines } from './read-lines';
-import { Report } from './report';
+import { Report, type ReportOptions } from './report';
+import { safeJson } from './safe-json';
+import { styleFor } from './terminal-style';
 
 export const CLASSIFY_USAGE = `Usage: eks-auth-doctor classify [options] [FILE …]
 
@@ -17,25 +25,39 @@ Reads authenticator log lines (raw CloudWatch text, a Logs Insights CSV export, 
 stern/kail output, …) from each FILE, or standard input when none or '-', and explains every denial.
 
 Options:
-  --format FORMAT    text (default: a report with each problem's fix), json (one object per record),
-                     slack (a Block Kit payload per denial), chatbot (an AWS Chatbot notification per denial)
-  --cluster NAME     the cluster's name, filled into the fix's commands
-  --region REGION    the cluster's region, e.g. eu-west-1
-  --account ID       the cluster's 12-digit AWS account ID (principals of other accounts are called out)
-  --auth-mode MODE   the cluster's authentication mode: CONFIG_MAP, API_AND_CONFIG_MAP or API
-                     (aws eks describe-cluster --name NAME --query cluster.accessConfig.authenticationMode)
-  --aws-auth FILE    the aws-auth ConfigMap (kubectl get configmap aws-auth -n kube-system -o yaml),
-                     to spot role ARNs written with a path or as assumed-role ARNs
-  -h, --help         show this help
+  --format FORMAT       text (default): a summary line per cause, then each cause with its fix
+                        json: one object per record (line, category, subCause, severity, principal,
+                          time, problem); the first record of each problem also carries its fix
+                        problems: one object per distinct problem: counts, principals, times, fix
+                        slack, chatbot: one payload per distinct problem, as the pipeline sends it
+  --summary             text: the header and the summary only
+  --min-severity SEV    text: leave out causes below SEV (critical, high, medium, low, info)
+  --no-fix              text: causes and facts without the steps
+  --fail-on SEV         exit 3 when a problem at or above SEV is found (for CI), in every format
+  --cluster NAME        the cluster's name, filled into the fix's commands
+  --region REGION       the cluster's region, e.g. eu-west-1
+  --account ID          the cluster's 12-digit AWS account ID (principals of other accounts are called out)
+  --auth-mode MODE      the cluster's authentication mode: CONFIG_MAP, API_AND_CONFIG_MAP or API
+                        (aws eks describe-cluster --name NAME --query cluster.accessConfig.authenticationMode)
+  --aws-auth FILE       the aws-auth ConfigMap (kubectl get configmap aws-auth -n kube-system -o yaml),
+                        to spot role ARNs written with a path or as assumed-role ARNs
+  -h, --help            show this help
+
+Exit codes: 0 done, 1 unreadable input, 2 bad usage, 3 a problem at or above --fail-on was found.
 `;
 
-const FORMATS = ['text', 'json', 'slack', 'chatbot'] as const;
+const FORMATS = ['text', 'json', 'problems', 'slack', 'chatbot'] as const;
 type Format = (typeof FORMATS)[number];
+
+/** `--fail-on` met: CI fails the job, and the output is complete. */
+export const EXIT_PROBLEM_FOUND = 3;
 
 interface ClassifyOptions {
   readonly format: Format;
   readonly context: DiagnosisContext;
   readonly files: readonly string[];
+  readonly report: ReportOptions;
+  readonly failOn?: Severity;
 }
 
 export const runClassify: CliCommand = async (argv, io) => {
@@ -45,46 +67,112 @@ export const runClassify: CliCommand = async (argv, io) => {
     return 0;
   }
   const out = new OutputWriter(io.stdout);
-  const report = options.format === 'text' ? new Report(options.context) : undefined;
+  const book = new ProblemBook(options.context);
+  const report = options.format === 'text' ? new Report(options.context, book) : undefined;
+  const json = options.format === 'json';
   const files = inputsOrStdin(options.files, io.stdin);
   const multipleFiles = files.length > 1;
   for (const file of files) {
-    // JSON shows each record whole; the other formats need only what the classifier reads.
-    const diagnose = createLineDiagnoser(options.context, { allFields: options.format === 'json' });
+    const diagnose = createLineDiagnoser(options.context);
     let lineNumber = 0;
     for await (const line of readLines(file, io.stdin, io.signal)) {
       lineNumber++;
       report?.countLine();
       const finding = diagnose(line);
       if (finding === undefined) continue;
-      if (report) {
-        report.add(finding);
-        continue;
-      }
-      const output = formatFinding(options, finding, lineNumber, multipleFiles ? file : undefined);
-      if (output !== undefined) await out.line(output);
+      report?.add(finding);
+      const booked = book.add(finding);
+      if (json) await out.line(jsonRecord(finding, lineNumber, multipleFiles ? file : undefined, booked));
     }
   }
-  if (report) await out.write(report.render());
-  return 0;
+  if (report) {
+    const stdout = io.stdout as { isTTY?: boolean; columns?: number };
+    const style = styleFor({ isTTY: stdout.isTTY, columns: stdout.columns, env: process.env });
+    await out.write(report.render(style, options.report));
+  } else if (options.format === 'problems') {
+    for (const booked of book.problems()) await out.line(safeJson(problemRecord(booked)));
+  } else if (options.format === 'slack' || options.format === 'chatbot') {
+    const render = options.format === 'slack' ? renderSlack : renderChatbot;
+    for (const n of notifications(book, options.context)) await out.line(safeJson(render(n)));
+  }
+  return failed(options.failOn, book) ? EXIT_PROBLEM_FOUND : EXIT_CODES.ok;
 };
 
-function formatFinding(options: ClassifyOptions, finding: Finding, line: number, file: string | undefined) {
-  if (options.format === 'json') {
-    const { record, ...rest } = finding;
-    const fix = remediate(finding, options.context);
-    return JSON.stringify({
-      ...(file ? { file } : {}),
-      line,
-      ...rest,
-      fields: record.fields,
-      msg: record.msg,
-      fix,
-    });
-  }
-  if (!isAlertable(finding.category)) return undefined;
-  const alert = alertOf(finding, options.context);
-  return JSON.stringify(options.format === 'slack' ? renderSlack(alert) : renderChatbot(alert));
+function failed(failOn: Severity | undefined, book: ProblemBook): boolean {
+  return (
+    failOn !== undefined &&
+    book.worst !== undefined &&
+    SEVERITIES.indexOf(book.worst) <= SEVERITIES.indexOf(failOn)
+  );
+}
+
+/**
+ * One record of `--format json`: the public contract (`line`, `category`) and what a program filters
+ * on. A problem's fix is written once, on the first record that points at it (`problem`); later
+ * records of the same problem carry only its ID. Past the CLI's cap on distinct problems, records
+ * carry no `problem` and no fix.
+ */
+function jsonRecord(
+  finding: Finding,
+  line: number,
+  file: string | undefined,
+  booked: BookedProblem | 'untracked' | undefined,
+): string {
+  const problem = typeof booked === 'object' ? booked : undefined;
+  const first = problem !== undefined && !problem.fixWritten;
+  if (first) problem.fixWritten = true;
+  return safeJson({
+    ...(file ? { file } : {}),
+    line,
+    category: finding.category,
+    ...(finding.subCause ? { subCause: finding.subCause } : {}),
+    severity: finding.severity,
+    ...(finding.principal ? { principal: finding.principal.arn } : {}),
+    ...(finding.time ? { time: finding.time } : {}),
+    ...(problem ? { problem: problem.id } : {}),
+    ...(finding.error ? { error: finding.error } : {}),
+    ...(first ? { fix: remediate(problem.problem.finding, problem.problem.context) } : {}),
+  });
+}
+
+/** One object of `--format problems`. */
+function problemRecord(booked: BookedProblem) {
+  const { finding, occurrences, context } = booked.problem;
+  return {
+    problem: booked.id,
+    category: finding.category,
+    ...(finding.subCause ? { subCause: finding.subCause } : {}),
+    severity: finding.severity,
+    count: occurrences.count,
+    ...(Number.isFinite(occurrences.firstSeen)
+      ? {
+          firstSeen: new Date(occurrences.firstSeen).toISOString(),
+          lastSeen: new Date(occurrences.lastSeen).toISOString(),
+        }
+      : {}),
+    principals: [...booked.principals].map(([arn, count]) => ({ arn, count })),
+    ...(booked.principalsNotKept > 0 ? { principalsNotListed: booked.principalsNotKept } : {}),
+    ...(finding.error ? { error: finding.error } : {}),
+    fix: remediate(finding, context),
+  };
+}
+
+/**
+ * The messages the pipeline would send for this log: one alert per distinct problem with its count
+ * and times, and, past the cap, one digest of the rest.
+ */
+function notifications(book: ProblemBook, context: DiagnosisContext): Notification[] {
+  const alerts = book.problems().map((booked) => problemNotification('alert', booked.problem));
+  if (book.untrackedOccurrences === 0) return alerts;
+  const cluster = context.cluster ?? {};
+  const digest: Notification = {
+    kind: 'digest',
+    cluster,
+    count: book.untrackedOccurrences,
+    problemKey: `${cluster.clusterName ?? ''}|digest`,
+    notes: [],
+  };
+  return [...alerts, digest];
 }
 
 async function parseClassifyArgs(argv: readonly string[]): Promise<ClassifyOptions | 'help'> {
@@ -105,6 +193,8 @@ async function parseClassifyArgs(argv: readonly string[]): Promise<ClassifyOptio
   if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
     throw new UsageError(`--region must be an AWS region such as eu-west-1, not "${region}"`);
   }
+  const failOn = severityFlag(values['fail-on'], '--fail-on');
+  const minSeverity = severityFlag(values['min-severity'], '--min-severity');
   const cluster: ClusterContext = {
     clusterName: values.cluster,
     region,
@@ -112,7 +202,8 @@ async function parseClassifyArgs(argv: readonly string[]): Promise<ClassifyOptio
     authenticationMode: mode as AuthenticationMode | undefined,
     awsAuthArns: values['aws-auth'] === undefined ? undefined : await readAwsAuthFile(values['aws-auth']),
   };
-  return { format, context: { cluster }, files: positionals };
+  const report = { summaryOnly: values.summary, minSeverity, noFix: values['no-fix'] };
+  return { format, context: { cluster }, files: positionals, report, failOn };
 }
 
 function parseCliArgs(argv: readonly string[]) {
@@ -123,6 +214,17 @@ function parseCliArgs(argv: readonly string[]) {
     account: { type: 'string' },
     'auth-mode': { type: 'string' },
     'aws-auth': { type: 'string' },
+    summary: { type: 'boolean' },
+    'min-severity': { type: 'string' },
+    'no-fix': { type: 'boolean' },
+    'fail-on': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
+}
+
+function severityFlag(value: string | undefined, flag: string): Severity | undefined {
+  if (value === undefined) return undefined;
+  if (!isOneOf(SEVERITIES, value))
+    throw new UsageError(`${flag} must be one of ${SEVERITIES.join(', ')}, not "${value}"`);
+  return value;
 }

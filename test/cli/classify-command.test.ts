@@ -10,32 +10,44 @@ const DENIED =
   'time="2026-11-24T10:00:00Z" level=warning msg="access denied" arn="arn:aws:iam::111122223333:role/developer" client="127.0.0.1:1" error="identity is not mapped" method=POST path=/authenticate';
 
 describe('classify --format json', () => {
-  it('prints one object per authenticator record with its 1-based line number, category and fix', async () => {
+  it('prints one lean object per authenticator record; the first record of each problem carries its fix', async () => {
     const result = await runCli(['classify', '--format', 'json', ...DEMO, EXAMPLE]);
 
     const records = jsonLines(result.stdout);
     expect(result.code).toBe(0);
     expect(records).toHaveLength(41);
-    expect(records[0]).toMatchObject({ line: 1, category: 'STS_RESPONSE', severity: 'info' });
-    const developer = records.find((record) => record.line === 6);
-    expect(developer).toMatchObject({
-      category: 'IDENTITY_NOT_MAPPED',
-      subCause: 'NOT_IN_AWS_AUTH',
-      principal: { arn: 'arn:aws:iam::111122223333:role/developer', session: 'bob' },
-      fix: { summary: expect.any(String), steps: expect.any(Array) },
+    expect(records[0]).toEqual({
+      line: 1,
+      category: 'STS_RESPONSE',
+      severity: 'info',
+      time: '2026-11-24T09:00:01Z',
     });
+    const developer = records.filter(
+      (record) =>
+        record.principal === 'arn:aws:iam::111122223333:role/developer' &&
+        record.category === 'IDENTITY_NOT_MAPPED',
+    );
+    expect(developer.map((record) => record.line)).toEqual([6, 8, 10]);
+    expect(developer[0]).toMatchObject({
+      subCause: 'NOT_IN_AWS_AUTH',
+      severity: 'high',
+      problem: expect.stringMatching(/^p-[0-9a-f]{12}$/),
+      fix: { summary: expect.any(String) },
+    });
+    expect(developer.slice(1).map((record) => [record.problem, 'fix' in record])).toEqual([
+      [developer[0]?.problem, false],
+      [developer[0]?.problem, false],
+    ]);
   });
 
-  it('keeps every field of the original line', async () => {
-    const result = await runCli(['classify', '--format', 'json'], `${DENIED}\n`);
+  it('escapes every control and bidi character of log text, C1 and U+202E included', async () => {
+    const forged = DENIED.replace('identity is not mapped', 'identity is not mapped\u009b2J\u202egnp.exe');
 
-    expect(jsonLines(result.stdout)[0]?.fields).toEqual({
-      arn: 'arn:aws:iam::111122223333:role/developer',
-      client: '127.0.0.1:1',
-      error: 'identity is not mapped',
-      method: 'POST',
-      path: '/authenticate',
-    });
+    const result = await runCli(['classify', '--format', 'json'], `${forged}\n`);
+
+    expect(result.stdout).not.toMatch(/[\u0080-\u009f\u202a-\u202e]/);
+    expect(result.stdout).toContain('\\u009b2J\\u202egnp.exe');
+    expect(jsonLines(result.stdout)[0]?.error).toBe('identity is not mapped\u009b2J\u202egnp.exe');
   });
 
   it('fills the fix commands with the cluster it was told about', async () => {
@@ -68,11 +80,11 @@ describe('classify --format json', () => {
 });
 
 describe('classify --format slack and chatbot', () => {
-  it('prints one Slack payload per denial, and none for successful authentications', async () => {
+  it('prints one Slack payload per distinct problem, as the pipeline sends them, and none for successful authentications', async () => {
     const result = await runCli(['classify', '--format', 'slack', ...DEMO, EXAMPLE]);
 
     const payloads = jsonLines(result.stdout);
-    expect(payloads).toHaveLength(26); // 24 denials and the 2 lines of the aws-auth parse failure
+    expect(payloads).toHaveLength(15); // 26 alertable records: 24 denials and the aws-auth parse failure's 2 lines
     for (const payload of payloads) {
       expect(payload).toMatchObject({
         text: expect.any(String),
@@ -106,15 +118,46 @@ describe('classify --format slack and chatbot', () => {
 });
 
 describe('classify --format text', () => {
-  it('reports counts per category, the most denied principals and each problem once with its fix', async () => {
-    const result = await runCli(['classify', ...DEMO, EXAMPLE]);
+  it('fits the sample: a summary of at most 25 lines, at most 150 in all, none wider than 100 in a pipe', async () => {
+    const result = await runCli(['classify', ...DEMO, '--auth-mode', 'API_AND_CONFIG_MAP', EXAMPLE]);
 
+    const lines = result.stdout.trimEnd().split('\n');
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('41 lines read, 41 authenticator records, 24 denials');
-    expect(result.stdout).toMatch(/\s+10 {2}IDENTITY_NOT_MAPPED/);
-    expect(result.stdout).toContain('arn:aws:iam::111122223333:role/eks-node-group-role');
-    expect(result.stdout).toContain('Distinct problems: 15');
-    expect(result.stdout).toContain('aws eks update-kubeconfig --name demo-cluster --region eu-west-1');
+    expect(lines[1]).toBe(
+      '41 lines read, 41 authenticator records, 24 denials: 13 causes, 15 distinct problems.',
+    );
+    expect(lines.indexOf('', 3)).toBeLessThanOrEqual(25);
+    expect(lines.length).toBeLessThanOrEqual(150);
+    expect(lines.filter((line) => line.length > 100)).toEqual([]);
+    expect(lines[4]).toMatch(/^ {2}CRITICAL +7x 09:20 {2}aws-auth failed to parse/);
+    expect(result.stdout).toContain('$ kubectl edit configmap aws-auth -n kube-system');
+    expect(lines.at(-1)).toBe('  13 STS_RESPONSE, 2 ACCESS_GRANTED');
+  });
+
+  it('exits 3 with --fail-on when a problem at or above that severity is found, in every format', async () => {
+    for (const format of ['text', 'json', 'problems', 'slack', 'chatbot']) {
+      const high = await runCli(['classify', '--format', format, '--fail-on', 'high'], `${DENIED}\n`);
+      const critical = await runCli(['classify', '--format', format, '--fail-on', 'critical'], `${DENIED}\n`);
+
+      expect([format, high.code, critical.code]).toEqual([format, 3, 0]);
+    }
+  });
+
+  it('lists each distinct problem once with --format problems: counts, principals, times, fix', async () => {
+    const result = await runCli(['classify', '--format', 'problems', ...DEMO, EXAMPLE]);
+
+    const problems = jsonLines(result.stdout);
+    expect(problems).toHaveLength(15);
+    expect(problems.find((p) => p.subCause === 'NOT_IN_AWS_AUTH')).toMatchObject({
+      problem: expect.stringMatching(/^p-/),
+      category: 'IDENTITY_NOT_MAPPED',
+      severity: 'high',
+      count: 3,
+      firstSeen: '2026-11-24T09:03:00.000Z',
+      lastSeen: '2026-11-24T09:03:14.000Z',
+      principals: [{ arn: 'arn:aws:iam::111122223333:role/developer', count: 3 }],
+      fix: { title: 'IAM role is not mapped to a Kubernetes identity' },
+    });
   });
 
   it('says what to feed it when the input holds no authenticator record', async () => {
@@ -150,7 +193,10 @@ describe('classify --aws-auth', () => {
 describe('bad usage and unreadable input', () => {
   it.each([
     [['classify', '--formt', 'json'], /Unknown option '--formt'/],
-    [['classify', '--format', 'yaml'], /--format must be one of text, json, slack, chatbot, not "yaml"/],
+    [
+      ['classify', '--format', 'yaml'],
+      /--format must be one of text, json, problems, slack, chatbot, not "yaml"/,
+    ],
     [
       ['classify', '--auth-mode', 'CONFIGMAP'],
       /--auth-mode must be one of CONFIG_MAP, API_AND_CONFIG_MAP, API/,

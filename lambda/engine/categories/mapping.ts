@@ -68,7 +68,7 @@ const ENTRIES = [
     },
     steps: (request) => [...renameUsernameSteps(request), verifyStep()],
     warnings: [
-      'With `{{SessionNameRaw}}` the username contains the caller’s own session name; prefer `{{SessionName}}` after a fixed prefix.',
+      "With `{{SessionNameRaw}}` the username contains the caller's own session name; prefer `{{SessionName}}` after a fixed prefix.",
     ],
   },
   {

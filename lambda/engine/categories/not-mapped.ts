@@ -152,7 +152,7 @@ const CAUSES = [
       ...findClientSteps(request),
     ],
     warnings: [
-      'The role or user name in an external account is chosen by that account’s owner; treat it as a claim, not an identity.',
+      "The role or user name in an external account is chosen by that account's owner; treat it as a claim, not an identity.",
     ],
   },
   {
@@ -275,7 +275,7 @@ const CAUSES = [
       ...afterGrantSteps(request),
     ],
     warnings: [
-      'The mode only moves forward (CONFIG_MAP → API_AND_CONFIG_MAP → API); a cluster in API mode cannot use aws-auth again.',
+      'The mode only moves forward (CONFIG_MAP, then API_AND_CONFIG_MAP, then API); a cluster in API mode cannot use aws-auth again.',
     ],
   },
   {

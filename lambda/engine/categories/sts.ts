@@ -60,7 +60,7 @@ const stsDetails: DetailReader = (error) => {
 const ENDPOINT = /^ on ([\w-]+) endpoint/;
 
 const HEALTH_DASHBOARD =
-  'Check the AWS Health Dashboard (https://health.aws.amazon.com/health/status, and your account’s Health events) for STS or EKS issues in this region.';
+  "Check the AWS Health Dashboard (https://health.aws.amazon.com/health/status, and your account's Health events) for STS or EKS issues in this region.";
 
 const SUPPORT_CASE: FixStep = {
   text: 'If it lasts more than a few minutes, open an AWS Support case for the cluster, quoting the time and this log line.',
@@ -172,7 +172,7 @@ const ENTRIES = [
         command: callerIdentity(PLACEHOLDER.profile),
       },
       {
-        text: 'For long jobs, refresh credentials during the run or raise the role’s maximum session duration.',
+        text: "For long jobs, refresh credentials during the run or raise the role's maximum session duration.",
       },
       verifyStep(),
     ],

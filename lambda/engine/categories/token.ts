@@ -12,7 +12,7 @@ import {
   updateKubeconfig,
 } from '../wording/commands';
 import type { FixRequest } from '../wording/fix-request';
-import { atTime, mention } from '../wording/mention';
+import { mention } from '../wording/mention';
 import { pick } from './details';
 import type { CategoryEntry, DenialFamily, DenialMatch, EveryIdHasAnEntry } from './entry';
 import { type FixTemplate, type Prose, proseOf } from './fix-template';
@@ -221,7 +221,7 @@ const ENTRIES = [
     ...generatorFix({
       title: 'Token has a missing or invalid X-Amz-Expires',
       summary: (request) =>
-        `The token's X-Amz-Expires value${request.finding.details.expires ? ` (${mention(request.finding.details.expires, 20)})` : ''} is missing or outside 0–900 seconds, which happens with presigners that omit it (the AWS SDK v2 presigner does).`,
+        `The token's X-Amz-Expires value${request.finding.details.expires ? ` (${mention(request.finding.details.expires, 20)})` : ''} is missing or outside 0-900 seconds, which happens with presigners that omit it (the AWS SDK v2 presigner does).`,
       whatToFix: 'Set `X-Amz-Expires=60` when presigning, as `aws eks get-token` does.',
       forgeable: false,
     }),
@@ -373,7 +373,7 @@ function signedAtStep(request: FixRequest): FixStep[] {
   if (!signedAt) return [];
   return [
     {
-      text: `The token was signed at ${mention(signedAt, 60)} and refused${atTime(request.finding.time)}; compare the two to tell a reused token from a skewed clock.`,
+      text: `The token was signed at ${mention(signedAt, 60)}; compare that with the time of the denial to tell a reused token from a skewed clock.`,
     },
   ];
 }

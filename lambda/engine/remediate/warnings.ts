@@ -29,7 +29,7 @@ interface Caveat {
   readonly warning: string;
 }
 
-/** Ordered: the admin-policy caveat mentions `system:masters`, so it comes before the check for that. */
+/** In the order they are shown. */
 const CAVEATS: readonly Caveat[] = [
   { phrase: 'AmazonEKSClusterAdminPolicy', warning: CLUSTER_ADMIN_POLICY_WARNING },
   { phrase: 'kubectl edit configmap aws-auth', warning: AWS_AUTH_EDIT_WARNING },
@@ -52,7 +52,9 @@ export function withCommonWarnings(fix: Fix, request: FixRequest): Fix {
     warnings.push(contextUnavailableWarning(context.contextUnavailable));
   const body = [fix.title, fix.summary, ...fix.steps.flatMap((step) => [step.text, step.command ?? ''])];
   for (const caveat of CAVEATS) {
-    if ([...body, ...warnings].some((text) => text.includes(caveat.phrase))) warnings.push(caveat.warning);
+    // Only what the fix tells the reader to do makes a caveat relevant: a caveat that names another
+    // (the admin-policy one names `system:masters`) does not bring that one along.
+    if (body.some((text) => text.includes(caveat.phrase))) warnings.push(caveat.warning);
   }
   return { ...fix, warnings: [...new Set(warnings)] };
 }

@@ -86,7 +86,7 @@ export function recreateAccessEntrySteps(request: FixRequest): FixStep[] {
       command: listAccessEntries(names),
     },
     {
-      text: 'Note the entry’s type, username and Kubernetes groups, to set them again.',
+      text: "Note the entry's type, username and Kubernetes groups, to set them again.",
       command: describeAccessEntry(names, arn),
     },
     {

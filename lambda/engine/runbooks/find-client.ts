@@ -1,7 +1,6 @@
 import type { FixStep } from '../types';
 import { AUDIT_QUERY_UNAUTHENTICATED, restrictPublicEndpoint } from '../wording/commands';
 import type { FixRequest } from '../wording/fix-request';
-import { atTime } from '../wording/mention';
 
 /**
  * Runbook for tokens anyone can forge: find the client in the audit log, fix it if it is yours
@@ -10,7 +9,7 @@ import { atTime } from '../wording/mention';
 export function findClientSteps(request: FixRequest, ...ifOwned: FixStep[]): FixStep[] {
   return [
     {
-      text: `Find the client: in CloudWatch Logs Insights, choose the log group ${request.cluster.logGroup}, set the time range around the denial${atTime(request.finding.time)}, and run this query over the kube-apiserver audit log (the authenticator only ever sees 127.0.0.1).`,
+      text: `Find the client: in CloudWatch Logs Insights, choose the log group ${request.cluster.logGroup}, set the time range around the denials (the times are given with this fix), and run this query over the kube-apiserver audit log (the authenticator only ever sees 127.0.0.1).`,
       command: AUDIT_QUERY_UNAUTHENTICATED,
     },
     ...ifOwned,

@@ -8,7 +8,7 @@ export function identityCheckSteps(request: FixRequest): FixStep[] {
   return [
     callerIdentityStep(request),
     {
-      text: 'If kubectl uses a named AWS profile (`AWS_PROFILE` in the kubeconfig user’s exec env, or `--profile` in its args), check that profile instead.',
+      text: "If kubectl uses a named AWS profile (`AWS_PROFILE` in the kubeconfig user's exec env, or `--profile` in its args), check that profile instead.",
       command: callerIdentity(PLACEHOLDER.profile),
     },
   ];

@@ -6,7 +6,7 @@
 export function mention(text: string, maxLength = 300): string {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point.
   const flat = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim();
-  return flat.length > maxLength ? `${flat.slice(0, maxLength - 1)}…` : flat;
+  return flat.length > maxLength ? `${flat.slice(0, maxLength - 3)}...` : flat;
 }
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
