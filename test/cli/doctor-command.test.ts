@@ -414,26 +414,7 @@ describe('eks-auth-doctor doctor: the classic mistakes', () => {
   });
 
   it('expired SSO session: the IAM Identity Center token in the cache is past its expiry', async () => {
-    await world.awsFiles({
-      config: [
-        '[profile dev]',
-        'sso_session = corp',
-        `sso_account_id = ${ACCOUNT}`,
-        'sso_role_name = Developer',
-        'region = eu-west-1',
-        '[sso-session corp]',
-        'sso_start_url = https://corp.awsapps.com/start',
-        'sso_region = eu-west-1',
-        '',
-      ].join('\n'),
-    });
-    // ~/.aws/sso/cache/<sha1("corp")>.json, as `aws sso login` leaves it, expired.
-    await world.ssoCache('ee0bfd2552fbd840c02cc48b6e823320543c450f.json', {
-      accessToken: 'expired-token',
-      expiresAt: '2020-01-01T00:00:00Z',
-      region: 'eu-west-1',
-      startUrl: 'https://corp.awsapps.com/start',
-    });
+    await world.expiredSsoSession('Developer');
     const kubeconfig = await devKubeconfig();
 
     const { text, json } = await doctor(['--kubeconfig', kubeconfig]);

@@ -143,6 +143,33 @@ export class DoctorWorld {
     });
   }
 
+  /**
+   * Profile `dev` signing in through IAM Identity Center (session `corp`), whose cached token expired
+   * in 2020: what a developer has the morning after `aws sso login`.
+   */
+  async expiredSsoSession(roleName: string): Promise<void> {
+    await this.awsFiles({
+      config: [
+        '[profile dev]',
+        'sso_session = corp',
+        `sso_account_id = ${ACCOUNT}`,
+        `sso_role_name = ${roleName}`,
+        'region = eu-west-1',
+        '[sso-session corp]',
+        'sso_start_url = https://corp.awsapps.com/start',
+        'sso_region = eu-west-1',
+        '',
+      ].join('\n'),
+    });
+    // ~/.aws/sso/cache/<sha1("corp")>.json, as `aws sso login` leaves it, expired.
+    await this.ssoCache('ee0bfd2552fbd840c02cc48b6e823320543c450f.json', {
+      accessToken: 'expired-token',
+      expiresAt: '2020-01-01T00:00:00Z',
+      region: 'eu-west-1',
+      startUrl: 'https://corp.awsapps.com/start',
+    });
+  }
+
   /** An SSO token cache entry, as `aws sso login` leaves it (~/.aws/sso/cache/<sha1 of session>.json). */
   async ssoCache(fileName: string, token: Record<string, string>): Promise<void> {
     const dir = join(this.dir, 'home', '.aws', 'sso', 'cache');

@@ -12,7 +12,8 @@ import { APISERVER_CERT, FakeApiServer } from '../../helpers/fake-apiserver';
 import { ACCOUNT, DoctorWorld, eksCluster } from './doctor-world';
 
 const run = promisify(execFile);
-const BIN = join(import.meta.dirname, '..', '..', '..', 'bin', 'eks-auth-doctor.mjs');
+// The built CLI (`npm run build` first), as users run it.
+const BIN = join(import.meta.dirname, '..', '..', '..', 'dist', 'cli', 'eks-auth-doctor.js');
 const DEV_ROLE = `arn:aws:iam::${ACCOUNT}:role/developer`;
 
 interface Scenario {
@@ -86,25 +87,7 @@ const SCENARIOS: readonly Scenario[] = [
   {
     title: 'An expired IAM Identity Center (SSO) session',
     async prepare(world) {
-      await world.awsFiles({
-        config: [
-          '[profile dev]',
-          'sso_session = corp',
-          `sso_account_id = ${ACCOUNT}`,
-          'sso_role_name = developer',
-          'region = eu-west-1',
-          '[sso-session corp]',
-          'sso_start_url = https://corp.awsapps.com/start',
-          'sso_region = eu-west-1',
-          '',
-        ].join('\n'),
-      });
-      await world.ssoCache('ee0bfd2552fbd840c02cc48b6e823320543c450f.json', {
-        accessToken: 'expired',
-        expiresAt: '2020-01-01T00:00:00Z',
-        region: 'eu-west-1',
-        startUrl: 'https://corp.awsapps.com/start',
-      });
+      await world.expiredSsoSession('developer');
       world.fake.cluster('eu-west-1', eksCluster({}));
       await world.kubeconfig({
         server: 'https://0123456789ABCDEF0123456789ABCDEF.gr7.eu-west-1.eks.amazonaws.com',
