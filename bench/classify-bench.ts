@@ -1,10 +1,23 @@
 import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
-import { createReadStream, createWriteStream, existsSync, statSync } from 'node:fs';
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { createLineDiagnoser } from '../lambda/engine/diagnose/diagnose-lines';
 import { median } from './median';
 import { mixedLogLines } from './mixed-log';
+
+/** The CLI as `npm run build` writes it and users run it. */
+const BUILT_CLI = join(import.meta.dirname, '..', 'dist', 'cli', 'eks-auth-doctor.js');
 
 /** Writes the generated log once; later runs reuse it. */
 export async function ensureLog(path: string, lines: number): Promise<string> {
@@ -51,22 +64,23 @@ export async function benchClassify(path: string, rounds = 9): Promise<Record<st
 }
 
 /**
- * Peak RSS of the real CLI (`classify --format text`) on a small and on a large file, each in a fresh
- * process: flat memory means the large file costs about what the small one does.
+ * Peak RSS of the real CLI, as installed (`node dist/cli/eks-auth-doctor.js classify --format text`), on
+ * a small and on a large file, each in a fresh process: flat memory means the large file costs about
+ * what the small one does. The process reports its own peak when it exits (a preload through
+ * `--import`), since Node shows a child's resource usage to nobody else.
  */
 export function benchMemory(smallPath: string, largePath: string): Record<string, number> {
   const peak = (path: string) => {
-    const script = `
-      const { register } = await import('tsx/esm/api'); register();
-      const { main } = await import('./cli/main.ts');
-      const { Writable } = await import('node:stream');
-      const discard = new Writable({ write(_c, _e, done) { done(); } });
-      const code = await main(['classify', '--format', 'text', ${JSON.stringify(path)}], { stdin: process.stdin, stdout: discard, stderr: process.stderr });
-      process.stdout.write(String(code === 0 ? process.resourceUsage().maxRSS : -1));`;
-    return (
-      Number(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' })) /
-      1024
-    );
+    const report = join(mkdtempSync(join(tmpdir(), 'bench-rss-')), 'max-rss');
+    const preload = `data:text/javascript,${encodeURIComponent(
+      `import { writeFileSync } from 'node:fs'; process.on('exit', () => writeFileSync(${JSON.stringify(report)}, String(process.resourceUsage().maxRSS)));`,
+    )}`;
+    execFileSync(process.execPath, ['--import', preload, BUILT_CLI, 'classify', '--format', 'text', path], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+    const kilobytes = Number(readFileSync(report, 'utf8'));
+    rmSync(dirname(report), { recursive: true, force: true });
+    return kilobytes / 1024;
   };
   const small = peak(smallPath);
   const large = peak(largePath);
