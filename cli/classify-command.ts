@@ -1,6 +1,13 @@
 import { AUTHENTICATION_MODES, type AuthenticationMode, isAlertable } from '../lambda/engine/categories';
 import { alertOf } from '../lambda/engine/diagnose/alert';
-import { createLineDiagnoser } from '../lambda/engine/diagnose/diagnose-lines';
+import {
+  createLineDiagnoser,
+  createTimelineDiagnoser,
+  type LineDiagnoser,
+} from '../lambda/engine/diagnose/diagnose-lines';
+import { LogTimeline } from '../lambda/engine/diagnose/log-timeline';
+import { DEFAULT_WINDOW, TimeWindow } from '../lambda/engine/diagnose/time-window';
+import { parseArn } from '../lambda/engine/parse/arn';
 import { remediate } from '../lambda/engine/remediate';
 import { renderChatbot, renderSlack } from '../lambda/engine/render';
 import type { ClusterContext, DiagnosisContext, Finding } from '../lambda/engine/types';
@@ -26,6 +33,13 @@ Options:
                      (aws eks describe-cluster --name NAME --query cluster.accessConfig.authenticationMode)
   --aws-auth FILE    the aws-auth ConfigMap (kubectl get configmap aws-auth -n kube-system -o yaml),
                      to spot role ARNs written with a path or as assumed-role ARNs
+  --creator ARN      the cluster creator's IAM role or user ARN, named in every lock-out fix
+                     (otherwise learned from a kubernetes-admin grant in the log, on CONFIG_MAP clusters)
+
+Files are read twice: first for what the log says about itself (grants, the creator, aws-auth
+breakage and repair, mode switches, STS responses), then to diagnose, so the order of the lines does
+not matter (newest-first exports included). Standard input is read once and put in time order within
+a window of ${DEFAULT_WINDOW} lines.
   -h, --help         show this help
 `;
 
@@ -48,31 +62,97 @@ export const runClassify: CliCommand = async (argv, io) => {
   const report = options.format === 'text' ? new Report(options.context) : undefined;
   const files = inputsOrStdin(options.files, io.stdin);
   const multipleFiles = files.length > 1;
+  // JSON shows each record whole; the other formats need only what the classifier reads.
+  const parseOptions = { allFields: options.format === 'json' };
   for (const file of files) {
-    // JSON shows each record whole; the other formats need only what the classifier reads.
-    const diagnose = createLineDiagnoser(options.context, { allFields: options.format === 'json' });
+    const { diagnose, context } =
+      file === '-' ? stdinDiagnoser(options.context, parseOptions) : await fileDiagnoser(file, options, io);
     let lineNumber = 0;
+    const emit = async (line: string, at: number) => {
+      const finding = diagnose(line);
+      if (finding === undefined) return;
+      if (report) {
+        report.add(finding, context);
+        return;
+      }
+      const output = formatFinding(options, finding, context, at, multipleFiles ? file : undefined);
+      if (output !== undefined) await out.line(output);
+    };
+    const window = file === '-' ? new NumberedWindow() : undefined;
     for await (const line of readLines(file, io.stdin, io.signal)) {
       lineNumber++;
       report?.countLine();
-      const finding = diagnose(line);
-      if (finding === undefined) continue;
-      if (report) {
-        report.add(finding);
-        continue;
-      }
-      const output = formatFinding(options, finding, lineNumber, multipleFiles ? file : undefined);
-      if (output !== undefined) await out.line(output);
+      if (window === undefined) await emit(line, lineNumber);
+      else for (const ready of window.push(line, lineNumber)) await emit(ready.line, ready.at);
     }
+    for (const ready of window?.drain() ?? []) await emit(ready.line, ready.at);
   }
   if (report) await out.write(report.render());
   return 0;
 };
 
-function formatFinding(options: ClassifyOptions, finding: Finding, line: number, file: string | undefined) {
+/**
+ * A file: the first pass teaches the timeline what the whole log says about itself, the second
+ * diagnoses with it. The fixes are written knowing the creator, wherever its grant stood.
+ */
+async function fileDiagnoser(
+  file: string,
+  options: ClassifyOptions,
+  io: Parameters<CliCommand>[1],
+): Promise<{ diagnose: LineDiagnoser; context: DiagnosisContext }> {
+  const timeline = new LogTimeline(options.context);
+  for await (const line of readLines(file, io.stdin, io.signal)) timeline.learn(line);
+  timeline.finish();
+  const creatorArn = timeline.creatorArn;
+  const context =
+    creatorArn === undefined
+      ? options.context
+      : { ...options.context, cluster: { ...options.context.cluster, creatorArn } };
+  return { diagnose: createTimelineDiagnoser(timeline, { allFields: options.format === 'json' }), context };
+}
+
+/** Standard input cannot be read twice: its lines are put in time order in a window, then read forward. */
+function stdinDiagnoser(
+  context: DiagnosisContext,
+  parseOptions: { allFields: boolean },
+): { diagnose: LineDiagnoser; context: DiagnosisContext } {
+  return { diagnose: createLineDiagnoser(context, parseOptions), context };
+}
+
+/** The time window, keeping each line's number for the JSON output. */
+class NumberedWindow {
+  private readonly window = new TimeWindow();
+  private readonly numbers = new Map<string, number[]>();
+
+  push(line: string, at: number): { line: string; at: number }[] {
+    const numbers = this.numbers.get(line);
+    if (numbers === undefined) this.numbers.set(line, [at]);
+    else numbers.push(at);
+    return this.window.push(line).map((ready) => this.numbered(ready));
+  }
+
+  drain(): { line: string; at: number }[] {
+    return this.window.drain().map((ready) => this.numbered(ready));
+  }
+
+  private numbered(line: string): { line: string; at: number } {
+    const numbers = this.numbers.get(line) ?? [];
+    const at = numbers.shift() ?? 0;
+    if (numbers.length === 0) this.numbers.delete(line);
+    return { line, at };
+  }
+}
+
+function formatFinding(
+  options: ClassifyOptions,
+  finding: Finding,
+  context: DiagnosisContext,
+  line: number,
+  file: string | undefined,
+) {
   if (options.format === 'json') {
     const { record, ...rest } = finding;
-    const fix = remediate(finding, options.context);
+    const fix = remediate(finding, context);
     return JSON.stringify({
       ...(file ? { file } : {}),
       line,
@@ -83,7 +163,7 @@ function formatFinding(options: ClassifyOptions, finding: Finding, line: number,
     });
   }
   if (!isAlertable(finding.category)) return undefined;
-  const alert = alertOf(finding, options.context);
+  const alert = alertOf(finding, context);
   return JSON.stringify(options.format === 'slack' ? renderSlack(alert) : renderChatbot(alert));
 }
 
@@ -111,8 +191,21 @@ async function parseClassifyArgs(argv: readonly string[]): Promise<ClassifyOptio
     accountId: account,
     authenticationMode: mode as AuthenticationMode | undefined,
     awsAuthArns: values['aws-auth'] === undefined ? undefined : await readAwsAuthFile(values['aws-auth']),
+    creatorArn: creatorOf(values.creator),
   };
   return { format, context: { cluster }, files: positionals };
+}
+
+/** `--creator`: an IAM role or user ARN (an assumed-role ARN is taken as its role). */
+function creatorOf(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  const parsed = parseArn(text);
+  if (parsed === undefined || (parsed.type !== 'role' && parsed.type !== 'user')) {
+    throw new UsageError(
+      `--creator must be an IAM role or user ARN (e.g. arn:aws:iam::123456789012:role/admin), not "${text}"`,
+    );
+  }
+  return parsed.canonical;
 }
 
 function parseCliArgs(argv: readonly string[]) {
@@ -123,6 +216,7 @@ function parseCliArgs(argv: readonly string[]) {
     account: { type: 'string' },
     'auth-mode': { type: 'string' },
     'aws-auth': { type: 'string' },
+    creator: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
 }

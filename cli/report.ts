@@ -31,7 +31,8 @@ export class Report {
     this.lines++;
   }
 
-  add(finding: Finding): void {
+  /** Adds one finding; `context`, when given, is what the log taught about its time (the creator …). */
+  add(finding: Finding, context: DiagnosisContext = this.context): void {
     this.records++;
     this.byCategory.set(finding.category, (this.byCategory.get(finding.category) ?? 0) + 1);
     if (!isAlertable(finding.category)) return;
@@ -50,7 +51,7 @@ export class Report {
       problem.occurrences.add(time);
     } else if (this.problems.size < MAX_PROBLEMS) {
       // Kept to the end of the input: detached from the chunk of the file its line was read from.
-      this.problems.set(key, openProblem(key, detach(finding), this.context, time));
+      this.problems.set(key, openProblem(key, detach(finding), context, time));
     } else {
       this.untrackedProblems++;
     }

@@ -27,7 +27,8 @@ export interface CategoryEntry<Id extends string = string, Match = DenialMatch |
  * - `aws-auth-broken` / `aws-auth-deleted` / `access-entries-broken`: mappings of a backend are gone;
  * - `aws-auth-changed`: aws-auth was written again (a later change without a breakage repairs it);
  * - `mode-switched`: the mapper chain changed (the line names the new mode);
- * - `ec2-batch-failed`: the EC2 error behind the TEMPLATE_EC2_LOOKUP_FAILED denials around it.
+ * - `ec2-batch-failed`: the EC2 error behind the TEMPLATE_EC2_LOOKUP_FAILED denials around it;
+ * - `access-entries-loaded`: the access-entry file was read again (repairs a parse failure before it).
  */
 export type ClusterEffect =
   | 'aws-auth-broken'
@@ -35,7 +36,8 @@ export type ClusterEffect =
   | 'access-entries-broken'
   | 'aws-auth-changed'
   | 'mode-switched'
-  | 'ec2-batch-failed';
+  | 'ec2-batch-failed'
+  | 'access-entries-loaded';
 
 /**
  * Reads category-specific facts from a line: `error` is its `error=` text (or empty). Every value is

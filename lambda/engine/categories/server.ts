@@ -131,6 +131,7 @@ const ENTRIES = [
     id: 'ACCESS_ENTRY_FILE_LOADED',
     match: { messages: infoMessages(SERVER_INFO_MESSAGES.accessEntryFileLoaded) },
     severity: 'info',
+    effect: 'access-entries-loaded',
     title: 'Access-entry file loaded',
     summary:
       'The authenticator reloaded the access-entry file; its content (principal ARNs) is not repeated here.',
