@@ -1,10 +1,6 @@
 import { AUTHENTICATION_MODES, type AuthenticationMode, isAlertable } from '../lambda/engine/categories';
 import { alertOf } from '../lambda/engine/diagnose/alert';
-import {
-  createLineDiagnoser,
-  createTimelineDiagnoser,
-  type LineDiagnoser,
-} from '../lambda/engine/diagnose/diagnose-lines';
+import { createTimelineDiagnoser } from '../lambda/engine/diagnose/diagnose-lines';
 import { LogTimeline } from '../lambda/engine/diagnose/log-timeline';
 import { DEFAULT_WINDOW, TimeWindow } from '../lambda/engine/diagnose/time-window';
 import { parseArn } from '../lambda/engine/parse/arn';
@@ -65,12 +61,17 @@ export const runClassify: CliCommand = async (argv, io) => {
   // JSON shows each record whole; the other formats need only what the classifier reads.
   const parseOptions = { allFields: options.format === 'json' };
   for (const file of files) {
-    const { diagnose, context } =
-      file === '-' ? stdinDiagnoser(options.context, parseOptions) : await fileDiagnoser(file, options, io);
-    let lineNumber = 0;
+    const timeline = new LogTimeline(options.context);
+    const diagnose = createTimelineDiagnoser(timeline, parseOptions);
     const emit = async (line: string, at: number) => {
       const finding = diagnose(line);
       if (finding === undefined) return;
+      // The fix names the creator wherever its grant stood (or the flag's).
+      const creatorArn = timeline.creatorArn;
+      const context =
+        creatorArn === undefined
+          ? options.context
+          : { ...options.context, cluster: { ...options.context.cluster, creatorArn } };
       if (report) {
         report.add(finding, context);
         return;
@@ -78,46 +79,36 @@ export const runClassify: CliCommand = async (argv, io) => {
       const output = formatFinding(options, finding, context, at, multipleFiles ? file : undefined);
       if (output !== undefined) await out.line(output);
     };
-    const window = file === '-' ? new NumberedWindow() : undefined;
+    let lineNumber = 0;
+    if (file !== '-') {
+      // A file is read twice: first for what the whole log says about itself, then to diagnose.
+      for await (const line of readLines(file, io.stdin, io.signal)) timeline.learn(line);
+      timeline.finish();
+      for await (const line of readLines(file, io.stdin, io.signal)) {
+        lineNumber++;
+        report?.countLine();
+        await emit(line, lineNumber);
+      }
+      continue;
+    }
+    // Standard input is read once: each line teaches the timeline as it enters the window, and is
+    // diagnosed in time order as it leaves it, knowing everything within the window.
+    const window = new NumberedWindow();
+    const release = async (ready: readonly { line: string; at: number }[]) => {
+      if (ready.length > 0) timeline.finish();
+      for (const { line, at } of ready) await emit(line, at);
+    };
     for await (const line of readLines(file, io.stdin, io.signal)) {
       lineNumber++;
       report?.countLine();
-      if (window === undefined) await emit(line, lineNumber);
-      else for (const ready of window.push(line, lineNumber)) await emit(ready.line, ready.at);
+      timeline.learn(line);
+      await release(window.push(line, lineNumber));
     }
-    for (const ready of window?.drain() ?? []) await emit(ready.line, ready.at);
+    await release(window.drain());
   }
   if (report) await out.write(report.render());
   return 0;
 };
-
-/**
- * A file: the first pass teaches the timeline what the whole log says about itself, the second
- * diagnoses with it. The fixes are written knowing the creator, wherever its grant stood.
- */
-async function fileDiagnoser(
-  file: string,
-  options: ClassifyOptions,
-  io: Parameters<CliCommand>[1],
-): Promise<{ diagnose: LineDiagnoser; context: DiagnosisContext }> {
-  const timeline = new LogTimeline(options.context);
-  for await (const line of readLines(file, io.stdin, io.signal)) timeline.learn(line);
-  timeline.finish();
-  const creatorArn = timeline.creatorArn;
-  const context =
-    creatorArn === undefined
-      ? options.context
-      : { ...options.context, cluster: { ...options.context.cluster, creatorArn } };
-  return { diagnose: createTimelineDiagnoser(timeline, { allFields: options.format === 'json' }), context };
-}
-
-/** Standard input cannot be read twice: its lines are put in time order in a window, then read forward. */
-function stdinDiagnoser(
-  context: DiagnosisContext,
-  parseOptions: { allFields: boolean },
-): { diagnose: LineDiagnoser; context: DiagnosisContext } {
-  return { diagnose: createLineDiagnoser(context, parseOptions), context };
-}
 
 /** The time window, keeping each line's number for the JSON output. */
 class NumberedWindow {

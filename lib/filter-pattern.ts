@@ -1,14 +1,5 @@
 import { FilterPattern, type IFilterPattern } from 'aws-cdk-lib/aws-logs';
-import {
-  ACCESS_ENTRY_FILE_MESSAGES,
-  AUTH_MODE_SWITCH_MESSAGES,
-  AUTHENTICATOR_DOWN_MESSAGES,
-  AWS_AUTH_DELETED_MESSAGES,
-  AWS_AUTH_PARSE_MESSAGES,
-  DENIAL_MESSAGE,
-  EC2_BATCH_FAILED_MESSAGES,
-  SERVER_STOPPING_TERMS,
-} from '../lambda/contract/authenticator-messages';
+import { AUTHENTICATOR_FILTER_TERMS } from '../lambda/contract/authenticator-messages';
 
 /**
  * The authenticator lines worth a Lambda invocation: every `access denied`, and the cluster-wide
@@ -23,20 +14,7 @@ import {
  * (`filterPattern`, https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_SubscriptionFilter.html);
  * the test holds the pattern under it.
  */
-export const AUTHENTICATOR_FILTER_TERMS: readonly string[] = [
-  ...new Set([
-    DENIAL_MESSAGE,
-    ...[
-      ...AWS_AUTH_PARSE_MESSAGES,
-      ...AWS_AUTH_DELETED_MESSAGES,
-      ...ACCESS_ENTRY_FILE_MESSAGES,
-      ...AUTH_MODE_SWITCH_MESSAGES,
-      ...AUTHENTICATOR_DOWN_MESSAGES,
-      ...EC2_BATCH_FAILED_MESSAGES,
-    ].map((message) => message.filterTerm),
-    ...SERVER_STOPPING_TERMS,
-  ]),
-];
+export { AUTHENTICATOR_FILTER_TERMS };
 
 /** The most a subscription filter pattern may hold (PutSubscriptionFilter `filterPattern`). */
 export const MAX_FILTER_PATTERN_LENGTH = 1024;

@@ -128,3 +128,23 @@ export const SERVER_INFO_MESSAGES = {
 export function infoMessages(starts: readonly string[]): readonly ConfigurationMessage[] {
   return starts.map((startsWith) => ({ startsWith, filterTerm: startsWith }));
 }
+
+/**
+ * The subscription filter's terms (case-sensitive, any one passes a line): every denial and each
+ * cluster-wide breakage above. lib/filter-pattern.ts renders them for the stack, lambda/watch for the
+ * commands it prints; both from here.
+ */
+export const AUTHENTICATOR_FILTER_TERMS: readonly string[] = [
+  ...new Set([
+    DENIAL_MESSAGE,
+    ...[
+      ...AWS_AUTH_PARSE_MESSAGES,
+      ...AWS_AUTH_DELETED_MESSAGES,
+      ...ACCESS_ENTRY_FILE_MESSAGES,
+      ...AUTH_MODE_SWITCH_MESSAGES,
+      ...AUTHENTICATOR_DOWN_MESSAGES,
+      ...EC2_BATCH_FAILED_MESSAGES,
+    ].map((message) => message.filterTerm),
+    ...SERVER_STOPPING_TERMS,
+  ]),
+];

@@ -39,6 +39,8 @@ export class LogTimeline {
   private readonly parseOptions: ParseOptions = { times: new TimeStrings() };
   private cachedAt = -2;
   private cachedCluster: ClusterContext | undefined;
+  /** Whether events were learned since the last `finish` (a stream learns and diagnoses in turns). */
+  private unfinished = false;
 
   constructor(private readonly base: DiagnosisContext = {}) {}
 
@@ -64,6 +66,7 @@ export class LogTimeline {
     const effect = CATEGORY_ENTRIES.get(category)?.effect;
     if (effect === undefined || Number.isNaN(epoch) || record.time === undefined) return;
     if (this.events.length >= MAX_EVENTS) this.events.shift();
+    this.unfinished = true;
     this.events.push({
       epoch,
       time: detach(record.time),
@@ -73,8 +76,13 @@ export class LogTimeline {
     });
   }
 
-  /** Orders what the first pass learned; call once, between the passes. */
+  /**
+   * Orders what the first pass learned; call between the passes (a stream read once calls it before
+   * each diagnosis: it costs nothing when no event was learned since).
+   */
   finish(): void {
+    if (!this.unfinished && this.snapshots.length > 0) return;
+    this.unfinished = false;
     const events = [...this.events].sort((a, b) => a.epoch - b.epoch);
     this.snapshots = statesOf(events);
     this.ec2Failures = events
