@@ -20,10 +20,10 @@ import { mixedLogLines } from './mixed-log';
 const BUILT_CLI = join(import.meta.dirname, '..', 'dist', 'cli', 'eks-auth-doctor.js');
 
 /** Writes the generated log once; later runs reuse it. */
-export async function ensureLog(path: string, lines: number): Promise<string> {
+export async function ensureLog(path: string, lines: number, principals = 0): Promise<string> {
   if (existsSync(path) && statSync(path).size > 0) return path;
   const out = createWriteStream(path);
-  for (const line of mixedLogLines(lines)) {
+  for (const line of mixedLogLines(lines, 42, principals)) {
     if (!out.write(`${line}\n`)) await once(out, 'drain');
   }
   out.end();
@@ -46,7 +46,11 @@ async function timeLines(path: string, perLine: (line: string) => unknown): Prom
  * classify_vs_split: the time to diagnose every line (parse, join, classify) divided by the time to
  * merely split the same file into lines, both measured here, alternately, median of `rounds`.
  */
-export async function benchClassify(path: string, rounds = 9): Promise<Record<string, number>> {
+export async function benchClassify(
+  path: string,
+  rounds = 9,
+  name = 'classify',
+): Promise<Record<string, number>> {
   const split: number[] = [];
   const classify: number[] = [];
   let sink = 0;
@@ -57,9 +61,9 @@ export async function benchClassify(path: string, rounds = 9): Promise<Record<st
   }
   if (sink < 0) console.log(sink); // Keeps the work observable so it is not optimised away.
   return {
-    split_ms: Math.round(median(split)),
-    classify_ms: Math.round(median(classify)),
-    classify_vs_split: Number((median(classify) / median(split)).toFixed(2)),
+    [`${name}_split_ms`]: Math.round(median(split)),
+    [`${name}_ms`]: Math.round(median(classify)),
+    [`${name}_vs_split`]: Number((median(classify) / median(split)).toFixed(2)),
   };
 }
 

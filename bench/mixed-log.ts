@@ -3,7 +3,7 @@
  * authentications (an `STS response` and an `access granted` per request), about 15 % denials of
  * every family, and the odd other line. Deterministic for a given seed, so runs compare.
  */
-export function* mixedLogLines(count: number, seed = 42): Generator<string> {
+export function* mixedLogLines(count: number, seed = 42, principals = 0): Generator<string> {
   const random = mulberry32(seed);
   const start = Date.parse('2026-11-24T00:00:00Z');
   let emitted = 0;
@@ -11,12 +11,18 @@ export function* mixedLogLines(count: number, seed = 42): Generator<string> {
     const time = new Date(start + request * 37).toISOString().replace(/\.\d{3}Z$/, 'Z');
     const client = `127.0.0.1:${30000 + Math.floor(random() * 30000)}`;
     const roll = random();
-    const role = ROLES[Math.floor(random() * ROLES.length)] ?? 'developer';
+    // With `principals`, the requests come from that many distinct roles (an org-wide cluster).
+    const role =
+      principals > 0
+        ? `team-${Math.floor(random() * principals)}`
+        : (ROLES[Math.floor(random() * ROLES.length)] ?? 'developer');
     const lines: string[] = [];
     // As EKS logs a request: a principal that passed STS has its STS response line first.
     if (roll < 0.7) lines.push(stsResponse(time, client, role, request), granted(time, client, role));
     else if (roll < 0.97) {
-      const denial = DENIALS[Math.floor(random() * DENIALS.length)] ?? DENIALS[0];
+      const listed = DENIALS[Math.floor(random() * DENIALS.length)] ?? DENIALS[0];
+      const denial =
+        principals > 0 && listed.arn ? { ...listed, arn: `arn:aws:iam::${ACCOUNT}:role/${role}` } : listed;
       if (denial.arn)
         lines.push(stsResponse(time, client, denial.arn.slice(denial.arn.lastIndexOf('/') + 1), request));
       lines.push(denied(time, client, denial));

@@ -22,6 +22,9 @@ const mixed = await ensureLog(join(dir, `mixed-${lines}.log`), lines);
 print({ lines });
 print(benchCliStartup(dir));
 print(await benchClassify(mixed));
+// classify_many_principals_vs_split: the same mix from 50,000 distinct roles (ARN cache churn).
+const manyPrincipals = await ensureLog(join(dir, `many-principals-${lines}.log`), lines, 50_000);
+print(await benchClassify(manyPrincipals, 9, 'classify_many_principals'));
 const small = await ensureLog(join(dir, 'mixed-10000.log'), 10_000);
 const large = await ensureLog(join(dir, `mixed-${largeLines}.log`), largeLines);
 print(benchMemory(small, large));

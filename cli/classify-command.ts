@@ -5,7 +5,10 @@ import {
   type Severity,
 } from '../lambda/engine/categories';
 import { problemNotification } from '../lambda/engine/diagnose/alert';
-import { createLineDiagnoser } from '../lambda/engine/diagnose/diagnose-lines';
+import { createTimelineDiagnoser } from '../lambda/engine/diagnose/diagnose-lines';
+import { LogTimeline } from '../lambda/engine/diagnose/log-timeline';
+import { DEFAULT_WINDOW, TimeWindow } from '../lambda/engine/diagnose/time-window';
+import { parseArn } from '../lambda/engine/parse/arn';
 import { remediate } from '../lambda/engine/remediate';
 import { renderChatbot, renderSlack } from '../lambda/engine/render';
 import type { ClusterContext, DiagnosisContext, Finding, Notification } from '../lambda/engine/types';
@@ -41,7 +44,14 @@ Options:
                         (aws eks describe-cluster --name NAME --query cluster.accessConfig.authenticationMode)
   --aws-auth FILE       the aws-auth ConfigMap (kubectl get configmap aws-auth -n kube-system -o yaml),
                         to spot role ARNs written with a path or as assumed-role ARNs
+  --creator ARN         the cluster creator's IAM role or user ARN, named in every lock-out fix
+                        (otherwise learned from a kubernetes-admin grant in the log, on CONFIG_MAP clusters)
   -h, --help            show this help
+
+Files are read twice: first for what the log says about itself (grants, the creator, aws-auth
+breakage and repair, mode switches, STS responses), then to diagnose, so the order of the lines does
+not matter (newest-first exports included). Standard input is read once and put in time order within
+a window of ${DEFAULT_WINDOW} lines.
 
 Exit codes: 0 done, 1 unreadable input, 2 bad usage, 3 a problem at or above --fail-on was found.
 `;
@@ -73,17 +83,47 @@ export const runClassify: CliCommand = async (argv, io) => {
   const files = inputsOrStdin(options.files, io.stdin);
   const multipleFiles = files.length > 1;
   for (const file of files) {
-    const diagnose = createLineDiagnoser(options.context);
+    const timeline = new LogTimeline(options.context);
+    const diagnose = createTimelineDiagnoser(timeline);
+    const emit = async (line: string, lineNumber: number) => {
+      const finding = diagnose(line);
+      if (finding === undefined) return;
+      // The fix names the creator wherever its grant stood (or the flag's).
+      const creatorArn = timeline.creatorArn;
+      const context =
+        creatorArn === undefined
+          ? options.context
+          : { ...options.context, cluster: { ...options.context.cluster, creatorArn } };
+      report?.add(finding);
+      const booked = book.add(finding, context);
+      if (json) await out.line(jsonRecord(finding, lineNumber, multipleFiles ? file : undefined, booked));
+    };
     let lineNumber = 0;
+    if (file !== '-') {
+      // A file is read twice: first for what the whole log says about itself, then to diagnose.
+      for await (const line of readLines(file, io.stdin, io.signal)) timeline.learn(line);
+      timeline.finish();
+      for await (const line of readLines(file, io.stdin, io.signal)) {
+        lineNumber++;
+        report?.countLine();
+        await emit(line, lineNumber);
+      }
+      continue;
+    }
+    // Standard input is read once: each line teaches the timeline as it enters the window, and is
+    // diagnosed in time order as it leaves it, knowing everything within the window.
+    const window = new NumberedWindow();
+    const release = async (ready: readonly { line: string; at: number }[]) => {
+      if (ready.length > 0) timeline.finish();
+      for (const { line, at } of ready) await emit(line, at);
+    };
     for await (const line of readLines(file, io.stdin, io.signal)) {
       lineNumber++;
       report?.countLine();
-      const finding = diagnose(line);
-      if (finding === undefined) continue;
-      report?.add(finding);
-      const booked = book.add(finding);
-      if (json) await out.line(jsonRecord(finding, lineNumber, multipleFiles ? file : undefined, booked));
+      timeline.learn(line);
+      await release(window.push(line, lineNumber));
     }
+    await release(window.drain());
   }
   if (report) {
     const stdout = io.stdout as { isTTY?: boolean; columns?: number };
@@ -97,6 +137,30 @@ export const runClassify: CliCommand = async (argv, io) => {
   }
   return failed(options.failOn, book) ? EXIT_PROBLEM_FOUND : EXIT_CODES.ok;
 };
+
+/** The time window, keeping each line's number for the JSON output. */
+class NumberedWindow {
+  private readonly window = new TimeWindow();
+  private readonly numbers = new Map<string, number[]>();
+
+  push(line: string, at: number): { line: string; at: number }[] {
+    const numbers = this.numbers.get(line);
+    if (numbers === undefined) this.numbers.set(line, [at]);
+    else numbers.push(at);
+    return this.window.push(line).map((ready) => this.numbered(ready));
+  }
+
+  drain(): { line: string; at: number }[] {
+    return this.window.drain().map((ready) => this.numbered(ready));
+  }
+
+  private numbered(line: string): { line: string; at: number } {
+    const numbers = this.numbers.get(line) ?? [];
+    const at = numbers.shift() ?? 0;
+    if (numbers.length === 0) this.numbers.delete(line);
+    return { line, at };
+  }
+}
 
 function failed(failOn: Severity | undefined, book: ProblemBook): boolean {
   return (
@@ -201,9 +265,22 @@ async function parseClassifyArgs(argv: readonly string[]): Promise<ClassifyOptio
     accountId: account,
     authenticationMode: mode as AuthenticationMode | undefined,
     awsAuthArns: values['aws-auth'] === undefined ? undefined : await readAwsAuthFile(values['aws-auth']),
+    creatorArn: creatorOf(values.creator),
   };
   const report = { summaryOnly: values.summary, minSeverity, noFix: values['no-fix'] };
   return { format, context: { cluster }, files: positionals, report, failOn };
+}
+
+/** `--creator`: an IAM role or user ARN (an assumed-role ARN is taken as its role). */
+function creatorOf(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  const parsed = parseArn(text);
+  if (parsed === undefined || (parsed.type !== 'role' && parsed.type !== 'user')) {
+    throw new UsageError(
+      `--creator must be an IAM role or user ARN (e.g. arn:aws:iam::123456789012:role/admin), not "${text}"`,
+    );
+  }
+  return parsed.canonical;
 }
 
 function parseCliArgs(argv: readonly string[]) {
@@ -214,6 +291,7 @@ function parseCliArgs(argv: readonly string[]) {
     account: { type: 'string' },
     'auth-mode': { type: 'string' },
     'aws-auth': { type: 'string' },
+    creator: { type: 'string' },
     summary: { type: 'boolean' },
     'min-severity': { type: 'string' },
     'no-fix': { type: 'boolean' },

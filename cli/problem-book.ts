@@ -44,8 +44,11 @@ export class ProblemBook {
 
   constructor(private readonly context: DiagnosisContext) {}
 
-  /** Books the finding under its problem; `'untracked'` past the cap, `undefined` when it is no problem. */
-  add(finding: Finding): BookedProblem | 'untracked' | undefined {
+  /**
+   * Books the finding under its problem; `'untracked'` past the cap, `undefined` when it is no problem.
+   * `context` is what the log taught about the finding's time (the creator …), when it knows more.
+   */
+  add(finding: Finding, context: DiagnosisContext = this.context): BookedProblem | 'untracked' | undefined {
     if (!isAlertable(finding.category)) return undefined;
     if (this.worst === undefined || SEVERITIES.indexOf(finding.severity) < SEVERITIES.indexOf(this.worst))
       this.worst = finding.severity;
@@ -57,7 +60,7 @@ export class ProblemBook {
       booked.problem.occurrences.add(time);
     } else if (this.byKey.size < MAX_PROBLEMS) {
       // Kept to the end of the input: detached from the chunk of the file its line was read from.
-      const problem = openProblem(key, detach(finding), this.context, time);
+      const problem = openProblem(key, detach(finding), context, time);
       booked = {
         id: problemId(key),
         problem,

@@ -63,6 +63,10 @@ export interface ClusterContext {
   readonly bootstrapCreatorAdmin?: boolean;
   /** When the authenticator last failed to parse aws-auth (ISO time); recent means mappings were dropped. */
   readonly awsAuthBrokenSince?: string;
+  /** How aws-auth broke at `awsAuthBrokenSince`: a parse error (the default) or its deletion. */
+  readonly awsAuthBrokenBy?: 'parse-error' | 'deleted';
+  /** When the access-entry file last failed to parse (ISO time); recent means access entries map nobody. */
+  readonly accessEntriesBrokenSince?: string;
   /** The `rolearn`/`userarn` values of the aws-auth ConfigMap, when the user supplied it. */
   readonly awsAuthArns?: readonly string[];
 }

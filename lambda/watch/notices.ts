@@ -1,4 +1,4 @@
-import { AWS_AUTH_PARSE_MESSAGES, clusterLogGroupName, DENIAL_MESSAGE, SERVICE_NAME } from '../contract';
+import { AUTHENTICATOR_FILTER_TERMS, clusterLogGroupName, SERVICE_NAME } from '../contract';
 import type { ClusterContext, FixStep, Notification } from '../engine/types';
 import type { BlindReason } from './sight';
 
@@ -146,7 +146,5 @@ function clock(epochMs: number): string {
  * from the same contract terms; a test holds the two equal).
  */
 export function filterPattern(): string {
-  return [DENIAL_MESSAGE, ...AWS_AUTH_PARSE_MESSAGES.map((m) => m.filterTerm)]
-    .map((t) => `?"${t}"`)
-    .join(' ');
+  return AUTHENTICATOR_FILTER_TERMS.map((t) => `?"${t}"`).join(' ');
 }

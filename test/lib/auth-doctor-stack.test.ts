@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { EnvVar } from '../../lambda/contract';
 import { AUTHENTICATED_PRINCIPALS_QUERY, queryText } from '../../lambda/contract/access-report-query';
 import { loadConfig } from '../../lambda/pipeline/config';
+import { authenticatorFilterPattern } from '../../lib/filter-pattern';
 import { arnOf, FULL_CONFIG, logGroupArns } from './fixtures';
 import { configured, type Synthesised, statementsOf, synthesise } from './synth';
 
@@ -315,7 +316,7 @@ describe('the dedup table', () => {
 });
 
 describe('the subscription from each cluster log group', () => {
-  it('sends only access-denied lines and aws-auth parse errors to the diagnosis function, under a stable name', () => {
+  it('sends only access-denied lines and cluster-wide breakages to the diagnosis function, under a stable name', () => {
     // Prepare
     const { template } = full;
     const fn = ref('DiagnosisFunction', template, 'AWS::Lambda::Function');
@@ -325,8 +326,7 @@ describe('the subscription from each cluster log group', () => {
       template.hasResourceProperties('AWS::Logs::SubscriptionFilter', {
         LogGroupName: `/aws/eks/${cluster}/cluster`,
         FilterName: 'eks-auth-doctor-EksAuthDoctor',
-        FilterPattern:
-          '?"access denied" ?"parsing configmap" ?"parsing the config maps" ?"parsing config map"',
+        FilterPattern: authenticatorFilterPattern().logPatternString,
         DestinationArn: { 'Fn::GetAtt': [fn, 'Arn'] },
       });
     }

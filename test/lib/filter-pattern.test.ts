@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { AUTHENTICATOR_FILTER_TERMS, authenticatorFilterPattern } from '../../lib/filter-pattern';
+import {
+  AUTHENTICATOR_FILTER_TERMS,
+  authenticatorFilterPattern,
+  MAX_FILTER_PATTERN_LENGTH,
+} from '../../lib/filter-pattern';
+import { RECORD_FIXTURES } from '../lambda/engine/fixtures/record-lines';
 
 /**
  * What CloudWatch Logs does with an `?"a" ?"b"` pattern: the event passes when it contains any of the
@@ -32,10 +37,45 @@ const LINES = {
 };
 
 describe('the subscription filter pattern', () => {
-  it('is the any-term pattern of the four phrases, each quoted', () => {
-    expect(authenticatorFilterPattern().logPatternString).toBe(
-      '?"access denied" ?"parsing configmap" ?"parsing the config maps" ?"parsing config map"',
+  it("is the any-term pattern of the phrases, each quoted, within CloudWatch's 1024 characters", () => {
+    // Act
+    const pattern = authenticatorFilterPattern().logPatternString;
+
+    // Assess
+    expect(pattern).toBe(
+      '?"access denied" ?"parsing configmap" ?"parsing the config maps" ?"parsing config map" ?"configmap on delete" ?"unmarshal dynamic file" ?"parsing dynamic file" ?"dynamicfileUserIDStrict" ?"BackendMode dynamic file" ?"load/generate a certificate" ?"create webhook kubeconfig" ?"open TLS listener" ?"build mapper chain" ?"start mapper" ?"load AWS config" ?"load config" ?"is not a valid arn, err:" ?"invalid server" ?"invalid reserved prefix config" ?"cluster ID cannot be empty" ?"Batch call failed" ?"level=fatal" ?"level=panic"',
     );
+    expect(pattern.length).toBe(528);
+    expect(pattern.length).toBeLessThanOrEqual(MAX_FILTER_PATTERN_LENGTH);
+  });
+
+  it.each(
+    RECORD_FIXTURES.filter((fixture) =>
+      [
+        'AUTHENTICATOR_DOWN',
+        'AWS_AUTH_DELETED',
+        'ACCESS_ENTRY_FILE_ERROR',
+        'AUTH_MODE_SWITCHED',
+        'EC2_BATCH_FAILED',
+      ].includes(fixture.category),
+    ).map((fixture) => [fixture.category, fixture.variant, fixture.line] as const),
+  )('passes the cluster-wide breakage %s (%s)', (_category, _variant, line) => {
+    expect(passes(line)).toBe(true);
+  });
+
+  it.each(
+    RECORD_FIXTURES.filter((fixture) =>
+      [
+        'ACCESS_GRANTED',
+        'STS_RESPONSE',
+        'AUTHENTICATOR_STARTED',
+        'MAPPER_STARTED',
+        'MAPPING_LOADED',
+        'WATCH_ERROR',
+      ].includes(fixture.category),
+    ).map((fixture) => [fixture.category, fixture.variant, fixture.line] as const),
+  )('keeps out the %s line (%s)', (_category, _variant, line) => {
+    expect(passes(line)).toBe(false);
   });
 
   it('passes every access-denied line, self-tests included', () => {

@@ -22,6 +22,8 @@ export interface CategoryEntry<Id extends string = string, Match = DenialMatch |
   readonly trust: TrustClass;
   /** Facts quoted from the line for the fix and the message. */
   readonly details?: DetailReader;
+  /** What a record of this category changes for the whole cluster, for the denials at later times. */
+  readonly effect?: ClusterEffect;
 }
 
 /**
@@ -34,6 +36,24 @@ export interface CategoryEntry<Id extends string = string, Match = DenialMatch |
  * - `none`: not a problem (grants, STS responses, other lines); never alerted.
  */
 export type TrustClass = 'probe' | 'identity' | 'breakage' | 'none';
+
+/**
+ * What a lifecycle record does to every later request (reference §3.1): the diagnosis applies it by
+ * time to the denials after it, whatever the order of the file.
+ * - `aws-auth-broken` / `aws-auth-deleted` / `access-entries-broken`: mappings of a backend are gone;
+ * - `aws-auth-changed`: aws-auth was written again (a later change without a breakage repairs it);
+ * - `mode-switched`: the mapper chain changed (the line names the new mode);
+ * - `ec2-batch-failed`: the EC2 error behind the TEMPLATE_EC2_LOOKUP_FAILED denials around it;
+ * - `access-entries-loaded`: the access-entry file was read again (repairs a parse failure before it).
+ */
+export type ClusterEffect =
+  | 'aws-auth-broken'
+  | 'aws-auth-deleted'
+  | 'access-entries-broken'
+  | 'aws-auth-changed'
+  | 'mode-switched'
+  | 'ec2-batch-failed'
+  | 'access-entries-loaded';
 
 /**
  * Reads category-specific facts from a line: `error` is its `error=` text (or empty). Every value is
@@ -89,13 +109,15 @@ export interface RecordMatch {
   readonly msg?: string;
   /** The authenticator's wordings the `msg` starts with, compared case-insensitively. */
   readonly messages?: readonly ConfigurationMessage[];
+  /** Levels that decide the category whatever the `msg` (a fatal or panic line: the server stops). */
+  readonly levels?: readonly string[];
   /** Every record no other entry claims. */
   readonly otherwise?: true;
 }
 
 /** A family of records that are not denials. */
 export interface RecordFamily<Id extends string = string> {
-  readonly name: 'other' | 'lifecycle';
+  readonly name: 'other' | 'lifecycle' | 'server';
   /** Whether its records are worth telling people about (denials always are). */
   readonly alerts: boolean;
   readonly ids: readonly Id[];

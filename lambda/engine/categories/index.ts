@@ -2,6 +2,7 @@ import type { CategoryEntry, RecordFamily } from './entry';
 import { LIFECYCLE, type LifecycleCategory } from './lifecycle';
 import { MAPPING, type MappingCategory } from './mapping';
 import { OTHER, type OtherCategory } from './other';
+import { SERVER, type ServerCategory } from './server';
 import { STS, type StsCategory } from './sts';
 import { TOKEN, type TokenCategory } from './token';
 
@@ -19,6 +20,7 @@ export type { AuthenticationMode } from './authentication-modes';
 export { AUTHENTICATION_MODES } from './authentication-modes';
 export type {
   CategoryEntry,
+  ClusterEffect,
   DenialFamily,
   DenialMatch,
   DetailReader,
@@ -32,19 +34,19 @@ export { NOT_MAPPED_CAUSES, notMappedCause, PLAINLY_NOT_MAPPED, SUB_CAUSES } fro
 export type { NotMappedFacts } from './not-mapped-facts';
 export type { Severity } from './severity';
 export { SEVERITIES } from './severity';
-export type { LifecycleCategory, MappingCategory, OtherCategory, StsCategory, TokenCategory };
+export type { LifecycleCategory, MappingCategory, OtherCategory, ServerCategory, StsCategory, TokenCategory };
 
 /** Why an `access denied` line was logged. */
 export type DenialCategory = TokenCategory | StsCategory | MappingCategory;
 /** The category of a record that is not a denial. */
-export type NonDenialCategory = OtherCategory | LifecycleCategory;
+export type NonDenialCategory = OtherCategory | LifecycleCategory | ServerCategory;
 /** Any authenticator record's category. */
 export type Category = DenialCategory | NonDenialCategory;
 
 /** The denial families; the classifier decides the family by the error's prefix first. */
 export const DENIAL_FAMILIES = { token: TOKEN, sts: STS, mapping: MAPPING } as const;
 /** The families of records that are not denials, recognised by their `msg`. */
-export const RECORD_FAMILIES: readonly RecordFamily<NonDenialCategory>[] = [OTHER, LIFECYCLE];
+export const RECORD_FAMILIES: readonly RecordFamily<NonDenialCategory>[] = [OTHER, LIFECYCLE, SERVER];
 
 /** Every denial category, family by family; UNKNOWN, the answer for any error nothing recognises, last. */
 export const DENIAL_CATEGORIES: readonly DenialCategory[] = Object.values(DENIAL_FAMILIES).flatMap(

@@ -38,7 +38,7 @@ import { checkedArn, PLACEHOLDER } from '../wording/names';
 import { principalKind, principalLabel, subject, usernameFor } from '../wording/principal';
 import type { EveryIdHasAnEntry } from './entry';
 import type { FixTemplate } from './fix-template';
-import { AWS_AUTH_REPAIR } from './lifecycle';
+import { ACCESS_ENTRIES_BROKEN_FIX, AWS_AUTH_REPAIR, AWS_AUTH_RESTORE } from './lifecycle';
 import { awsAuthMisspelling, looksLikeNode, type NotMappedFacts, sameArn } from './not-mapped-facts';
 import type { Severity } from './severity';
 
@@ -56,6 +56,10 @@ export const SUB_CAUSES = [
   'ASSUMED_ROLE_ARN_IN_AWS_AUTH',
   /** aws-auth failed to parse recently, so every mapping in the broken block was dropped. */
   'AWS_AUTH_BROKEN',
+  /** aws-auth was deleted recently, so every aws-auth mapping is gone. */
+  'AWS_AUTH_DELETED',
+  /** The access-entry file failed to parse recently, so access entries map nobody. */
+  'ACCESS_ENTRIES_BROKEN',
   /** The cluster is in `API` mode: aws-auth is ignored, only access entries count. */
   'MODE_API_IGNORES_AWS_AUTH',
   /** An access entry exists but the principal still fails: it was deleted and recreated. */
@@ -100,6 +104,22 @@ export const PLAINLY_NOT_MAPPED: NotMappedCause = {
  * sub-cause. Without a principal only the cluster-wide explanations can hold.
  */
 const CAUSES = [
+  {
+    subCause: 'AWS_AUTH_DELETED',
+    when: (facts) =>
+      facts.mode !== 'API' &&
+      facts.context?.cluster?.awsAuthBrokenBy === 'deleted' &&
+      facts.recent(facts.context?.cluster?.awsAuthBrokenSince),
+    severity: 'critical',
+    ...AWS_AUTH_RESTORE,
+  },
+  {
+    subCause: 'ACCESS_ENTRIES_BROKEN',
+    when: (facts) =>
+      facts.mode !== 'CONFIG_MAP' && facts.recent(facts.context?.cluster?.accessEntriesBrokenSince),
+    severity: 'critical',
+    ...ACCESS_ENTRIES_BROKEN_FIX,
+  },
   {
     subCause: 'AWS_AUTH_BROKEN',
     // Before everything: a parse error drops nodes and the creator's neighbours alike.

@@ -1,5 +1,5 @@
 import { DENIAL_MESSAGE } from '../../contract/authenticator-messages';
-import { type Category, otherwiseOf, RECORD_FAMILIES } from '../categories';
+import { type Category, type NonDenialCategory, otherwiseOf, RECORD_FAMILIES } from '../categories';
 import { ArnCache } from '../parse/arn';
 import type { AuthenticatorRecord, DiagnosisContext, Finding, Principal } from '../types';
 import { categorizeDenial } from './denial-matcher';
@@ -66,12 +66,17 @@ const RECORD_ENTRIES = RECORD_FAMILIES.flatMap((family) => family.entries);
 const BY_MSG = RECORD_ENTRIES.flatMap((entry) =>
   entry.match.msg === undefined ? [] : [{ msg: entry.match.msg, category: entry.id }],
 );
-/** Lower-case starts of the other messages the record families name (reference §3). */
+/** Lower-case starts of the other messages the record families name (reference §3, §3.1). */
 const MESSAGE_STARTS = RECORD_ENTRIES.flatMap((entry) =>
   (entry.match.messages ?? []).map((message) => ({
     start: message.startsWith.toLowerCase(),
+    anywhere: message.anywhere === true,
     category: entry.id,
   })),
+);
+/** Levels that decide a category by themselves (a fatal or panic line: the server stops). */
+const BY_LEVEL: ReadonlyMap<string, NonDenialCategory> = new Map(
+  RECORD_ENTRIES.flatMap((entry) => (entry.match.levels ?? []).map((level) => [level, entry.id] as const)),
 );
 /** Any other authenticator line. */
 const OTHER_RECORD = otherwiseOf(RECORD_ENTRIES);
@@ -80,8 +85,12 @@ const OTHER_RECORD = otherwiseOf(RECORD_ENTRIES);
 export function categoryOf(record: AuthenticatorRecord): Category {
   if (record.msg === DENIAL_MESSAGE) return categorizeDenial(record.fields.error);
   for (const { msg, category } of BY_MSG) if (record.msg === msg) return category;
+  const byLevel = record.level === undefined ? undefined : BY_LEVEL.get(record.level);
+  if (byLevel !== undefined) return byLevel;
   const msg = record.msg.toLowerCase();
-  for (const { start, category } of MESSAGE_STARTS) if (msg.startsWith(start)) return category;
+  for (const { start, anywhere, category } of MESSAGE_STARTS) {
+    if (anywhere ? msg.includes(start) : msg.startsWith(start)) return category;
+  }
   return OTHER_RECORD;
 }
 

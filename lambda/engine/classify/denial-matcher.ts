@@ -163,7 +163,7 @@ export function denialMatcher(families: DenialFamilies): (error: string | undefi
       if (!prefix.isAt(error, 0)) continue;
       const head = error.slice(prefix.length, prefix.length + tokenPhraseMax).toLowerCase();
       const candidates = tokenRulesByFirstChar.get(head.charCodeAt(0)) ?? NO_RULES;
-      return firstMatch(candidates, head, 0, undefined) ?? token.otherwise;
+      return firstMatch(candidates, head, 0, undefined) ?? cutPhrase(candidates, head) ?? token.otherwise;
     }
     if (stsStart.isAt(error, 0)) {
       const byCode = stsCategoryAsWritten(error);
@@ -172,6 +172,27 @@ export function denialMatcher(families: DenialFamilies): (error: string | undefi
     for (const { phrase, category } of mappingAsWritten) if (phrase.isAt(error, 0)) return category;
     return categorizeCaseInsensitively(error.toLowerCase());
   };
+}
+
+/** A cut phrase names its category once this much of it is left (past the family prefix). */
+const CUT_PHRASE_MIN = 12;
+
+/**
+ * A line cut mid-error (reference §4.1): the whole text left is the start of exactly one category's
+ * phrase, long enough to be its distinctive words. Anchored at the start, where the authenticator's
+ * own words stand, so client text cannot reach it.
+ */
+function cutPhrase(rules: readonly Rule[], head: string): DenialCategory | undefined {
+  const text = head.trimEnd();
+  if (text.length < CUT_PHRASE_MIN) return undefined;
+  const categories = new Set(
+    rules
+      .filter((rule) =>
+        rule.startsWith.some((phrase) => phrase.length > text.length && phrase.startsWith(text)),
+      )
+      .map((rule) => rule.category),
+  );
+  return categories.size === 1 ? [...categories][0] : undefined;
 }
 
 /** Classifies an `error=` text (reference §2) by the category tables. Pure; never throws. */

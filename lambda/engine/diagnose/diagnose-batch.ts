@@ -1,4 +1,4 @@
-import { isAlertable } from '../categories';
+import { CATEGORY_ENTRIES, isAlertable } from '../categories';
 import type { DiagnosisContext, Finding } from '../types';
 import { createLineDiagnoser } from './diagnose-lines';
 import { LogMemory } from './log-memory';
@@ -74,7 +74,8 @@ export function diagnoseBatch(
       if (shape) memo.set(UNREADABLE);
       continue;
     }
-    if (finding.category === 'AWS_AUTH_PARSE_ERROR') memo.clear(); // later denials may now be AWS_AUTH_BROKEN
+    // A breakage, repair or mode switch changes what later denials are: AWS_AUTH_BROKEN, …
+    if (CATEGORY_ENTRIES.get(finding.category)?.effect !== undefined) memo.clear();
     if (isSelftest(logStream, finding.record)) {
       selftests.push({ finding, eventId: event.id, timestamp: event.timestamp });
       continue;

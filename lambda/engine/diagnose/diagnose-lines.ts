@@ -3,6 +3,7 @@ import { type ParseOptions, parseLine, TimeStrings } from '../parse/parse';
 import type { DiagnosisContext, Finding } from '../types';
 import { StsResponseJoin } from './join';
 import { LogMemory } from './log-memory';
+import type { LogTimeline } from './log-timeline';
 
 /** Diagnoses a stream of lines, one at a time: `undefined` for a line that holds no authenticator record. */
 export type LineDiagnoser = (line: string) => Finding | undefined;
@@ -31,5 +32,25 @@ export function createLineDiagnoser(
     const finding = findingOf(record, category, known, memo);
     memory.learn(finding, line);
     return finding;
+  };
+}
+
+/**
+ * The second pass over a log whose first pass taught `timeline` (see LogTimeline): every denial is
+ * diagnosed with what the whole log says about its time, so the order of the lines does not matter.
+ */
+export function createTimelineDiagnoser(timeline: LogTimeline, options?: ParseOptions): LineDiagnoser {
+  const parseOptions: ParseOptions = { ...options, times: new TimeStrings() };
+  const memo = new ClassifyMemo();
+  return (line) => {
+    const parsed = parseLine(line, parseOptions);
+    if (parsed === undefined) return undefined;
+    const record = timeline.join(parsed, line);
+    const category = categoryOf(record);
+    const context =
+      category === 'IDENTITY_NOT_MAPPED'
+        ? timeline.contextAt(record.fields.arn, record.time)
+        : timeline.contextAt(undefined, record.time);
+    return findingOf(record, category, context, memo);
   };
 }

@@ -1,3 +1,5 @@
+import { type AuthenticationMode, CATEGORY_ENTRIES, type ClusterEffect } from '../categories';
+import { switchedMode } from '../categories/lifecycle';
 import { parseArn } from '../parse/arn';
 import { detach } from '../parse/detach';
 import { parseLine } from '../parse/parse';
@@ -15,7 +17,7 @@ const CREATOR_TAIL = 160;
  * so its own lines are checked at their very end and other shapes in their tail. A yes is confirmed
  * by a full parse, and only if the same principal is denied later.
  */
-function mayBeCreatorGrant(line: string): boolean {
+export function mayBeCreatorGrant(line: string): boolean {
   // Most grant lines end in a quoted username; only one ending in `n` can end in `kubernetes-admin`.
   if (isAt(line, 0, 'time="'))
     return line.charCodeAt(line.length - 1) === LETTER_N && CREATOR_FIELD.endsIn(line);
@@ -44,6 +46,9 @@ interface Grant {
 export class LogMemory {
   private creatorArn: string | undefined;
   private awsAuthBrokenSince: string | undefined;
+  private awsAuthBrokenBy: 'parse-error' | 'deleted' | undefined;
+  private accessEntriesBrokenSince: string | undefined;
+  private mode: AuthenticationMode | undefined;
   private readonly lastGrant = new Map<string, Grant>();
   private cached: DiagnosisContext | undefined;
   private lastTimeText = '';
@@ -84,14 +89,23 @@ export class LogMemory {
     if (cached && cached.creatorArn === creatorArn && cached.awsAuthBrokenSince === awsAuthBrokenSince) {
       return this.cached as DiagnosisContext;
     }
-    const cluster: ClusterContext = { ...this.base.cluster, creatorArn, awsAuthBrokenSince };
+    const base = this.base.cluster;
+    const cluster: ClusterContext = {
+      ...base,
+      creatorArn,
+      awsAuthBrokenSince,
+      awsAuthBrokenBy: base?.awsAuthBrokenBy ?? this.awsAuthBrokenBy,
+      accessEntriesBrokenSince: base?.accessEntriesBrokenSince ?? this.accessEntriesBrokenSince,
+      authenticationMode: this.mode ?? base?.authenticationMode,
+    };
     this.cached = { ...this.base, cluster };
     return this.cached;
   }
 
   learn(finding: Finding, line: string): void {
-    if (finding.category === 'AWS_AUTH_PARSE_ERROR' && finding.time) {
-      this.awsAuthBrokenSince = detach(finding.time);
+    const effect = CATEGORY_ENTRIES.get(finding.category)?.effect;
+    if (effect !== undefined) {
+      this.learnEffect(effect, finding);
       return;
     }
     if (finding.category !== 'ACCESS_GRANTED' || !finding.principal || !finding.time) return;
@@ -112,6 +126,30 @@ export class LogMemory {
       const oldest = this.lastGrant.keys().next().value;
       if (oldest !== undefined) this.lastGrant.delete(oldest);
     }
+  }
+
+  /**
+   * A cluster-wide breakage, repair or mode switch (reference §3.1), in log order: the Lambda's batches
+   * and the stdin window arrive in time order (the CLI's files go through LogTimeline instead).
+   */
+  private learnEffect(effect: ClusterEffect, finding: Finding): void {
+    if (!finding.time) return;
+    switch (effect) {
+      case 'aws-auth-broken':
+      case 'aws-auth-deleted':
+        this.awsAuthBrokenSince = detach(finding.time);
+        this.awsAuthBrokenBy = effect === 'aws-auth-deleted' ? 'deleted' : 'parse-error';
+        break;
+      case 'access-entries-broken':
+        this.accessEntriesBrokenSince = detach(finding.time);
+        break;
+      case 'mode-switched':
+        this.mode = switchedMode(finding.record.msg) ?? this.mode;
+        break;
+      default:
+        return;
+    }
+    this.cached = undefined;
   }
 
   /** ISO text of an epoch time, remembering the last answer: denials in a storm ask about one second. */

@@ -4,5 +4,7 @@
  * finding) would keep the whole chunk alive. Cost: one copy, paid only when something is kept.
  */
 export function detach<T>(value: T): T {
+  // A string is copied by flattening a fresh concatenation (much cheaper than structuredClone).
+  if (typeof value === 'string') return ` ${value}`.slice(1) as T;
   return structuredClone(value);
 }

@@ -18,6 +18,15 @@ export function parseLine(line: string, options?: ParseOptions): AuthenticatorRe
   if (line.length > MAX_LINE_LENGTH) return undefined;
   // The shape EKS writes goes straight to the scanner; only other shapes need telling apart.
   if (isAt(line, 0, TIME_OPEN)) return parseAfterHead(line, canonicalHead(line, options?.times), options);
+  // Typographic copies (reference §4.1) are put back before anything reads their quotes.
+  const plain = TYPOGRAPHIC.test(line)
+    ? line.replace(TYPOGRAPHIC_GLOBAL, (char) => TYPOGRAPHIC_PLAIN[char] ?? char)
+    : line;
+  if (plain !== line && isAt(plain, 0, TIME_OPEN)) return parseLogfmt(plain, options);
+  return parseKnownShape(plain, options) ?? parseWild(plain, options);
+}
+
+function parseKnownShape(line: string, options?: ParseOptions): AuthenticatorRecord | undefined {
   const msgAt = line.indexOf('msg=');
   if (msgAt === -1) {
     return line.includes('"msg"') ? parseJsonLine(line, options) : undefined;
@@ -26,6 +35,81 @@ export function parseLine(line: string, options?: ParseOptions): AuthenticatorRe
   if (line.charCodeAt(firstChar) === OPEN_BRACE) return parseJsonLine(line, options);
   if (line.startsWith('msg=""', msgAt)) return parseCsvRow(line, options);
   return parseLogfmt(line, options);
+}
+
+/**
+ * The wrappers of reference §4.1, tried only once the known shapes found nothing (the canonical path
+ * never gets here): client-go's klog lines are skipped; the logrus TTY form (`WARN[…] access denied   client=…`) is read as the text form; an error value
+ * pasted alone is read as the `error=` of a denial. Never throws.
+ */
+function parseWild(line: string, options?: ParseOptions): AuthenticatorRecord | undefined {
+  if (KLOG.test(line)) return undefined;
+  return parseTtyOrBare(line, options);
+}
+
+function parseTtyOrBare(line: string, options?: ParseOptions): AuthenticatorRecord | undefined {
+  const tty = TTY.exec(line);
+  if (tty !== null) {
+    const [, levelCode = '', stamp = '', message = '', rest = ''] = tty;
+    const time = RFC3339.test(stamp) ? stamp : undefined;
+    const head = `level=${TTY_LEVELS[levelCode] ?? levelCode.toLowerCase()} msg=${JSON.stringify(message.trim())}`;
+    const record = parseLogfmt(`${head} ${rest}`, options);
+    return record === undefined ? undefined : { ...record, time: record.time ?? time };
+  }
+  return bareError(line);
+}
+
+/** A client-go klog line (`W0729 07:36:06.265507       1 client_config.go:615] …`): not the authenticator's. */
+const KLOG = /^\s*[IWEF]\d{4} \d{2}:\d{2}:\d{2}\.\d+\s+\d+ [\w.-]+:\d+\]/;
+/** `LEVL[timestamp] message   key=value …`: the message ends where two or more spaces begin. */
+const TTY = /^\s*(TRAC|DEBU|INFO|WARN|ERRO|FATA|PANI)\[([^\]]*)\]\s*(.*?)(?:\s{2,}(.*))?$/;
+const TTY_LEVELS: Readonly<Record<string, string>> = {
+  TRAC: 'trace',
+  DEBU: 'debug',
+  INFO: 'info',
+  WARN: 'warning',
+  ERRO: 'error',
+  FATA: 'fatal',
+  PANI: 'panic',
+};
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T/;
+const TYPOGRAPHIC = /[\u201c\u201d\u201e\u2018\u2019\u2013\u2014\u2212]/;
+const TYPOGRAPHIC_GLOBAL = new RegExp(TYPOGRAPHIC.source, 'g');
+const TYPOGRAPHIC_PLAIN: Readonly<Record<string, string>> = {
+  '\u201c': '"',
+  '\u201d': '"',
+  '\u201e': '"',
+  '\u2018': "'",
+  '\u2019': "'",
+  '\u2013': '-',
+  '\u2014': '-',
+  '\u2212': '-',
+};
+
+/**
+ * How an error value pasted alone starts (the family prefixes and the unprefixed mapping wordings),
+ * lower-case; `could not verify token: ` (the verify CLI) and a quote may stand before it.
+ */
+const BARE_ERROR_STARTS = [
+  'input token was not properly formatted:',
+  'sts getcalleridentity failed:',
+  'sts getcalleridentity was throttled:',
+  'identity is not mapped',
+  'arn is not mapped',
+  'mapper ',
+  'failed mapping username:',
+  'failed mapping group:',
+];
+const BARE_PREFIX = /^[\s"'`>*-]*(?:could not verify token:\s*|error[:=]\s*"?)?/i;
+
+/** A bare error value (`sts getCallerIdentity failed: …`), as the `error=` of a denial. */
+function bareError(line: string): AuthenticatorRecord | undefined {
+  const start = BARE_PREFIX.exec(line)?.[0].length ?? 0;
+  const head = line.slice(start, start + 40).toLowerCase();
+  if (!BARE_ERROR_STARTS.some((phrase) => head.startsWith(phrase))) return undefined;
+  let error = line.slice(start).trimEnd();
+  if (error.endsWith('"') && !error.endsWith('\\"')) error = error.slice(0, -1);
+  return { msg: 'access denied', level: 'warning', fields: { error: error.replaceAll('\\"', '"') } };
 }
 
 /** CloudWatch Logs caps an event at 256 KB; anything far longer is not an authenticator line. */

@@ -4,6 +4,7 @@ import {
   associateAccessPolicy,
   callerIdentity,
   createAccessEntry,
+  updateKubeconfig,
 } from '../wording/commands';
 import type { FixRequest } from '../wording/fix-request';
 import { PLACEHOLDER } from '../wording/names';
@@ -19,6 +20,8 @@ export function regainAccessSteps(request: FixRequest): FixStep[] {
       command: callerIdentity(),
     },
   ];
+  const creatorStep = actAsCreatorStep(request);
+  if (creatorStep !== undefined) steps.push(creatorStep);
   if (!request.creatorArn) {
     steps.push({
       text: `To find the creator, run this in CloudWatch Logs Insights on ${request.cluster.logGroup} (CONFIG_MAP clusters log it as \`kubernetes-admin\`).`,
@@ -42,4 +45,23 @@ export function regainAccessSteps(request: FixRequest): FixStep[] {
     );
   }
   return steps;
+}
+
+/**
+ * The exact way to act as the known creator: a role is assumed by the kubeconfig itself
+ * (`--role-arn`); a user's keys live in a profile of its own.
+ */
+function actAsCreatorStep(request: FixRequest): FixStep | undefined {
+  const creator = request.creatorArn;
+  if (creator === undefined) return undefined;
+  if (creator.includes(':role/')) {
+    return {
+      text: `Act as the creator role ${creator}: point kubectl at the cluster with tokens signed as that role (your identity must be allowed to assume it).`,
+      command: `${updateKubeconfig(request.cluster)} --role-arn ${creator}`,
+    };
+  }
+  return {
+    text: `Act as the creator user ${creator}: use a profile holding its access keys (the profile name is yours to fill in).`,
+    command: updateKubeconfig(request.cluster, PLACEHOLDER.profile),
+  };
 }

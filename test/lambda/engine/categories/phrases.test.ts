@@ -75,7 +75,11 @@ function recordCriteria(match: RecordMatch): Criterion[] {
     })),
     ...(match.messages ?? []).map((message) => ({
       name: `message "${message.startsWith}"`,
-      foundIn: (line: string) => msgOf(line).toLowerCase().startsWith(message.startsWith.toLowerCase()),
+      foundIn: (line: string) => {
+        const msg = msgOf(line).toLowerCase();
+        const start = message.startsWith.toLowerCase();
+        return message.anywhere ? msg.includes(start) : msg.startsWith(start);
+      },
     })),
   ];
 }

@@ -310,6 +310,8 @@ describe('the order of the explanations', () => {
 
     // Assess
     expect(order).toEqual([
+      'AWS_AUTH_DELETED',
+      'ACCESS_ENTRIES_BROKEN',
       'AWS_AUTH_BROKEN',
       'ACCESS_ENTRY_STALE_PRINCIPAL',
       'FOREIGN_ACCOUNT',

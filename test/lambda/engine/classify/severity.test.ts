@@ -22,6 +22,8 @@ const SUB_CAUSE_SEVERITY: Readonly<Record<SubCause, Severity>> = {
   SSO_ROLE: 'high',
   ASSUMED_ROLE_ARN_IN_AWS_AUTH: 'high',
   AWS_AUTH_BROKEN: 'critical',
+  AWS_AUTH_DELETED: 'critical',
+  ACCESS_ENTRIES_BROKEN: 'critical',
   MODE_API_IGNORES_AWS_AUTH: 'high',
   ACCESS_ENTRY_STALE_PRINCIPAL: 'high',
   FOREIGN_ACCOUNT: 'medium',

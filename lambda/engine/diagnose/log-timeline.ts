@@ -1,0 +1,402 @@
+import { type AuthenticationMode, CATEGORY_ENTRIES, type ClusterEffect } from '../categories';
+import { switchedMode } from '../categories/lifecycle';
+import { categoryOf } from '../classify/classify';
+import { parseArn } from '../parse/arn';
+import { detach } from '../parse/detach';
+import { type ParseOptions, parseLine, TimeStrings } from '../parse/parse';
+import type { AuthenticatorRecord, ClusterContext, DiagnosisContext } from '../types';
+import { StsResponseJoin, withStsFields } from './join';
+import { mayBeCreatorGrant } from './log-memory';
+
+/**
+ * What the lines of one log say about each other, applied by time rather than by file position
+ * (reference §4.1, "Order"): exports are often newest first, or shuffled by a merge. Two passes:
+ * `learn` reads every line once (the first pass); `finish` orders what was learned; then each denial's
+ * context is `contextAt(arn, time)`, and `join` gives a denial its request's `STS response` wherever that
+ * line stood. What is learned:
+ * - the cluster-wide breakages and repairs of §3.1 (aws-auth parse error or deletion, the access-entry
+ *   file, a later aws-auth change or file load that repairs them) and mode switches, as a time line;
+ * - the creator (a `kubernetes-admin` grant, CONFIG_MAP-era signal, §5), for the whole log;
+ * - each principal's grants, as runs of time;
+ * - the STS facts of every request that ended in a mapping denial;
+ * - the EC2 batch failures, joined to the TEMPLATE_EC2_LOOKUP_FAILED denials within a minute.
+ *
+ * Memory is flat in the length of the log: every collection is capped (see the constants); past a
+ * cap, the oldest grant runs of a principal and new principals are not remembered, and the newest
+ * events win over the oldest.
+ */
+export class LogTimeline {
+  private readonly events: ClusterEvent[] = [];
+  private snapshots: ClusterState[] = [];
+  private ec2Failures: Ec2Failure[] = [];
+  private creator: { epoch: number; arn: string } | undefined;
+  private readonly grants = new Map<string, GrantRuns>();
+  /** `time client` of each request that ended in a mapping denial, and its STS facts once found. */
+  private readonly wantedSts = new Set<string>();
+  private readonly wantedTimes = new Set<string>();
+  private readonly stsFacts = new Map<string, AuthenticatorRecord>();
+  private readonly forwardJoin = new StsResponseJoin();
+  private readonly parseOptions: ParseOptions = { times: new TimeStrings() };
+  private cachedAt = -2;
+  private cachedCluster: ClusterContext | undefined;
+  /** Whether events were learned since the last `finish` (a stream learns and diagnoses in turns). */
+  private unfinished = false;
+
+  constructor(private readonly base: DiagnosisContext = {}) {}
+
+  /** The first pass: what this line teaches (never throws; lines without a record teach nothing). */
+  learn(line: string): void {
+    const record = parseLine(line, this.parseOptions);
+    if (record === undefined) return;
+    if (record.msg === 'STS response') {
+      this.forwardJoin.accept(record, line);
+      this.keepStsFacts(record, line);
+      return;
+    }
+    const category = categoryOf(record);
+    const epoch = epochOf(record.time);
+    if (category === 'ACCESS_GRANTED') {
+      this.learnGrant(record, line, epoch);
+      return;
+    }
+    if (record.msg === 'access denied') {
+      this.learnDenial(record, line);
+      return;
+    }
+    const effect = CATEGORY_ENTRIES.get(category)?.effect;
+    if (effect === undefined || Number.isNaN(epoch) || record.time === undefined) return;
+    if (this.events.length >= MAX_EVENTS) this.events.shift();
+    this.unfinished = true;
+    this.events.push({
+      epoch,
+      time: detach(record.time),
+      effect,
+      mode: effect === 'mode-switched' ? switchedMode(record.msg) : undefined,
+      ec2ErrorCode: effect === 'ec2-batch-failed' ? ec2ErrorCode(record.msg) : undefined,
+    });
+  }
+
+  /**
+   * Orders what the first pass learned; call between the passes (a stream read once calls it before
+   * each diagnosis: it costs nothing when no event was learned since).
+   */
+  finish(): void {
+    if (!this.unfinished && this.snapshots.length > 0) return;
+    this.unfinished = false;
+    const events = [...this.events].sort((a, b) => a.epoch - b.epoch);
+    this.snapshots = statesOf(events);
+    this.ec2Failures = events
+      .filter((event) => event.effect === 'ec2-batch-failed')
+      .map((event) => ({ epoch: event.epoch, code: event.ec2ErrorCode }));
+    this.cachedAt = -2;
+  }
+
+  /** The creator's canonical ARN, when a grant of the log proves it (or the caller named it). */
+  get creatorArn(): string | undefined {
+    return this.base.cluster?.creatorArn ?? this.creator?.arn;
+  }
+
+  /**
+   * The record with what other lines say about its request: the STS facts of a mapping denial, the EC2
+   * error of a node lookup failure (`ec2error`). Also keeps STS lines a denial elsewhere asked for.
+   */
+  join(record: AuthenticatorRecord, line: string): AuthenticatorRecord {
+    if (record.msg === 'STS response') {
+      this.keepStsFacts(record, line);
+      return record;
+    }
+    if (record.msg !== 'access denied') return record;
+    const client = record.fields.client;
+    let joined = record;
+    if (client !== undefined && record.fields.arn !== undefined && record.time !== undefined) {
+      const sts = this.stsFacts.get(`${record.time} ${client}`);
+      if (sts !== undefined) joined = withStsFields(record, sts);
+    }
+    const error = record.fields.error;
+    if (
+      error !== undefined &&
+      this.ec2Failures.length > 0 &&
+      /failed querying private DNS|failed to find node/.test(error)
+    ) {
+      const code = this.ec2FailureNear(epochOf(record.time));
+      if (code !== undefined) joined = { ...joined, fields: { ...joined.fields, ec2error: code } };
+    }
+    return joined;
+  }
+
+  /** The context a denial of `arn` at `time` is diagnosed with: the caller's facts, then the log's at that time. */
+  contextAt(arn: string | undefined, time: string | undefined): DiagnosisContext {
+    const epoch = epochOf(time);
+    const cluster = this.clusterAt(epoch);
+    const lastGrantedAt = arn === undefined ? undefined : this.lastGrantBefore(arn, epoch);
+    if (lastGrantedAt === undefined) return { ...this.base, cluster };
+    return {
+      ...this.base,
+      cluster,
+      principal: { hasAccessEntry: this.base.principal?.hasAccessEntry, lastGrantedAt },
+    };
+  }
+
+  private clusterAt(epoch: number): ClusterContext {
+    const index = Number.isNaN(epoch) ? this.snapshots.length - 1 : lastAtOrBefore(this.snapshots, epoch);
+    if (index === this.cachedAt && this.cachedCluster !== undefined) return this.cachedCluster;
+    const state = index === -1 ? undefined : this.snapshots[index];
+    const base = this.base.cluster;
+    const cluster: ClusterContext = {
+      ...base,
+      creatorArn: this.creatorArn,
+      // The log says what the mode was then; the caller's flag says what it is now.
+      authenticationMode: state?.mode ?? base?.authenticationMode,
+      awsAuthBrokenSince: base?.awsAuthBrokenSince ?? state?.awsAuthBrokenSince,
+      awsAuthBrokenBy: base?.awsAuthBrokenBy ?? state?.awsAuthBrokenBy,
+      accessEntriesBrokenSince: base?.accessEntriesBrokenSince ?? state?.accessEntriesBrokenSince,
+    };
+    this.cachedAt = index;
+    this.cachedCluster = cluster;
+    return cluster;
+  }
+
+  private keepStsFacts(record: AuthenticatorRecord, line: string): void {
+    if (record.time === undefined || !this.wantedTimes.has(record.time)) return;
+    const sts = parseLine(line, STS_FIELDS);
+    const client = sts?.fields.client;
+    if (sts === undefined || client === undefined) return;
+    const key = `${record.time} ${client}`;
+    if (this.wantedSts.has(key) && !this.stsFacts.has(key)) this.stsFacts.set(key, detach(sts));
+  }
+
+  private learnDenial(record: AuthenticatorRecord, line: string): void {
+    const client = record.fields.client;
+    if (client === undefined || record.fields.arn === undefined || record.time === undefined) return;
+    if (this.wantedSts.size >= MAX_JOINED_REQUESTS) return;
+    const key = detach(`${record.time} ${client}`);
+    this.wantedSts.add(key);
+    this.wantedTimes.add(detach(record.time));
+    // An STS line just before (the order EKS writes) is in the forward ring.
+    const joined = this.forwardJoin.accept(record, line);
+    if (joined !== record) {
+      this.stsFacts.set(key, {
+        msg: 'STS response',
+        fields: detach({
+          ...(joined.fields.accesskeyid === undefined ? {} : { accesskeyid: joined.fields.accesskeyid }),
+          ...(joined.fields.accountid === undefined ? {} : { accountid: joined.fields.accountid }),
+          ...(joined.fields.userid === undefined ? {} : { userid: joined.fields.userid }),
+          ...(joined.fields.session === undefined ? {} : { session: joined.fields.session }),
+          ...(joined.fields.stsarn === undefined ? {} : { arn: joined.fields.stsarn }),
+          client,
+        }),
+      });
+    }
+  }
+
+  private learnGrant(record: AuthenticatorRecord, line: string, epoch: number): void {
+    const arn = record.fields.arn;
+    if (arn === undefined || Number.isNaN(epoch)) return;
+    let runs = this.grants.get(arn);
+    if (runs === undefined) {
+      if (this.grants.size >= MAX_PRINCIPALS) return;
+      runs = { firsts: [], lasts: [] };
+      this.grants.set(detach(arn), runs);
+    }
+    addGrant(runs, epoch);
+    if (mayBeCreatorGrant(line) && (this.creator === undefined || epoch < this.creator.epoch)) {
+      if (this.isCreatorGrant(line)) this.creator = { epoch, arn: detach(arn) };
+    }
+  }
+
+  /** `kubernetes-admin` proves the creator only outside API mode, and only for the cluster's own account. */
+  private isCreatorGrant(line: string): boolean {
+    const cluster = this.base.cluster;
+    if (cluster?.authenticationMode === 'API') return false;
+    const record = parseLine(line, { allFields: true });
+    if (record?.fields.username !== 'kubernetes-admin') return false;
+    return !cluster?.accountId || parseArn(record.fields.arn ?? '')?.accountId === cluster.accountId;
+  }
+
+  private lastGrantBefore(arn: string, epoch: number): string | undefined {
+    const runs = this.grants.get(arn);
+    if (runs === undefined) return undefined;
+    if (Number.isNaN(epoch)) {
+      const last = runs.lasts.at(-1);
+      return last === undefined ? undefined : new Date(last).toISOString();
+    }
+    const index = lastNumberAtOrBefore(runs.firsts, epoch);
+    if (index === -1) return undefined;
+    const last = runs.lasts[index] as number;
+    // Inside a run the latest grant before the denial is at most RUN_SPAN before it; its first is one.
+    return new Date(last <= epoch ? last : (runs.firsts[index] as number)).toISOString();
+  }
+
+  private ec2FailureNear(epoch: number): string | undefined {
+    if (Number.isNaN(epoch)) return undefined;
+    let best: Ec2Failure | undefined;
+    for (const failure of this.ec2Failures) {
+      if (Math.abs(failure.epoch - epoch) > EC2_JOIN_MS) continue;
+      if (best === undefined || Math.abs(failure.epoch - epoch) < Math.abs(best.epoch - epoch))
+        best = failure;
+    }
+    return best?.code ?? (best ? 'unknown' : undefined);
+  }
+}
+
+/** At most this many cluster events (breakages, repairs, switches, EC2 failures) are kept; the newest win. */
+const MAX_EVENTS = 10_000;
+/** At most this many principals' grants are remembered. */
+const MAX_PRINCIPALS = 50_000;
+/** At most this many grant runs per principal; the oldest go first. */
+const MAX_RUNS = 64;
+/** Grants closer than this belong to one run… */
+const RUN_GAP_MS = 5 * 60 * 1000;
+/** …and a run spans at most this long, so its first grant is at most this far from any later one. */
+const RUN_SPAN_MS = 60 * 60 * 1000;
+/** At most this many requests ending in a mapping denial are joined to their STS line across the file. */
+const MAX_JOINED_REQUESTS = 100_000;
+/** A change of aws-auth (or a reload of the access-entry file) followed by no breakage this soon repairs it. */
+const REPAIR_GRACE_MS = 5_000;
+/** An EC2 batch failure explains the node lookup failures within this much time of it. */
+const EC2_JOIN_MS = 60_000;
+
+const STS_FIELDS = { fields: ['accesskeyid', 'accountid', 'arn', 'client', 'session', 'userid'] } as const;
+
+interface ClusterEvent {
+  readonly epoch: number;
+  readonly time: string;
+  readonly effect: ClusterEffect;
+  readonly mode?: AuthenticationMode;
+  readonly ec2ErrorCode?: string;
+}
+
+/** What holds for the cluster from `epoch` on, until the next state. */
+interface ClusterState {
+  readonly epoch: number;
+  readonly awsAuthBrokenSince?: string;
+  readonly awsAuthBrokenBy?: 'parse-error' | 'deleted';
+  readonly accessEntriesBrokenSince?: string;
+  readonly mode?: AuthenticationMode;
+}
+
+interface Ec2Failure {
+  readonly epoch: number;
+  readonly code: string | undefined;
+}
+
+/** One principal's grants as runs `[firsts[i], lasts[i]]`, in time order. */
+interface GrantRuns {
+  readonly firsts: number[];
+  readonly lasts: number[];
+}
+
+function addGrant(runs: GrantRuns, epoch: number): void {
+  const { firsts, lasts } = runs;
+  let index = firsts.length - 1;
+  while (index >= 0 && (firsts[index] as number) > epoch) index--;
+  // Within or just after the run starting before it.
+  if (index >= 0) {
+    const first = firsts[index] as number;
+    const last = lasts[index] as number;
+    if (epoch <= last) return;
+    if (epoch - last <= RUN_GAP_MS && epoch - first <= RUN_SPAN_MS) {
+      lasts[index] = epoch;
+      return;
+    }
+  }
+  // Just before the run after it.
+  const next = index + 1;
+  if (next < firsts.length) {
+    const first = firsts[next] as number;
+    if (first - epoch <= RUN_GAP_MS && (lasts[next] as number) - epoch <= RUN_SPAN_MS) {
+      firsts[next] = epoch;
+      return;
+    }
+  }
+  firsts.splice(next, 0, epoch);
+  lasts.splice(next, 0, epoch);
+  if (firsts.length > MAX_RUNS) {
+    firsts.shift();
+    lasts.shift();
+  }
+}
+
+/** The state after each event, in time order. */
+function statesOf(events: readonly ClusterEvent[]): ClusterState[] {
+  const states: ClusterState[] = [];
+  let state: ClusterState = { epoch: Number.NEGATIVE_INFINITY };
+  const breaksSoon = (from: number, effects: readonly ClusterEffect[]) => {
+    for (let i = from + 1; i < events.length; i++) {
+      const event = events[i] as ClusterEvent;
+      if (event.epoch - (events[from] as ClusterEvent).epoch > REPAIR_GRACE_MS) return false;
+      if (effects.includes(event.effect)) return true;
+    }
+    return false;
+  };
+  events.forEach((event, index) => {
+    switch (event.effect) {
+      case 'aws-auth-broken':
+        state = { ...state, awsAuthBrokenSince: event.time, awsAuthBrokenBy: 'parse-error' };
+        break;
+      case 'aws-auth-deleted':
+        state = { ...state, awsAuthBrokenSince: event.time, awsAuthBrokenBy: 'deleted' };
+        break;
+      case 'aws-auth-changed':
+        if (!breaksSoon(index, ['aws-auth-broken', 'aws-auth-deleted']))
+          state = { ...state, awsAuthBrokenSince: undefined, awsAuthBrokenBy: undefined };
+        break;
+      case 'access-entries-broken':
+        state = { ...state, accessEntriesBrokenSince: event.time };
+        break;
+      case 'access-entries-loaded':
+        if (!breaksSoon(index, ['access-entries-broken']))
+          state = { ...state, accessEntriesBrokenSince: undefined };
+        break;
+      case 'mode-switched':
+        state = { ...state, mode: event.mode ?? state.mode };
+        break;
+      default:
+        return;
+    }
+    state = { ...state, epoch: event.epoch };
+    states.push(state);
+  });
+  return states;
+}
+
+/** The index of the last item whose epoch is at or before `epoch`, -1 if none (items in time order). */
+function lastAtOrBefore(items: readonly { readonly epoch: number }[], epoch: number): number {
+  let low = 0;
+  let high = items.length - 1;
+  let found = -1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    if ((items[middle] as { epoch: number }).epoch <= epoch) {
+      found = middle;
+      low = middle + 1;
+    } else high = middle - 1;
+  }
+  return found;
+}
+
+function lastNumberAtOrBefore(sorted: readonly number[], value: number): number {
+  let low = 0;
+  let high = sorted.length - 1;
+  let found = -1;
+  while (low <= high) {
+    const middle = (low + high) >> 1;
+    if ((sorted[middle] as number) <= value) {
+      found = middle;
+      low = middle + 1;
+    } else high = middle - 1;
+  }
+  return found;
+}
+
+function epochOf(time: string | undefined): number {
+  return time === undefined ? Number.NaN : Date.parse(time);
+}
+
+const EC2_CODE =
+  /api error ([A-Za-z.]+)|(UnauthorizedOperation|RequestLimitExceeded|InvalidInstanceID\.[A-Za-z]+)/;
+
+function ec2ErrorCode(msg: string): string | undefined {
+  const match = EC2_CODE.exec(msg);
+  return match?.[1] ?? match?.[2];
+}

@@ -1,0 +1,157 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createTimelineDiagnoser } from '../../../../lambda/engine/diagnose/diagnose-lines';
+import { LogTimeline } from '../../../../lambda/engine/diagnose/log-timeline';
+import type { DiagnosisContext, Finding } from '../../../../lambda/engine/types';
+
+const ACCOUNT = '111122223333';
+
+function at(second: number): string {
+  return new Date(Date.parse('2026-11-24T10:00:00Z') + second * 1000).toISOString().replace('.000Z', 'Z');
+}
+function info(second: number, msg: string): string {
+  return `time="${at(second)}" level=info msg="${msg}"`;
+}
+function denied(second: number, role: string, client: number): string {
+  return `time="${at(second)}" level=warning msg="access denied" arn="arn:aws:iam::${ACCOUNT}:role/${role}" client="127.0.0.1:${client}" error="identity is not mapped" method=POST path=/authenticate`;
+}
+function sts(second: number, role: string, client: number, session: string): string {
+  return `time="${at(second)}" level=info msg="STS response" accesskeyid=ASIAX accountid=${ACCOUNT} arn="arn:aws:sts::${ACCOUNT}:assumed-role/${role}/${session}" client="127.0.0.1:${client}" method=POST path=/authenticate session=${session} userid=AROAX`;
+}
+function granted(second: number, role: string, username: string): string {
+  return `time="${at(second)}" level=info msg="access granted" arn="arn:aws:iam::${ACCOUNT}:role/${role}" client="127.0.0.1:9" groups="[system:masters]" method=POST path=/authenticate uid="aws-iam-authenticator:${ACCOUNT}:AROAX" username=${username}`;
+}
+
+/** Both passes over `lines`: the findings of the denials, in file order. */
+function diagnose(lines: readonly string[], context: DiagnosisContext = {}): Finding[] {
+  const timeline = new LogTimeline(context);
+  for (const line of lines) timeline.learn(line);
+  timeline.finish();
+  const diagnoser = createTimelineDiagnoser(timeline);
+  return lines.flatMap((line) => {
+    const finding = diagnoser(line);
+    return finding?.record.msg === 'access denied' ? [finding] : [];
+  });
+}
+
+describe('the lifecycle families explain the denials after them', () => {
+  it('AWS_AUTH_DELETED: aws-auth deleted, then a node role denied', () => {
+    // Act
+    const [finding] = diagnose([denied(10, 'nodes', 1), info(0, 'Resetting configmap on delete')]);
+
+    // Assess
+    expect(finding?.subCause).toBe('AWS_AUTH_DELETED');
+  });
+
+  it('ACCESS_ENTRY_FILE_ERROR: the access-entry file broke, then a principal denied', () => {
+    // Act
+    const [finding] = diagnose([
+      info(0, 'ParseMap: could not unmarshal dynamic file.'),
+      denied(10, 'dev', 1),
+    ]);
+
+    // Assess
+    expect(finding?.subCause).toBe('ACCESS_ENTRIES_BROKEN');
+  });
+
+  it('AUTH_MODE_SWITCHED: a switch to API explains the denials after it, not those before', () => {
+    // Act
+    const [before, after] = diagnose([
+      denied(0, 'dev', 1),
+      info(5, 'BackendMode dynamic file got changed to DynamicFile'),
+      denied(10, 'dev', 2),
+    ]);
+
+    // Assess
+    expect(before?.subCause).toBe('NOT_IN_AWS_AUTH');
+    expect(after?.subCause).toBe('MODE_API_IGNORES_AWS_AUTH');
+  });
+
+  it('AWS_AUTH_CHANGED: a later change that parses repairs aws-auth', () => {
+    // Act
+    const [broken, repaired] = diagnose([
+      info(0, 'Errors parsing configmap: [yaml: line 3: did not find expected key]'),
+      denied(5, 'dev', 1),
+      info(20, 'Received aws-auth watch event'),
+      denied(30, 'dev', 2),
+    ]);
+
+    // Assess
+    expect(broken?.subCause).toBe('AWS_AUTH_BROKEN');
+    expect(repaired?.subCause).toBe('NOT_IN_AWS_AUTH');
+  });
+
+  it('EC2_BATCH_FAILED: joined to the node lookup failures within a minute', () => {
+    // Prepare
+    const lookup = `time="${at(2)}" level=warning msg="access denied" arn="arn:aws:iam::${ACCOUNT}:role/nodes" client="127.0.0.1:1" error="mapper EKSConfigMap renderTemplates error: error rendering username template \\"system:node:{{EC2PrivateDNSName}}\\": failed querying private DNS from EC2 API for node i-0123456789abcdef0: operation error EC2 " method=POST path=/authenticate`;
+    const batch = `time="${at(0)}" level=error msg="Batch call failed querying private DNS from EC2 API for nodes [i-0123456789abcdef0] : with error = []operation error EC2: DescribeInstances, api error UnauthorizedOperation: not authorized "`;
+
+    // Act
+    const [finding] = diagnose([lookup, batch]);
+
+    // Assess
+    expect(finding?.category).toBe('TEMPLATE_EC2_LOOKUP_FAILED');
+    expect(finding?.record.fields.ec2error).toBe('UnauthorizedOperation');
+  });
+
+  it('names the creator from a kubernetes-admin grant anywhere in the log', () => {
+    // Prepare
+    const timeline = new LogTimeline({ cluster: { accountId: ACCOUNT } });
+
+    // Act
+    for (const line of [denied(0, 'dev', 1), granted(100, 'admin', 'kubernetes-admin')]) timeline.learn(line);
+    timeline.finish();
+
+    // Assess
+    expect(timeline.creatorArn).toBe(`arn:aws:iam::${ACCOUNT}:role/admin`);
+  });
+});
+
+/** One generated incident: what happened, as lines; each request's STS line next to its denial. */
+const scenario = fc
+  .record({
+    breakAt: fc.option(fc.integer({ min: 0, max: 50 }), { nil: undefined }),
+    grantAt: fc.option(fc.integer({ min: 0, max: 50 }), { nil: undefined }),
+    creatorGrant: fc.boolean(),
+    denials: fc.array(
+      fc.record({
+        second: fc.integer({ min: 0, max: 60 }),
+        role: fc.constantFrom('dev', 'ci', 'nodes', 'admin'),
+        node: fc.boolean(),
+      }),
+      { minLength: 1, maxLength: 8 },
+    ),
+  })
+  .map(({ breakAt, grantAt, creatorGrant, denials }) => [
+    ...(breakAt === undefined ? [] : [info(breakAt, 'Errors parsing configmap: [yaml: line 3]')]),
+    ...(grantAt === undefined ? [] : [granted(grantAt, 'ci', 'ci')]),
+    ...(creatorGrant ? [granted(1, 'admin', 'kubernetes-admin')] : []),
+    ...denials.flatMap(({ second, role, node }, index) => [
+      sts(second, role, 1000 + index, node ? `i-0123456789abcdef${index}` : 'alice'),
+      denied(second, role, 1000 + index),
+    ]),
+  ]);
+
+function outcome(lines: readonly string[]): string[] {
+  return diagnose(lines, { cluster: { accountId: ACCOUNT, authenticationMode: 'CONFIG_MAP' } })
+    .map((finding) => `${finding.time} ${finding.client} ${finding.category} ${finding.subCause}`)
+    .sort();
+}
+
+describe('order independence', () => {
+  it('reversed and shuffled scenarios give every denial the same category and sub-cause', () => {
+    fc.assert(
+      fc.property(
+        scenario.chain((lines) =>
+          fc.tuple(fc.constant(lines), fc.shuffledSubarray(lines, { minLength: lines.length })),
+        ),
+        ([lines, shuffledLines]) => {
+          const forward = outcome(lines);
+          expect(outcome([...lines].reverse())).toEqual(forward);
+          expect(outcome(shuffledLines)).toEqual(forward);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+});
