@@ -80,14 +80,12 @@ export async function processSubscription(
     health.downBecause === undefined &&
     !(claim.kind === 'retry' && claim.recorded)
   ) {
-    await deps.store
-      .markBatchRecorded(batch.cluster, batch.batchId)
-      .catch((error: unknown) =>
-        deps.observability.warn('batch marker not updated', {
-          cluster: batch.cluster,
-          error: errorName(error),
-        }),
-      );
+    await deps.store.markBatchRecorded(batch.cluster, batch.batchId).catch((error: unknown) =>
+      deps.observability.warn('batch marker not updated', {
+        cluster: batch.cluster,
+        error: errorName(error),
+      }),
+    );
   }
   // Follow-ups closed here are out: the sweep need not look at their windows again. Best effort: if
   // this fails, the sweep finds the entry, sees the follow-up delivered, and removes it then.
