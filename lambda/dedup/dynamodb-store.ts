@@ -12,6 +12,8 @@ import type { Category } from '../engine/categories';
 import { CATEGORIES } from '../engine/categories';
 import type { Occurrences } from '../engine/diagnose/problem';
 import {
+  type BatchClaim,
+  COUNTED_BATCHES_KEPT,
   type DedupStore,
   type DigestAddition,
   type DigestTally,
@@ -20,7 +22,7 @@ import {
   type FollowupRecord,
   type ProblemWindow,
   parseDueSortKey,
-  type StoredMessage,
+  withCounted,
 } from './store';
 
 type Item = Record<string, AttributeValue>;
@@ -33,7 +35,7 @@ type Item = Record<string, AttributeValue>;
  * - `cluster#<name>` / `cap#<bucket>`: alerts taken in a cap window;
  * - `cluster#<name>` / `digest#<bucket>`: the digest of everything past the cap;
  * - `cluster#<name>` / `message#<id>`: which sinks a message reached (delivery state for retries);
- * - `cluster#<name>` / `batch#<id>`: the messages a subscription batch produced (retries re-send, never recount);
+ * - `cluster#<name>` / `batch#<id>`: a subscription batch's marker (`counting` → `recorded`), about 100 bytes;
  * - `due` / `<closing time, 15 digits>#<cluster>#<target>`: the sweep's work list, read with one range
  *   query (`sk < now`) instead of a table scan.
  * Every write is conditional where a race matters, so concurrent invocations agree on who alerts.
@@ -80,19 +82,47 @@ export class DynamoDbDedupStore implements DedupStore {
     );
   }
 
-  addRepeats(cluster: string, id: string, windowEnd: number, repeats: Occurrences): Promise<boolean> {
+  addRepeats(current: ProblemWindow, repeats: Occurrences, batchId: string): Promise<boolean> {
+    const values: Item = {
+      ':count': n(repeats.count),
+      ':last': n(repeats.lastSeen),
+      ':first': n(repeats.firstSeen),
+      ':end': n(current.windowEnd),
+    };
+    const counting =
+      'ADD pending :count SET lastSeen = :last, pendingSince = if_not_exists(pendingSince, :first)';
+    if ((current.counted?.length ?? 0) < COUNTED_BATCHES_KEPT) {
+      // Appending commutes with other writers' appends: no version check, so concurrent batches of one
+      // problem do not contend. The batch is refused if the list already holds it (a retry).
+      return this.conditional(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: key(current.cluster, `problem#${current.id}`),
+          UpdateExpression: `${counting}, counted = list_append(if_not_exists(counted, :empty), :batch)`,
+          ConditionExpression:
+            'windowEnd = :end AND (attribute_not_exists(counted) OR (size(counted) < :kept AND NOT contains(counted, :batchId)))',
+          ExpressionAttributeValues: {
+            ...values,
+            ':empty': { L: [] },
+            ':batch': { L: [s(batchId)] },
+            ':batchId': s(batchId),
+            ':kept': n(COUNTED_BATCHES_KEPT),
+          },
+        }),
+      );
+    }
+    // The list is full: one writer trims it to the newest half, checked against the version it read
+    // (`pending` only grows within a window, so window end and pending together are the version).
     return this.conditional(
       new UpdateItemCommand({
         TableName: this.tableName,
-        Key: key(cluster, `problem#${id}`),
-        UpdateExpression:
-          'ADD pending :count SET lastSeen = :last, pendingSince = if_not_exists(pendingSince, :first)',
-        ConditionExpression: 'windowEnd = :end',
+        Key: key(current.cluster, `problem#${current.id}`),
+        UpdateExpression: `${counting}, counted = :counted`,
+        ConditionExpression: 'windowEnd = :end AND pending = :pending',
         ExpressionAttributeValues: {
-          ':count': n(repeats.count),
-          ':last': n(repeats.lastSeen),
-          ':first': n(repeats.firstSeen),
-          ':end': n(windowEnd),
+          ...values,
+          ':pending': n(current.pending),
+          ':counted': { L: withCounted(current, batchId).map(s) },
         },
       }),
     );
@@ -162,29 +192,55 @@ export class DynamoDbDedupStore implements DedupStore {
       .catch(ignoreConditionFailure);
   }
 
-  addToDigest(
+  async addToDigest(
     cluster: string,
     bucket: number,
     addition: DigestAddition,
     expiresAt: number,
+    batchId?: string,
   ): Promise<boolean> {
-    return this.conditional(
+    // With a batch: its ID joins the digest's string set in the same write, and a batch already in the
+    // set is refused. One ID per batch that reached the digest (22 bytes each), so one window's digest
+    // stays far under 400 KB for thousands of batches.
+    const once = batchId !== undefined;
+    const categories = Object.entries(addition.categories) as [Category, number][];
+    const names: Record<string, string> = { '#count': 'count' };
+    const values: Item = {};
+    categories.forEach(([category, count], i) => {
+      names[`#c${i}`] = `cat_${category}`;
+      values[`:c${i}`] = n(count);
+    });
+    const adds = categories.map((_, i) => `, #c${i} :c${i}`).join('');
+    const added = await this.conditional(
       new UpdateItemCommand({
         TableName: this.tableName,
         Key: key(cluster, `digest#${bucket}`),
-        UpdateExpression:
-          'ADD #count :count, principals :principals, #category :count SET firstSeen = if_not_exists(firstSeen, :first), lastSeen = :last, expiresAt = :expires',
-        ConditionExpression: 'attribute_not_exists(sentAt)',
-        ExpressionAttributeNames: { '#count': 'count', '#category': `cat_${addition.category}` },
+        UpdateExpression: `ADD #count :count, principals :principals${adds}${once ? ', batches :batch' : ''} SET firstSeen = if_not_exists(firstSeen, :first), lastSeen = :last, expiresAt = :expires`,
+        ConditionExpression: once
+          ? 'attribute_not_exists(sentAt) AND NOT contains(batches, :batchId)'
+          : 'attribute_not_exists(sentAt)',
+        ExpressionAttributeNames: names,
         ExpressionAttributeValues: {
+          ...values,
           ':count': n(addition.count),
           ':principals': n(addition.newPrincipals),
           ':first': n(addition.firstSeen),
           ':last': n(addition.lastSeen),
           ':expires': n(expiresAt),
+          ...(once ? { ':batch': { SS: [batchId] }, ':batchId': s(batchId) } : {}),
         },
       }),
     );
+    if (added || !once) return added;
+    // Refused: already counted by this batch (true), or the digest went out (false).
+    const { Item: item } = await this.dynamodb.send(
+      new GetItemCommand({
+        TableName: this.tableName,
+        Key: key(cluster, `digest#${bucket}`),
+        ConsistentRead: true,
+      }),
+    );
+    return item?.sentAt === undefined && (item?.batches?.SS ?? []).includes(batchId);
   }
 
   async claimDigest(cluster: string, bucket: number, now: number): Promise<DigestTally | undefined> {
@@ -267,7 +323,17 @@ export class DynamoDbDedupStore implements DedupStore {
     );
   }
 
-  async getBatch(cluster: string, batchId: string): Promise<readonly StoredMessage[] | undefined> {
+  async claimBatch(cluster: string, batchId: string, expiresAt: number): Promise<BatchClaim> {
+    // The claim is the first write of a batch: 'counting' until the attempt has recorded the delivery
+    // state of everything it sent ('recorded'). About 100 bytes whatever the batch holds.
+    const claimed = await this.conditional(
+      new PutItemCommand({
+        TableName: this.tableName,
+        Item: { ...key(cluster, `batch#${batchId}`), state: s('counting'), expiresAt: n(expiresAt) },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    if (claimed) return { kind: 'new' };
     const { Item: item } = await this.dynamodb.send(
       new GetItemCommand({
         TableName: this.tableName,
@@ -275,24 +341,17 @@ export class DynamoDbDedupStore implements DedupStore {
         ConsistentRead: true,
       }),
     );
-    if (!item?.messages?.S) return undefined;
-    return JSON.parse(item.messages.S) as StoredMessage[];
+    return { kind: 'retry', recorded: item?.state?.S === 'recorded' };
   }
 
-  async putBatch(
-    cluster: string,
-    batchId: string,
-    messages: readonly StoredMessage[],
-    expiresAt: number,
-  ): Promise<void> {
+  async markBatchRecorded(cluster: string, batchId: string): Promise<void> {
     await this.dynamodb.send(
-      new PutItemCommand({
+      new UpdateItemCommand({
         TableName: this.tableName,
-        Item: {
-          ...key(cluster, `batch#${batchId}`),
-          messages: s(JSON.stringify(messages)),
-          expiresAt: n(expiresAt),
-        },
+        Key: key(cluster, `batch#${batchId}`),
+        UpdateExpression: 'SET #state = :recorded',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: { ':recorded': s('recorded') },
       }),
     );
   }
@@ -345,6 +404,7 @@ function problemFrom(cluster: string, id: string, item: Item): ProblemWindow {
     subject: item.subject?.S ?? '',
     capped: item.capped?.BOOL,
     lastFollowup,
+    counted: item.counted?.L?.flatMap((value) => (value.S === undefined ? [] : [value.S])),
   };
 }
 

@@ -2,8 +2,24 @@ import { createHash } from 'node:crypto';
 import type { Category } from '../engine/categories';
 import type { Occurrences, Problem } from '../engine/diagnose/problem';
 import { trustOf } from '../engine/diagnose/problem-key';
-import type { DedupStore, DigestTally, DueEntry, FollowupRecord, ProblemWindow } from './store';
+import type {
+  DedupStore,
+  DigestAddition,
+  DigestTally,
+  DueEntry,
+  FollowupRecord,
+  ProblemWindow,
+} from './store';
 import { storedProblem } from './stored-problem';
+
+/** A digest addition being summed over one batch. */
+interface Addition {
+  count: number;
+  firstSeen: number;
+  lastSeen: number;
+  newPrincipals: number;
+  categories: Partial<Record<Category, number>>;
+}
 
 /** A window that closed with repeats: one follow-up to send. */
 export interface ClosedWindow {
@@ -85,6 +101,8 @@ export class FloodControl {
   /** Cap windows found full during this invocation: later new problems skip the slot attempt. */
   private readonly fullBuckets = new Set<string>();
   private readonly dueWritten = new Set<string>();
+  /** A batch's digest additions, per cluster and cap window: written once per batch by `flushDigests`. */
+  private readonly digestBuffer = new Map<string, { cluster: string; bucket: number; addition: Addition }>();
 
   constructor(
     private readonly store: DedupStore,
@@ -100,16 +118,15 @@ export class FloodControl {
       const window = await this.store.getProblem(cluster, id);
       if (window && now < window.windowEnd) {
         if (window.mode === 'digest') {
-          if (
-            await this.addToDigest(cluster, window.bucket, problem.finding.category, problem.occurrences, 0)
-          )
-            return { outcome: 'digested', closed };
-          continue;
+          this.buffer(cluster, window.bucket, problem.finding.category, problem.occurrences, 0);
+          return { outcome: 'digested', closed };
         }
         // A retry of the invocation that alerted: the same alert again (its delivery state stops a re-send).
         if (window.openedBy === batchId)
           return { outcome: 'alerted', messageId: alertMessageId(window), closed };
-        if (await this.store.addRepeats(cluster, id, window.windowEnd, problem.occurrences)) {
+        // A retry of a batch whose repeats this window counted already: nothing to count again.
+        if (window.counted?.includes(batchId)) return { outcome: 'suppressed', closed };
+        if (await this.store.addRepeats(window, problem.occurrences, batchId)) {
           return { outcome: 'suppressed', closed };
         }
         continue;
@@ -158,8 +175,8 @@ export class FloodControl {
         subject: '',
       };
       if (await this.store.createProblem(digested, this.expiresAt(digested.windowEnd))) {
-        if (await this.addToDigest(cluster, bucket, problem.finding.category, problem.occurrences, 1))
-          return { outcome: 'digested', closed };
+        this.buffer(cluster, bucket, problem.finding.category, problem.occurrences, 1);
+        return { outcome: 'digested', closed };
       }
     }
     throw new DedupContentionError(
@@ -237,7 +254,11 @@ export class FloodControl {
         firstSeen: window.pendingSince ?? window.windowStart,
         lastSeen: window.lastSeen,
       };
-      await this.addToDigest(window.cluster, bucket, categoryOfKey(window.problemKey), repeats, 0);
+      await this.addToDigest(window.cluster, bucket, {
+        ...repeats,
+        newPrincipals: 0,
+        categories: { [categoryOfKey(window.problemKey)]: repeats.count },
+      });
       return undefined;
     }
     const next = { windowStart: window.windowEnd, windowEnd: window.windowEnd + this.settings.windowMs };
@@ -276,22 +297,53 @@ export class FloodControl {
     await this.store.releaseAlertSlot(cluster, bucket);
   }
 
-  /** Adds to a digest; if that digest already went out (a late batch), to the next cap window's. */
-  private async addToDigest(
+  /**
+   * Writes the batch's digest additions: one write per cap window whatever the number of problems,
+   * each once per batch (the digest keeps the batch IDs it counted), so a retry adds nothing twice.
+   */
+  async flushDigests(batchId: string): Promise<void> {
+    for (const [key, { cluster, bucket, addition }] of this.digestBuffer) {
+      await this.addToDigest(cluster, bucket, addition, batchId);
+      this.digestBuffer.delete(key);
+    }
+  }
+
+  private buffer(
     cluster: string,
     bucket: number,
     category: Category,
     occurrences: Occurrences,
     newPrincipals: number,
-  ) {
-    const { count, firstSeen, lastSeen } = occurrences;
+  ): void {
+    const key = `${cluster}#${bucket}`;
+    const entry = this.digestBuffer.get(key);
+    if (!entry) {
+      const addition: Addition = {
+        ...occurrences,
+        newPrincipals,
+        categories: { [category]: occurrences.count },
+      };
+      this.digestBuffer.set(key, { cluster, bucket, addition });
+      return;
+    }
+    const { addition } = entry;
+    addition.count += occurrences.count;
+    addition.newPrincipals += newPrincipals;
+    addition.firstSeen = Math.min(addition.firstSeen, occurrences.firstSeen);
+    addition.lastSeen = Math.max(addition.lastSeen, occurrences.lastSeen);
+    addition.categories[category] = (addition.categories[category] ?? 0) + occurrences.count;
+  }
+
+  /** Adds to a digest; if that digest already went out (a late batch), to the next cap window's. */
+  private async addToDigest(cluster: string, bucket: number, addition: DigestAddition, batchId?: string) {
     for (const target of [bucket, bucket + 1]) {
       await this.addDue({ at: this.bucketEnd(target), cluster, target: { kind: 'digest', bucket: target } });
       const added = await this.store.addToDigest(
         cluster,
         target,
-        { count, newPrincipals, category, firstSeen, lastSeen },
+        addition,
         this.expiresAt(this.bucketEnd(target)),
+        batchId,
       );
       if (added) return true;
     }

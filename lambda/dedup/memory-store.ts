@@ -1,6 +1,7 @@
 import type { Category } from '../engine/categories';
 import type { Occurrences } from '../engine/diagnose/problem';
 import {
+  type BatchClaim,
   type DedupStore,
   type DigestAddition,
   type DigestTally,
@@ -8,7 +9,7 @@ import {
   dueSortKey,
   type FollowupRecord,
   type ProblemWindow,
-  type StoredMessage,
+  withCounted,
 } from './store';
 
 interface Digest {
@@ -18,6 +19,7 @@ interface Digest {
   firstSeen: number;
   lastSeen: number;
   sentAt?: number;
+  batches: Set<string>;
 }
 
 /**
@@ -32,7 +34,7 @@ export class MemoryDedupStore implements DedupStore {
   private readonly digests = new Map<string, Digest>();
   private readonly due = new Map<string, DueEntry>();
   private readonly deliveries = new Map<string, Set<string>>();
-  private readonly batches = new Map<string, readonly StoredMessage[]>();
+  private readonly batches = new Map<string, { recorded: boolean }>();
 
   async getProblem(cluster: string, id: string): Promise<ProblemWindow | undefined> {
     return this.problems.get(`${cluster}#${id}`);
@@ -45,12 +47,14 @@ export class MemoryDedupStore implements DedupStore {
     return true;
   }
 
-  async addRepeats(cluster: string, id: string, windowEnd: number, repeats: Occurrences): Promise<boolean> {
-    const key = `${cluster}#${id}`;
+  async addRepeats(window: ProblemWindow, repeats: Occurrences, batchId: string): Promise<boolean> {
+    const key = `${window.cluster}#${window.id}`;
     const current = this.problems.get(key);
-    if (!current || current.windowEnd !== windowEnd) return false;
+    if (!current || current.windowEnd !== window.windowEnd || current.counted?.includes(batchId))
+      return false;
     this.problems.set(key, {
       ...current,
+      counted: withCounted(current, batchId),
       pending: current.pending + repeats.count,
       pendingSince: current.pendingSince ?? repeats.firstSeen,
       lastSeen: repeats.lastSeen,
@@ -98,7 +102,13 @@ export class MemoryDedupStore implements DedupStore {
     if (taken > 0) this.slots.set(key, taken - 1);
   }
 
-  async addToDigest(cluster: string, bucket: number, addition: DigestAddition): Promise<boolean> {
+  async addToDigest(
+    cluster: string,
+    bucket: number,
+    addition: DigestAddition,
+    _expiresAt?: number,
+    batchId?: string,
+  ): Promise<boolean> {
     const key = `${cluster}#${bucket}`;
     const digest = this.digests.get(key) ?? {
       count: 0,
@@ -106,11 +116,17 @@ export class MemoryDedupStore implements DedupStore {
       categories: {},
       firstSeen: addition.firstSeen,
       lastSeen: addition.lastSeen,
+      batches: new Set<string>(),
     };
     if (digest.sentAt !== undefined) return false;
+    if (batchId !== undefined) {
+      if (digest.batches.has(batchId)) return true;
+      digest.batches.add(batchId);
+    }
     digest.count += addition.count;
     digest.principals += addition.newPrincipals;
-    digest.categories[addition.category] = (digest.categories[addition.category] ?? 0) + addition.count;
+    for (const [category, count] of Object.entries(addition.categories) as [Category, number][])
+      digest.categories[category] = (digest.categories[category] ?? 0) + count;
     digest.lastSeen = addition.lastSeen;
     this.digests.set(key, digest);
     return true;
@@ -120,7 +136,8 @@ export class MemoryDedupStore implements DedupStore {
     const digest = this.digests.get(`${cluster}#${bucket}`);
     if (!digest) return undefined;
     digest.sentAt ??= now;
-    return { ...digest, categories: { ...digest.categories } };
+    const { batches: _, ...tally } = digest;
+    return { ...tally, categories: { ...digest.categories } };
   }
 
   async addDue(entry: DueEntry): Promise<void> {
@@ -150,12 +167,16 @@ export class MemoryDedupStore implements DedupStore {
     this.deliveries.set(key, sinks);
   }
 
-  async getBatch(cluster: string, batchId: string): Promise<readonly StoredMessage[] | undefined> {
-    return this.batches.get(`${cluster}#${batchId}`);
+  async claimBatch(cluster: string, batchId: string): Promise<BatchClaim> {
+    const key = `${cluster}#${batchId}`;
+    const earlier = this.batches.get(key);
+    if (earlier) return { kind: 'retry', recorded: earlier.recorded };
+    this.batches.set(key, { recorded: false });
+    return { kind: 'new' };
   }
 
-  async putBatch(cluster: string, batchId: string, messages: readonly StoredMessage[]): Promise<void> {
-    this.batches.set(`${cluster}#${batchId}`, messages);
+  async markBatchRecorded(cluster: string, batchId: string): Promise<void> {
+    this.batches.set(`${cluster}#${batchId}`, { recorded: true });
   }
 
   /** The conditional checks of the DynamoDB store: the same window, with the same count. */

@@ -34,6 +34,25 @@ export interface ProblemWindow {
   readonly subject: string;
   /** The last follow-up sent for this problem, so a failed delivery can be retried without recounting. */
   readonly lastFollowup?: FollowupRecord;
+  /**
+   * The batches whose repeats this window counted, newest last, at most {@link COUNTED_BATCHES_KEPT}:
+   * a retried batch finds itself here and counts nothing twice.
+   */
+  readonly counted?: readonly string[];
+}
+
+/**
+ * Batch IDs a problem window remembers (22 characters each: about 1.5 KB). A retry is recognised while
+ * fewer than half this many other batches counted the same problem since; Lambda retries an async event
+ * after about 1 and 2 minutes.
+ */
+export const COUNTED_BATCHES_KEPT = 64;
+
+/** The window's `counted` list with `batchId` added; a full list is trimmed to its newest half first. */
+export function withCounted(window: ProblemWindow, batchId: string): string[] {
+  const counted = window.counted ?? [];
+  const kept = counted.length < COUNTED_BATCHES_KEPT ? counted : counted.slice(-COUNTED_BATCHES_KEPT / 2);
+  return [...kept, batchId];
 }
 
 /** A follow-up: the repeats of one closed window (their count, first and last time). */
@@ -52,7 +71,8 @@ export interface DigestTally extends Occurrences {
 export interface DigestAddition extends Occurrences {
   /** 1 when this is a new principal (or client fingerprint) of the digest, else 0. */
   readonly newPrincipals: number;
-  readonly category: Category;
+  /** The occurrences per category (one problem: one category; a batch's additions: several). */
+  readonly categories: Readonly<Partial<Record<Category, number>>>;
 }
 
 /** A window or digest that closes at `at`: what the sweep finds without scanning the table. */
@@ -64,12 +84,12 @@ export interface DueEntry {
     | { readonly kind: 'digest'; readonly bucket: number };
 }
 
-/** One outgoing message a batch produced, kept so a retried invocation re-sends it instead of recounting. */
-export interface StoredMessage {
-  readonly messageId: string;
-  /** The serialised notification. */
-  readonly body: string;
-}
+/**
+ * What the batch marker says about an earlier attempt of the same batch. `new`: none (this attempt
+ * claimed it). `retry`: an earlier attempt claimed it; `recorded` when that attempt wrote the delivery
+ * state of everything it sent, so a message without a record for a sink was never sent there.
+ */
+export type BatchClaim = { readonly kind: 'new' } | { readonly kind: 'retry'; readonly recorded: boolean };
 
 /**
  * The atomic operations flood control is built from. Each is one conditional write (DynamoDB) or one
@@ -82,8 +102,11 @@ export interface DedupStore {
   getProblem(cluster: string, id: string): Promise<ProblemWindow | undefined>;
   /** Creates the window if the problem has none. */
   createProblem(window: ProblemWindow, expiresAt: number): Promise<boolean>;
-  /** Counts repeats into the window that ends at `windowEnd`, if it still does. */
-  addRepeats(cluster: string, id: string, windowEnd: number, repeats: Occurrences): Promise<boolean>;
+  /**
+   * Counts a batch's repeats into `current`, if it is unchanged (same window end, same pending count),
+   * and remembers the batch in its `counted` list.
+   */
+  addRepeats(current: ProblemWindow, repeats: Occurrences, batchId: string): Promise<boolean>;
   /** Closes a window with repeats: starts the next one empty and records the follow-up. */
   rollWindow(
     current: ProblemWindow,
@@ -98,8 +121,18 @@ export interface DedupStore {
   takeAlertSlot(cluster: string, bucket: number, cap: number, expiresAt: number): Promise<boolean>;
   releaseAlertSlot(cluster: string, bucket: number): Promise<void>;
 
-  /** Adds to the cap window's digest; false when that digest has already been sent. */
-  addToDigest(cluster: string, bucket: number, addition: DigestAddition, expiresAt: number): Promise<boolean>;
+  /**
+   * Adds to the cap window's digest; false when that digest has already been sent. With `batchId`, once
+   * per batch: the digest keeps the IDs of the batches it counted, and a second addition of the same
+   * batch is a no-op that answers true.
+   */
+  addToDigest(
+    cluster: string,
+    bucket: number,
+    addition: DigestAddition,
+    expiresAt: number,
+    batchId?: string,
+  ): Promise<boolean>;
   /** Marks the digest sent (first call wins) and returns its tally; `undefined` if there is none. */
   claimDigest(cluster: string, bucket: number, now: number): Promise<DigestTally | undefined>;
 
@@ -112,14 +145,10 @@ export interface DedupStore {
   deliveredSinks(cluster: string, messageId: string): Promise<ReadonlySet<string>>;
   markDelivered(cluster: string, messageId: string, sink: string, expiresAt: number): Promise<void>;
 
-  /** The messages an earlier attempt of this batch produced; `undefined` if it was never counted. */
-  getBatch(cluster: string, batchId: string): Promise<readonly StoredMessage[] | undefined>;
-  putBatch(
-    cluster: string,
-    batchId: string,
-    messages: readonly StoredMessage[],
-    expiresAt: number,
-  ): Promise<void>;
+  /** Claims a batch (its small marker: the ID and a state, never the content), or finds an earlier attempt's claim. */
+  claimBatch(cluster: string, batchId: string, expiresAt: number): Promise<BatchClaim>;
+  /** Marks the batch's delivery state complete: every message it sent has its record. */
+  markBatchRecorded(cluster: string, batchId: string): Promise<void>;
 }
 
 /**

@@ -21,7 +21,13 @@ export interface DeliveryReport {
   /** Messages that reached every sink (now or in an earlier attempt). */
   readonly delivered: readonly OutgoingMessage[];
   readonly failures: readonly DeliveryFailure[];
+  /** Sends whose delivery state was not written (no store, or the write failed): a retry may repeat them. */
+  readonly unrecorded: number;
 }
+
+/** The note on a message a retry sends to a sink the earlier attempt may have reached without recording it. */
+export const RETRY_DUPLICATE_NOTE =
+  'Possibly a duplicate: an earlier attempt of this batch may have sent it without recording that it did.';
 
 /** Delivery state lives on the dedup store; `undefined` when there is none to trust. */
 export type DeliveryState = Pick<DedupStore, 'deliveredSinks' | 'markDelivered'>;
@@ -41,37 +47,48 @@ export async function deliverAll(
   budget: TimeBudget,
   observability: Observability,
   now: () => number = Date.now,
+  unsure = false,
 ): Promise<DeliveryReport> {
   const already = await Promise.all(
     messages.map((message) => alreadyDelivered(message, state, observability)),
   );
   const failures: DeliveryFailure[] = [];
+  let unrecorded = 0;
   await Promise.all(
     sinks.map(async (sink) => {
       for (const [i, message] of messages.entries()) {
         if (already[i]?.has(sink.id)) continue;
         try {
-          await sink.send(message.notification, budget);
+          // Unsure: the earlier attempt may have sent this without recording it; say so on the copy.
+          const notification = unsure
+            ? { ...message.notification, notes: [...message.notification.notes, RETRY_DUPLICATE_NOTE] }
+            : message.notification;
+          await sink.send(notification, budget);
         } catch (error) {
           const reason = error instanceof Error ? error.message : String(error);
           failures.push({ message, sink, reason });
           observability.deliveryFailure(sink.kind, reason);
           continue;
         }
+        if (!state) {
+          unrecorded++;
+          continue;
+        }
         await state
-          ?.markDelivered(message.cluster, message.messageId, sink.id, retryStateExpiry(now()))
-          .catch((error: unknown) =>
+          .markDelivered(message.cluster, message.messageId, sink.id, retryStateExpiry(now()))
+          .catch((error: unknown) => {
+            unrecorded++;
             observability.warn('delivery state not recorded', {
               messageId: message.messageId,
               sink: sink.kind,
               error: errorName(error),
-            }),
-          );
+            });
+          });
       }
     }),
   );
   const failed = new Set(failures.map((failure) => failure.message));
-  return { delivered: messages.filter((message) => !failed.has(message)), failures };
+  return { delivered: messages.filter((message) => !failed.has(message)), failures, unrecorded };
 }
 
 /** Fail open: without delivery state every sink is tried (a duplicate beats a lost alert). */

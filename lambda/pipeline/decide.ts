@@ -56,6 +56,16 @@ export async function decide(
     sends.push(...decision.sends);
     logOutcome(batch.cluster, problem, decision.outcome, observability);
   }
+  // The digest additions of the whole batch: one write per cap window, marked with the batch. Lost
+  // with the store down: nothing marks them, so the retry adds them (once).
+  if (health.downBecause === undefined) {
+    await flood.flushDigests(batch.batchId).catch((error: unknown) => {
+      observability.warn('digest additions not stored; the retry adds them', {
+        cluster: batch.cluster,
+        error: health.fail(error),
+      });
+    });
+  }
   const digest = failOpen.digest(diagnosis.cluster, health);
   if (digest) sends.push(digest);
   return sends;

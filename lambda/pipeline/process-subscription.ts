@@ -1,22 +1,60 @@
+import { errorName } from '../common/error-names';
 import { FloodControl } from '../dedup/flood-control';
+import { type BatchClaim, retryStateExpiry } from '../dedup/store';
 import type { TimeBudget } from '../delivery/sink';
 import { recordCanary } from '../watch';
-import { admit } from './admit';
+import { type AdmittedBatch, admit } from './admit';
 import { decide } from './decide';
-import { deliver, persist, priorAttempt } from './deliver';
+import { deliver } from './deliver';
 import type { PipelineDeps, StepResult } from './deps';
 import { diagnose } from './diagnose';
 import { StoreHealth } from './store-health';
 
 /**
  * One CloudWatch Logs subscription payload, end to end, one step per file of this folder:
- * admit (decode, keep authenticator streams) → diagnose (the engine, then live context) → decide
- * (flood control, fail-open) → persist (the batch record, for retries) and deliver (every sink).
+ * admit (decode, keep authenticator streams) → claim the batch → diagnose (the engine, then live
+ * context) → decide (flood control, fail-open) → deliver (every sink) → mark the batch recorded.
  *
  * Nothing here throws for bad input: a malformed payload or line is logged and counted. Failed
  * deliveries come back in the result; the handler fails the invocation after its bookkeeping.
- * A retried invocation (same events) re-sends its stored messages to the sinks they missed and
- * counts nothing twice.
+ *
+ * ## Exactly once, per batch and per message and sink
+ *
+ * A batch is the payload's stable identity (`batchId`: same events, same ID). Its state lives in
+ * small items, never in one item holding the content (20 maximum-size lines would not fit in
+ * DynamoDB's 400 KB):
+ *
+ * - the **batch marker** `batch#<id>` (about 100 bytes): `counting` → `recorded`;
+ * - the **counting marks** on the state counted into: a window opened by the batch names it
+ *   (`openedBy`), a window it added repeats to lists it (`counted`, at least the last 32 batches, written in
+ *   the same conditional update as the count), a digest it added to holds it (`batches`, in the
+ *   same update). Each count and its mark are one atomic write: there is no moment at which a batch
+ *   is counted and not marked, so no failure between steps can make a retry count it again;
+ * - the **delivery state** `message#<messageId>`: the sinks each message reached, written after each send.
+ *
+ * States of one attempt, and what a failure at each leaves behind:
+ * 1. *claim* — conditional put of the marker. Fails (store down): nothing was written; the batch
+ *    fails open (every alert marked "possibly a duplicate") and a retry counts it afresh — nothing
+ *    was counted. Already there: this is a **retry**; `recorded` says whether the earlier attempt's
+ *    delivery state is complete.
+ * 2. *count* — one atomic step per distinct problem (above). Dies halfway: the problems counted are
+ *    marked, the rest are not; the retry re-decides every problem: a marked one is recognised
+ *    (`openedBy` → the same alert under the same message ID; `counted` → nothing to count), an
+ *    unmarked one is counted now. The store failing halfway (throttling): the rest fail open, counted
+ *    nowhere, so the retry counts them once.
+ * 3. *deliver* — per message and sink: skip if the delivery state says it went, else send, then
+ *    record. Dies between a send and its record: the marker is still `counting`, so the retry sends
+ *    every message without a record **with the "possibly a duplicate" note**: where state could not
+ *    be written, the copy says so every time. A sink that answered with an error (Slack 500) was not
+ *    reached: the retry sends it there, and nowhere else.
+ * 4. *recorded* — when every send of the attempt has its record (and the store stayed up), the marker
+ *    says `recorded`: a retry then sends no note, since a sink without a record was never reached.
+ *
+ * A retry thus neither double-counts (every count carries its mark) nor double-sends (every send
+ * that was recorded is skipped, every one that may not have been is labelled). What is not covered:
+ * a repeat counted by more than 32 other batches between the attempt and its retry is counted again
+ * (Lambda retries after about 1 and 2 minutes); a slot taken just before the attempt died is spent
+ * without an alert (the budget shrinks by one, nothing is sent twice).
  */
 export async function processSubscription(
   data: unknown,
@@ -28,23 +66,46 @@ export async function processSubscription(
   // A canary (lambda/watch) is counted and never delivered.
   if (recordCanary(deps.selfWatch, batch.logStream, batch.cluster, batch.events))
     return { messages: [], failures: [] };
-  const health = new StoreHealth();
-  const prior = await priorAttempt(batch, deps, health);
-  if (prior) {
-    const { messages, failures } = await deliver(prior, deps, budget, health);
-    return { messages, failures };
-  }
-
   const now = deps.now();
+  const health = new StoreHealth();
+  const claim = await claimBatch(batch, deps, health, now);
   const diagnosis = await diagnose(batch, deps);
   const flood = new FloodControl(deps.store, deps.settings);
   const sends = await decide(batch, diagnosis, flood, health, deps, now);
-  await persist(batch, sends, deps, health, now);
-  const { messages, failures, delivered } = await deliver(sends, deps, budget, health);
+  const unsure = claim?.kind === 'retry' && !claim.recorded;
+  const { messages, failures, delivered, unrecorded } = await deliver(sends, deps, budget, health, unsure);
+  if (
+    claim &&
+    unrecorded === 0 &&
+    health.downBecause === undefined &&
+    !(claim.kind === 'retry' && claim.recorded)
+  ) {
+    await deps.store.markBatchRecorded(batch.cluster, batch.batchId).catch((error: unknown) =>
+      deps.observability.warn('batch marker not updated', {
+        cluster: batch.cluster,
+        error: errorName(error),
+      }),
+    );
+  }
   // Follow-ups closed here are out: the sweep need not look at their windows again. Best effort: if
   // this fails, the sweep finds the entry, sees the follow-up delivered, and removes it then.
   for (const { settles } of delivered) {
     if (settles) await flood.done(settles).catch(() => undefined);
   }
   return { messages, failures };
+}
+
+/** The batch marker, claimed or found; `undefined` when the store cannot say, which marks it down. */
+async function claimBatch(
+  batch: AdmittedBatch,
+  deps: PipelineDeps,
+  health: StoreHealth,
+  now: number,
+): Promise<BatchClaim | undefined> {
+  try {
+    return await deps.store.claimBatch(batch.cluster, batch.batchId, retryStateExpiry(now));
+  } catch (error) {
+    health.fail(error);
+    return undefined;
+  }
 }

@@ -179,6 +179,7 @@ describe.each(STORES)('flood control on the %s store', (_name, makeStore) => {
         'b9',
         T0 + 10,
       );
+      await flood.flushDigests('b-all');
       const swept = await flood.sweep(Math.ceil((T0 + 1) / WINDOW) * WINDOW);
 
       // Assess
@@ -276,19 +277,64 @@ describe.each(STORES)('flood control on the %s store', (_name, makeStore) => {
       expect(none.size).toBe(0);
     });
 
-    it('keeps the messages a batch produced so a retry can re-send them', async () => {
+    it('claims a batch once: a retry finds the claim, and whether its delivery state was complete', async () => {
       // Prepare
       const store = await makeStore();
-      const messages = [{ messageId: 'alert#x#1', body: '{"kind":"alert"}' }];
 
       // Act
-      const before = await store.getBatch('prod', 'batch-1');
-      await store.putBatch('prod', 'batch-1', messages, 2e9);
-      const after = await store.getBatch('prod', 'batch-1');
+      const first = await store.claimBatch('prod', 'batch-1', 2e9);
+      const retry = await store.claimBatch('prod', 'batch-1', 2e9);
+      await store.markBatchRecorded('prod', 'batch-1');
+      const later = await store.claimBatch('prod', 'batch-1', 2e9);
 
       // Assess
-      expect(before).toBeUndefined();
-      expect(after).toEqual(messages);
+      expect(first).toEqual({ kind: 'new' });
+      expect(retry).toEqual({ kind: 'retry', recorded: false });
+      expect(later).toEqual({ kind: 'retry', recorded: true });
+    });
+  });
+
+  describe('counting a batch once', () => {
+    it('counts the repeats of a retried batch once, even after other batches counted the same problem', async () => {
+      // Prepare
+      const store = await makeStore();
+      const flood = () => new FloodControl(store, { windowMs: WINDOW, cap: 20 });
+      await flood().record('prod', problem('dev', 1, T0), 'batch-0', T0);
+
+      // Act
+      await flood().record('prod', problem('dev', 100, T0 + MINUTE), 'batch-1', T0 + MINUTE);
+      await flood().record('prod', problem('dev', 7, T0 + 2 * MINUTE), 'batch-2', T0 + 2 * MINUTE);
+      const retry = await flood().record(
+        'prod',
+        problem('dev', 100, T0 + MINUTE),
+        'batch-1',
+        T0 + 3 * MINUTE,
+      );
+      const window = await store.getProblem('prod', problemId(problem('dev', 1, T0).key));
+
+      // Assess
+      expect(retry.outcome).toBe('suppressed');
+      expect(window?.pending).toBe(107);
+    });
+
+    it("adds a retried batch's digest additions once, in one write per cap window", async () => {
+      // Prepare
+      const store = await makeStore();
+      const control = () => new FloodControl(store, { windowMs: WINDOW, cap: 1 });
+      const batch = [problem('a', 1, T0), problem('b', 2, T0), problem('c', 3, T0)];
+
+      // Act
+      for (let attempt = 0; attempt < 2; attempt++) {
+        const flood = control();
+        for (const p of batch) await flood.record('prod', p, 'batch-1', T0);
+        await flood.flushDigests('batch-1');
+      }
+      const swept = await control().sweep(T0 + 2 * WINDOW);
+
+      // Assess
+      expect(swept.digests).toHaveLength(1);
+      expect(swept.digests[0]?.tally.count).toBe(5);
+      expect(swept.digests[0]?.tally.principals).toBe(2);
     });
   });
 });

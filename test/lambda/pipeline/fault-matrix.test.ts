@@ -1,0 +1,200 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { OfflineContextSource } from '../../../lambda/context/context-source';
+import { DynamoDbDedupStore } from '../../../lambda/dedup/dynamodb-store';
+import { RETRY_DUPLICATE_NOTE } from '../../../lambda/delivery/deliver';
+import { DeliveryError } from '../../../lambda/delivery/sink';
+import { SlackSink } from '../../../lambda/delivery/slack';
+import { RecordingObservability } from '../../../lambda/observability/observability';
+import { createDiagnoseHandler } from '../../../lambda/pipeline/handler';
+import { type FaultProxy, failWith, startFaultProxy, throttle } from '../../helpers/fault-proxy';
+import { notMappedLine, subscriptionEvent, T0 } from '../../helpers/fixtures';
+import { type LocalDynamoDb, startLocalDynamoDb } from '../../helpers/local-dynamodb';
+import { RecordingSink } from '../../helpers/recording-sink';
+import { WebhookServer } from '../../helpers/webhook-server';
+
+// The fault matrix of issue 11, through the real handler: dynalite behind the fault-injecting proxy,
+// the real Slack sink against a local webhook server. SNS is a recording sink here (a local SNS fake
+// with Publish/PublishBatch is not written yet).
+
+const WINDOW = 60 * 60_000;
+const lambdaContext = { getRemainingTimeInMillis: () => 60_000 };
+const DUPLICATE = /Possibly a duplicate/;
+
+let dynamodb: LocalDynamoDb;
+let proxy: FaultProxy;
+const slackServer = new WebhookServer();
+beforeAll(async () => {
+  dynamodb = await startLocalDynamoDb();
+  proxy = await startFaultProxy({ upstream: dynamodb.endpoint });
+  await slackServer.start();
+});
+afterEach(() => {
+  proxy.rules.clear();
+  slackServer.script();
+});
+afterAll(async () => {
+  await proxy.close();
+  await slackServer.stop();
+  await dynamodb.close();
+});
+
+async function harness() {
+  const client = new DynamoDBClient({
+    endpoint: proxy.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
+  const sns = new RecordingSink('sns');
+  const slack = new SlackSink(async () => slackServer.url, { maxAttempts: 1 });
+  const observability = new RecordingObservability();
+  const clock = { now: T0 };
+  const handler = createDiagnoseHandler({
+    settings: { windowMs: WINDOW, cap: 20 },
+    store: new DynamoDbDedupStore(client, await dynamodb.createTable()),
+    context: new OfflineContextSource(),
+    sinks: [sns, slack],
+    observability,
+    now: () => clock.now,
+  });
+  return { handler, sns, clock, observability };
+}
+
+/** Six distinct identity problems, each seen twice: six alerts. */
+function sixProblems() {
+  return subscriptionEvent(
+    Array.from({ length: 12 }, (_, i) => notMappedLine(`role-${i % 6}`, T0 + i, 1000 + i)),
+  );
+}
+
+function slackAlerts(): string[] {
+  return slackServer.received.map((post) => post.body);
+}
+
+describe('the fault matrix: no double send, no double count, nothing lost silently', () => {
+  it('DynamoDB throttling mid-batch with Slack answering 500, then a healthy retry: SNS gets no alert twice without the duplicate note, Slack gets each once', async () => {
+    // Prepare
+    const h = await harness();
+    const event = sixProblems();
+    proxy.rules.add(throttle('UpdateItem', { fromCall: 4 }), throttle('PutItem', { fromCall: 6 }));
+    slackServer.script(...Array.from({ length: 6 }, () => ({ status: 500 })));
+    await expect(h.handler(event, lambdaContext)).rejects.toThrow(DeliveryError);
+    const firstAttempt = h.sns.ofKind('alert').length;
+    proxy.rules.clear();
+
+    // Act: Lambda's retry, both healthy
+    await h.handler(event, lambdaContext);
+
+    // Assess
+    const alerts = h.sns.ofKind('alert');
+    expect(firstAttempt).toBe(6);
+    const retried = alerts.slice(firstAttempt);
+    for (const alert of retried) expect(alert.notes.join(' ')).toMatch(DUPLICATE);
+    const principals = alerts.map((a) => a.finding?.principal?.arn);
+    expect(new Set(principals).size).toBe(6);
+    // Slack answered the first six posts with 500: the retry's six are the only ones it accepted.
+    const accepted = slackAlerts().slice(6);
+    expect(accepted).toHaveLength(6);
+    for (const body of accepted) expect(body).toMatch(DUPLICATE);
+  });
+
+  it('a failed batch-marker write: the batch fails open, every alert says it may be a duplicate, nothing is counted', async () => {
+    // Prepare
+    const h = await harness();
+    proxy.rules.add(failWith(500, { operation: 'PutItem', onCall: 1 }));
+
+    // Act
+    await h.handler(sixProblems(), lambdaContext);
+
+    // Assess
+    const alerts = h.sns.ofKind('alert');
+    expect(alerts).toHaveLength(6);
+    for (const alert of alerts) expect(alert.notes.join(' ')).toMatch(DUPLICATE);
+  });
+
+  it('a failed delivery-state write: the retry sends only the unrecorded copies, each with the duplicate note', async () => {
+    // Prepare
+    const h = await harness();
+    const event = subscriptionEvent([notMappedLine('developer', T0, 1), notMappedLine('tester', T0 + 1, 2)]);
+    // Slack fails (so Lambda retries); the first delivery-state write (an SNS one) fails too.
+    slackServer.script({ status: 500 }, { status: 500 });
+    proxy.rules.add(
+      failWith(500, { operation: 'UpdateItem', matches: (r) => r.body.includes('message#'), onCall: 1 }),
+    );
+    await expect(h.handler(event, lambdaContext)).rejects.toThrow(DeliveryError);
+
+    // Act
+    await h.handler(event, lambdaContext);
+
+    // Assess: two alerts first; the retry re-sends to SNS only the one whose record failed, labelled.
+    const alerts = h.sns.ofKind('alert');
+    expect(alerts).toHaveLength(3);
+    expect(alerts[2]?.notes).toContain(RETRY_DUPLICATE_NOTE);
+    expect(slackServer.received.slice(2)).toHaveLength(2);
+  });
+
+  it('Slack 500 then a retry: Slack gets each alert once, SNS nothing again, and no note (nothing was unsure)', async () => {
+    // Prepare
+    const h = await harness();
+    const event = subscriptionEvent([notMappedLine('developer', T0, 1)]);
+    slackServer.script({ status: 500 });
+    await expect(h.handler(event, lambdaContext)).rejects.toThrow(DeliveryError);
+
+    // Act
+    await h.handler(event, lambdaContext);
+
+    // Assess
+    expect(h.sns.ofKind('alert')).toHaveLength(1);
+    expect(slackServer.received).toHaveLength(2);
+    expect(slackServer.received[1]?.body).not.toMatch(DUPLICATE);
+  });
+
+  it('an attempt that dies after counting: the retry counts nothing twice (the follow-up says 100, not 200)', async () => {
+    // Prepare
+    const h = await harness();
+    await h.handler(subscriptionEvent([notMappedLine('developer', T0, 1)]), lambdaContext);
+    const repeats = subscriptionEvent(
+      Array.from({ length: 100 }, (_, i) => notMappedLine('developer', T0 + 1000 + i, 10 + i)),
+      { at: T0 + 1000 },
+    );
+    // The attempt counts, then dies delivering (Slack hangs up: here, a 500 fails the invocation).
+    h.clock.now = T0 + 1000;
+    await h.handler(repeats, lambdaContext);
+
+    // Act: the same batch again, then the window closes
+    await h.handler(repeats, lambdaContext);
+    h.clock.now = T0 + WINDOW + 60_000;
+    await h.handler({ sweep: true }, lambdaContext);
+
+    // Assess
+    const followups = h.sns.ofKind('followup');
+    expect(followups).toHaveLength(1);
+    expect(followups[0]?.count).toBe(100);
+  });
+
+  it('20 maximum-size forged lines: the batch marker stays small, and a retry sends nothing again', async () => {
+    // Prepare
+    const h = await harness();
+    const event = subscriptionEvent(
+      Array.from(
+        { length: 20 },
+        (_, i) =>
+          `time="2024-05-01T10:00:0${i % 10}Z" level=warning msg="access denied" client="203.0.113.${i}:443" error="input token was not properly formatted: ${String(i).repeat(40_000)}" method=POST path=/authenticate`,
+      ),
+    );
+
+    const before = proxy.calls.length;
+
+    // Act
+    await h.handler(event, lambdaContext);
+    await h.handler(event, lambdaContext);
+
+    // Assess
+    const puts = proxy.calls.slice(before).filter((c) => c.operation === 'PutItem' && c.status !== 200);
+    // The one refused put is the retry's claim (ConditionalCheckFailed: an earlier attempt holds it);
+    // no write failed for size, and the batch's content is stored nowhere.
+    expect(puts.map((c) => c.status)).toEqual([400]);
+    expect(h.sns.sent.filter((n) => n.kind !== 'selftest')).toHaveLength(1);
+  });
+});
