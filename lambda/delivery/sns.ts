@@ -5,12 +5,10 @@ import {
   type SNSClient,
 } from '@aws-sdk/client-sns';
 import { errorName } from '../common/error-names';
-import { describeNotification, renderChatbot, renderText } from '../engine/render';
+import { alertSubject, renderChatbot, renderText } from '../engine/render';
 import type { Notification } from '../engine/types';
 import { DeliveryError, type Sink } from './sink';
 
-/** SNS: "must be ASCII text … less than 100 characters". */
-const SUBJECT_MAX = 99;
 /** SNS caps a message at 256 KB; the renderers stay far below, this is the last line of defence. */
 const MESSAGE_MAX_BYTES = 256 * 1024;
 
@@ -70,19 +68,8 @@ function snsAttributes(n: Notification): Record<string, MessageAttributeValue> {
   };
 }
 
-/**
- * An e-mail subject: the notification's one-line summary, printable ASCII only (log text can carry
- * anything), no line breaks, under SNS's limit.
- */
-export function snsSubject(n: Notification): string {
-  const line = describeNotification(n)
-    .fallback.normalize('NFKD')
-    .replace(/[^\x20-\x7e]/g, '')
-    .replace(/\s+/g, ' ')
-    .trim();
-  const subject = `EKS auth: ${line}`;
-  return subject.length <= SUBJECT_MAX ? subject : `${subject.slice(0, SUBJECT_MAX - 3).trimEnd()}...`;
-}
+/** The e-mail subject: severity, cluster and the problem in words (`alertSubject` in the engine). */
+export const snsSubject = alertSubject;
 
 /** The part of the SNS client the sink uses, so replay can record instead of publish. */
 export interface Publisher {

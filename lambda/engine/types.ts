@@ -90,6 +90,13 @@ export interface DiagnosisContext {
 export interface FixStep {
   readonly text: string;
   readonly command?: string;
+  /**
+   * The case this step is for, when a fix covers several ("If the mode is CONFIG_MAP", "If you are
+   * locked out too"). The text says it too; compact sinks (the e-mail) print it once per run of steps.
+   */
+  readonly route?: string;
+  /** A look before acting or an alternative: compact sinks may leave it out, and say they did. */
+  readonly optional?: boolean;
 }
 
 /** The remedy for a finding: one sentence of cause, then ordered steps. */
@@ -103,6 +110,12 @@ export interface Fix {
 
 /** What an outgoing message is about. */
 export type NotificationKind = 'alert' | 'followup' | 'digest' | 'selftest';
+
+/** How often a digest saw one principal denied. */
+export interface PrincipalCount {
+  readonly arn: string;
+  readonly count: number;
+}
 
 /** How many of a category a digest covers. */
 export interface CategoryCount {
@@ -132,6 +145,12 @@ export interface Notification {
   /** Digest only: how many distinct principals or clients, and the top categories. */
   readonly distinctPrincipals?: number;
   readonly topCategories?: readonly CategoryCount[];
+  /**
+   * Digest only: the most frequent denied principals, most first (ARNs as logged, untrusted). The
+   * pipeline's digest does not fill this in yet; with it, the digest names them and tells an outage
+   * (many principals of this account) from a probe.
+   */
+  readonly topPrincipals?: readonly PrincipalCount[];
   /** A stable ID of the problem, so chat threads group repeats (Chatbot `threadId`). */
   readonly problemKey: string;
   /** Plain caveats shown with the message ("context unavailable: …", "possibly a duplicate"). */

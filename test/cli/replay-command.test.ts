@@ -55,7 +55,7 @@ describe('trust classes in replay', () => {
       ['alert', 'identity', 'IDENTITY_NOT_MAPPED', 1],
       ['alert', 'probe', 'TOKEN_STS_HOST_REJECTED', 20],
     ]);
-    expect(sns[1]?.subject).toMatch(/^EKS auth: /);
+    expect(sns[1]?.subject).toMatch(/^EKS auth \[CRITICAL\] prod: /);
     expect(sns[1]?.subCause).not.toBe('FOREIGN_ACCOUNT');
   });
 
@@ -138,7 +138,7 @@ describe('the text output', () => {
 
     // Assess
     expect(result.stdout).toMatch(/── SNS \(e-mail\) · alert TOKEN_STS_HOST_REJECTED · prod · ×1/);
-    expect(result.stdout).toMatch(/^Subject: EKS auth: /m);
+    expect(result.stdout).toMatch(/^Subject: EKS auth \[[A-Z]+\] /m);
     expect(result.stdout).toMatch(/── Slack · alert TOKEN_STS_HOST_REJECTED/);
     const slackPart = result.stdout.slice(result.stdout.indexOf('── Slack'));
     expect(slackPart).not.toContain('<!channel>');

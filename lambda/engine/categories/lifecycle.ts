@@ -57,7 +57,7 @@ export const AWS_AUTH_REPAIR: FixTemplate = {
       request.finding.details.yamlLine,
     ),
     ...regainAccessSteps(request),
-    { text: 'Look at the YAML around the reported line.', command: GET_AWS_AUTH },
+    { text: 'Look at the YAML around the reported line.', command: GET_AWS_AUTH, optional: true },
     backupAwsAuthStep(),
     {
       text: 'Fix the YAML. The usual culprit is an unquoted value starting with `{{`, such as `username: {{SessionName}}`; quote it (`username: "{{SessionName}}"`). Check indentation and that every entry has `rolearn`/`userarn`, `username` and `groups`.',
@@ -224,6 +224,8 @@ function reportedStep(yamlError: string | undefined, line: string | undefined): 
   if (!yamlError) return [];
   return [
     {
+      // The e-mail shows the same words among the details.
+      optional: true,
       text: `The authenticator reported${line ? ` (line ${mention(line, 10)})` : ''}: "${mention(yamlError, 400)}".`,
     },
   ];

@@ -4,7 +4,7 @@ import {
   recreateAccessEntrySteps,
 } from '../runbooks/access-entry';
 import { backupAwsAuthStep } from '../runbooks/aws-auth';
-import { prefixed } from '../runbooks/conditional';
+import { optional, prefixed } from '../runbooks/conditional';
 import { findClientSteps } from '../runbooks/find-client';
 import { afterGrantSteps, grantSteps } from '../runbooks/grant';
 import { identityCheckSteps } from '../runbooks/identity-check';
@@ -165,10 +165,7 @@ const CAUSES = [
         text: `Find out who owns account ${request.principal.accountId} and whether it should reach this cluster (a partner or CI account, or someone's profile pointing at the wrong account).`,
       },
       ...identityCheckSteps(request),
-      ...grantSteps(request).map((step) => ({
-        ...step,
-        text: `Only if this access is intended: ${step.text}`,
-      })),
+      ...prefixed('Only if this access is intended: ', grantSteps(request)),
       ...findClientSteps(request),
     ],
     warnings: [
@@ -446,11 +443,14 @@ function nodeGrantSteps(request: FixRequest): FixStep[] {
       text: 'Map the node role with the node username and groups.',
       command: eksctlCreateMapping(names, role, NODE_USERNAME, NODE_GROUPS),
     },
-    {
+    optional({
       text: 'Or edit aws-auth and add this entry under `data.mapRoles`, keeping every existing entry.',
       command: EDIT_AWS_AUTH,
-    },
-    { text: 'The mapRoles entry:', command: awsAuthSnippet('role', role, NODE_USERNAME, NODE_GROUPS) },
+    }),
+    optional({
+      text: 'The mapRoles entry:',
+      command: awsAuthSnippet('role', role, NODE_USERNAME, NODE_GROUPS),
+    }),
   ];
   switch (request.mode) {
     case 'API':
@@ -471,11 +471,8 @@ function nodeGrantSteps(request: FixRequest): FixStep[] {
           text: 'Find out how this cluster authenticates (`authenticationMode`).',
           command: describeAccessConfig(names),
         },
-        ...accessEntry.map((step) => ({
-          ...step,
-          text: `If the mode is API or API_AND_CONFIG_MAP: ${step.text}`,
-        })),
-        ...awsAuth.map((step) => ({ ...step, text: `If the mode is CONFIG_MAP: ${step.text}` })),
+        ...prefixed('If the mode is API or API_AND_CONFIG_MAP: ', accessEntry),
+        ...prefixed('If the mode is CONFIG_MAP: ', awsAuth),
       ];
   }
 }

@@ -2,7 +2,14 @@ import { SERVICE_NAME } from '../../contract';
 import { partitionOfRegion } from '../../contract/names';
 import type { Notification } from '../types';
 import { describeNotification, type Fact, type MessageContent } from './content';
-import { escapePlainText, escapeWithin, type NewlineMode, slackCodeBlock } from './escape';
+import {
+  escapePlainText,
+  escapeWithin,
+  type NewlineMode,
+  proseWithin,
+  REST_OF_FIX,
+  slackCodeBlock,
+} from './escape';
 import { joinWithin } from './join-within';
 import { hashedId, threadId } from './thread-id';
 
@@ -126,7 +133,7 @@ function breakLinks(text: string): string {
 function description(content: MessageContent): string {
   const parts: string[] = [];
   if (content.lead) parts.push(escapeWithin(content.lead, LINE_MAX, escapeChatText));
-  if (content.cause) parts.push(`*Cause:* ${escapeWithin(content.cause, CAUSE_MAX, escapeChatText)}`);
+  if (content.cause) parts.push(`*Cause:* ${proseWithin(content.cause, CAUSE_MAX, escapeChatText)}`);
   if (content.error) {
     const block = slackCodeBlock(content.error, ERROR_BLOCK_MAX, (raw) => escapeChatText(raw, 'keep'));
     parts.push(`*Authenticator said:*\n${block}`);
@@ -136,20 +143,26 @@ function description(content: MessageContent): string {
     parts.push(`*Details:* ${escapeWithin(details, DETAILS_MAX, escapeChatText)}`);
   }
   for (const warning of content.warnings)
-    parts.push(`:warning: ${escapeWithin(warning, LINE_MAX, escapeChatText)}`);
+    parts.push(`:warning: ${proseWithin(warning, LINE_MAX, escapeChatText)}`);
   for (const note of content.notes) parts.push(`Note: ${escapeWithin(note, LINE_MAX, escapeChatText)}`);
   parts.push(...content.facts.map(factText));
   return joinWithin(parts, CHATBOT_LIMITS.description, 'line');
 }
 
-/** Steps as a list of one line each: the text, then the command inline, newlines shown as `\n`. */
+/**
+ * Steps as a list of one line each: the text, then the command inline. A command is never cut: one
+ * that does not fit a line whole, or spans lines (an inline code span cannot hold a line break
+ * that pastes as one), is left out of its step, which says where it is.
+ */
 function nextSteps(content: MessageContent): string[] {
   const steps = content.steps.map((step) => {
-    if (step.command === undefined || content.briefSteps)
-      return escapeWithin(step.text, CHATBOT_LIMITS.nextStep, escapeChatText);
-    const text = escapeWithin(step.text, STEP_TEXT_WITH_COMMAND_MAX, escapeChatText);
-    const room = CHATBOT_LIMITS.nextStep - text.length - 4;
-    return `${text}: \`${escapeWithin(step.command, room, escapeChatText)}\``;
+    if (step.command === undefined) return proseWithin(step.text, CHATBOT_LIMITS.nextStep, escapeChatText);
+    const text = proseWithin(step.text, STEP_TEXT_WITH_COMMAND_MAX, escapeChatText);
+    const command = escapeChatText(step.command, 'keep');
+    const line = `${text}: \`${command}\``;
+    if (!command.includes('\n') && line.length <= CHATBOT_LIMITS.nextStep) return line;
+    const pointer = ` (command: ${REST_OF_FIX})`;
+    return `${proseWithin(step.text, CHATBOT_LIMITS.nextStep - pointer.length, escapeChatText)}${pointer}`;
   });
   const shown: string[] = [];
   let total = 0;
@@ -157,7 +170,7 @@ function nextSteps(content: MessageContent): string[] {
     const hidden = steps.length - i;
     const mustCount = i >= CHATBOT_LIMITS.nextSteps - 1 && hidden > 1;
     if (mustCount || total + step.length > CHATBOT_LIMITS.nextStepsTotal - 60) {
-      shown.push(`… ${hidden} more ${hidden === 1 ? 'step' : 'steps'} not shown.`);
+      shown.push(`${hidden} more ${hidden === 1 ? 'step' : 'steps'}: ${REST_OF_FIX}.`);
       break;
     }
     shown.push(step);

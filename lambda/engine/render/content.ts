@@ -102,7 +102,8 @@ function describeFollowup(n: Notification): MessageContent {
     cause: nonBlank(n.fix?.summary),
     details: [],
     steps: n.fix?.steps ?? [],
-    briefSteps: true,
+    // The commands too: an on-call engineer who missed the first alert must not have to find it.
+    briefSteps: false,
     warnings: [],
     notes: n.notes,
     facts: problemFacts(n),
@@ -117,7 +118,7 @@ function describeDigest(n: Notification): MessageContent {
   if (top.length > TOP_CATEGORIES_SHOWN) shown.push(`and ${top.length - TOP_CATEGORIES_SHOWN} more`);
   const from =
     n.distinctPrincipals === undefined ? '' : ` from ${formatCount(n.distinctPrincipals)} principals`;
-  const lead = `${formatCount(n.count)} more denials${from}${shown.length > 0 ? `; top categories: ${shown.join(', ')}` : ''}.`;
+  const lead = `${formatCount(n.count)} more denials${from}${shown.length > 0 ? `; top categories: ${shown.join(', ')}` : ''}.${digestVerdict(n)}`;
   const headline = `${formatCount(n.count)} more denials on cluster ${cluster}`;
   return {
     emoji: '📋',
@@ -139,6 +140,29 @@ function describeDigest(n: Notification): MessageContent {
     ],
     fallback: `${headline}${from}`,
   };
+}
+
+/** Principals a digest names; the rest are counted. */
+const TOP_PRINCIPALS_SHOWN = 5;
+
+/**
+ * What a digest's principals suggest: many of the cluster's own account point at a breakage
+ * (an outage), none of it at someone trying tokens (a probe). Said only when the digest knows them.
+ */
+function digestVerdict(n: Notification): string {
+  const top = n.topPrincipals ?? [];
+  if (top.length === 0) return '';
+  const own = n.cluster.accountId;
+  const shown = top.slice(0, TOP_PRINCIPALS_SHOWN).map((p) => `${p.arn} x${formatCount(p.count)}`);
+  if (top.length > TOP_PRINCIPALS_SHOWN) shown.push(`and ${top.length - TOP_PRINCIPALS_SHOWN} more`);
+  const ours = own === undefined ? 0 : top.filter((p) => p.arn.split(':')[4] === own).length;
+  const verdict =
+    own === undefined
+      ? ''
+      : ours >= 3 || ours * 2 > top.length
+        ? ` This looks like an outage: ${ours} of the top principals are of this account (${own}).`
+        : ' This looks like a probe: the top principals are not of this account.';
+  return ` Top principals: ${shown.join(', ')}.${verdict}`;
 }
 
 function describeSelftest(n: Notification): MessageContent {

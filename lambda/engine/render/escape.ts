@@ -82,6 +82,41 @@ export function escapeSlackText(text: string, newlines: NewlineMode = 'visible')
   return breakBroadcastMentions(defangUrls(stripped));
 }
 
+/**
+ * A fix's own prose (title, cause, step texts, warnings) for Slack mrkdwn: escaped like
+ * {@link escapeSlackText}, but our inline-code backticks stay markdown. Values from log lines enter
+ * that prose only through `mention()` (backticks replaced) or a validated ARN (no backticks), so
+ * every backtick here is ours; should their count ever be odd, all of them are replaced, so that a
+ * stray one cannot open a code span over the rest of the message.
+ *
+ * @example escapeSlackProse('Run `kubectl get svc` for <host>') === 'Run `kubectl get svc` for &lt;host&gt;'
+ */
+export function escapeSlackProse(text: string): string {
+  return keepPairedBackticks(text, escapeSlackText);
+}
+
+/**
+ * Applies `escaper` with our backticks kept, when they come in pairs of single ones (inline code);
+ * two in a row could start a fence, so then none is kept.
+ */
+export function keepPairedBackticks(text: string, escaper: (text: string) => string): string {
+  const ticks = text.split('`').length - 1;
+  if (ticks === 0 || ticks % 2 === 1 || text.includes('``')) return escaper(text);
+  return text.split('`').map(escaper).join('`');
+}
+
+/**
+ * {@link escapeWithin} for a fix's own prose: backticks kept when they pair up, also after
+ * shortening (a cut that leaves one open falls back to replacing them all).
+ */
+export function proseWithin(raw: string, max: number, escaper: (text: string) => string): string {
+  const kept = escapeWithin(raw, max, (text) => keepPairedBackticks(text, escaper));
+  return (kept.split('`').length - 1) % 2 === 0 ? kept : escapeWithin(raw, max, escaper);
+}
+
+/** Where a reader finds what a chat message had to leave out. */
+export const REST_OF_FIX = 'in the alert e-mail, or run `eks-auth-doctor classify` on the log';
+
 /** Untrusted text for the inside of a Slack code block: as {@link escapeSlackText}, newlines kept. */
 export function escapeSlackCode(text: string): string {
   return escapeSlackText(text, 'keep');

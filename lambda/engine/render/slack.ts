@@ -1,7 +1,7 @@
 import type { ContextBlock, HeaderBlock, KnownBlock, MrkdwnElement, SectionBlock } from '@slack/types';
 import type { Notification } from '../types';
 import { describeNotification, type Fact, type MessageContent } from './content';
-import { escapeSlackText, escapeWithin, slackCodeBlock } from './escape';
+import { escapeSlackText, escapeWithin, proseWithin, REST_OF_FIX, slackCodeBlock } from './escape';
 import { joinWithin } from './join-within';
 
 /**
@@ -39,7 +39,6 @@ const ERROR_BLOCK_MAX = 2000;
 const DETAILS_MAX = 900;
 const LINE_MAX = 1000;
 const FACT_VALUE_MAX = 1000;
-const BRIEF_STEP_MAX = 300;
 
 /**
  * Renders a notification as a Slack message: header, cause, the authenticator's own words, numbered
@@ -55,8 +54,7 @@ export function renderSlack(n: Notification): SlackMessage {
   const content = describeNotification(n);
   const head: KnownBlock[] = [header(content)];
   if (content.lead) head.push(section(escapeWithin(content.lead, SLACK_LIMITS.sectionText, escapeSlackText)));
-  if (content.cause)
-    head.push(section(`*Cause:* ${escapeWithin(content.cause, CAUSE_MAX, escapeSlackText)}`));
+  if (content.cause) head.push(section(`*Cause:* ${proseWithin(content.cause, CAUSE_MAX, escapeSlackText)}`));
   const said = authenticatorSaid(content);
   if (said) head.push(section(said));
 
@@ -67,7 +65,7 @@ export function renderSlack(n: Notification): SlackMessage {
   if (facts.length > 0) tail.push(context(facts));
 
   const room = SLACK_LIMITS.blocks - head.length - tail.length;
-  const steps = content.briefSteps ? briefSteps(content) : stepBlocks(content, room);
+  const steps = stepBlocks(content, room);
   return {
     text: escapeWithin(`${content.emoji} ${content.fallback}`, SLACK_LIMITS.fallbackText, escapeSlackText),
     blocks: [...head, ...steps, ...tail],
@@ -105,35 +103,37 @@ function authenticatorSaid(content: MessageContent): string | undefined {
   return parts.length > 0 ? parts.join('\n') : undefined;
 }
 
-/** One section per step; past the block budget or the readability cap, the rest are counted. */
+/**
+ * One section per step; past the block budget or the readability cap, the rest are counted and the
+ * reader told where they are. A command is never cut: one too long for a section is left out of its
+ * step, which says so.
+ */
 function stepBlocks(content: MessageContent, room: number): SectionBlock[] {
   const steps = content.steps;
   const cap = Math.max(0, Math.min(SLACK_LIMITS.stepsShown, room));
   const shown = steps.length <= cap ? steps.length : Math.max(0, cap - 1);
   const blocks = steps.slice(0, shown).map((step, i) => {
     const label = `*Step ${i + 1}.*`;
-    const text = step.text.trim() === '' ? '' : ` ${escapeWithin(step.text, STEP_TEXT_MAX, escapeSlackText)}`;
-    const command = step.command === undefined ? '' : `\n${slackCodeBlock(step.command, STEP_COMMAND_MAX)}`;
-    return section(`${label}${text}${command}`);
+    const text = step.text.trim() === '' ? '' : ` ${proseWithin(step.text, STEP_TEXT_MAX, escapeSlackText)}`;
+    return section(`${label}${text}${commandBlock(step.command)}`);
   });
   const hidden = steps.length - shown;
   if (hidden > 0 && cap > 0)
-    blocks.push(section(`… ${hidden} more ${hidden === 1 ? 'step' : 'steps'} not shown.`));
+    blocks.push(section(`${hidden} more ${hidden === 1 ? 'step' : 'steps'}: ${REST_OF_FIX}.`));
   return blocks;
 }
 
-/** A follow-up repeats the fix in one section: step texts, no commands. */
-function briefSteps(content: MessageContent): SectionBlock[] {
-  if (content.steps.length === 0) return [];
-  const lines = content.steps.map((step, i) => {
-    const text = step.text.trim() === '' ? (step.command ?? '') : step.text;
-    return `*${i + 1}.* ${escapeWithin(text, BRIEF_STEP_MAX, escapeSlackText)}`;
-  });
-  return [section(`*Fix:*\n${joinWithin(lines, SLACK_LIMITS.sectionText - 7, 'step')}`)];
+/** The command in a code block, whole, or a pointer to it when it is too long for a section. */
+function commandBlock(command: string | undefined): string {
+  if (command === undefined) return '';
+  const block = slackCodeBlock(command, Number.MAX_SAFE_INTEGER);
+  return block.length <= STEP_COMMAND_MAX
+    ? `\n${block}`
+    : ` (The command is too long for Slack: ${REST_OF_FIX}.)`;
 }
 
 function warningsText(warnings: readonly string[]): string {
-  const lines = warnings.map((w) => `:warning: ${escapeWithin(w, LINE_MAX, escapeSlackText)}`);
+  const lines = warnings.map((w) => `:warning: ${proseWithin(w, LINE_MAX, escapeSlackText)}`);
   return joinWithin(lines, SLACK_LIMITS.sectionText, 'warning');
 }
 

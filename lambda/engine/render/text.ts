@@ -1,5 +1,5 @@
-import type { Notification } from '../types';
-import { describeNotification } from './content';
+import type { FixStep, Notification } from '../types';
+import { describeNotification, type Fact } from './content';
 import { escapePlainText, escapeWithin } from './escape';
 
 /**
@@ -7,53 +7,116 @@ import { escapePlainText, escapeWithin } from './escape';
  * buries the fix; the authenticator itself rejects tokens over 4096 bytes.
  */
 const TEXT_VALUE_MAX = 4000;
+/** Facts are packed onto lines of about this width ("Cluster: prod | Region: eu-west-1 | …"). */
+const FACT_LINE_WIDTH = 120;
 
 const STEP_INDENT = '     ';
 
 /**
- * Renders a notification as plain text for e-mail and the terminal: title, cause, numbered steps with
- * their commands indented, warnings, notes, then the context lines.
+ * Renders a notification as plain text for e-mail and the terminal, compact enough to act on from
+ * a phone: the problem, its cause, the steps (each case of a fix that covers several, such as an
+ * unknown authentication mode, under one line that names the case, with its commands), warnings,
+ * and the facts packed on a few lines. Optional steps (a look before acting, an alternative) are
+ * left out and counted; a follow-up repeats the commands.
  *
  * Only this function starts lines. A line break inside a log value or a prose field is shown as
- * `\n`, so it cannot forge a "Step 1:" line; a line break inside a command is kept (multi-line
- * commands exist) but the next line is indented behind a `>` prompt, never at the left margin.
- * Control characters are removed, so no ANSI escape from a log line reaches a terminal.
+ * `\n`, so it cannot forge a "1." line; a line break inside a command is kept (multi-line commands
+ * exist) but the next line is indented behind a `>` prompt, never at the left margin. Control
+ * characters are removed, so no ANSI escape from a log line reaches a terminal.
  *
  * @example process.stdout.write(renderText(notification));
  */
 export function renderText(n: Notification): string {
   const content = describeNotification(n);
   const prose = (raw: string) => escapeWithin(raw, TEXT_VALUE_MAX, escapePlainText);
-  const lines: string[] = [`${content.tag} ${prose(content.headline)}`, ''];
+  const cluster = n.cluster.clusterName ? `${prose(n.cluster.clusterName)}: ` : '';
+  const lines: string[] = [
+    `${content.tag} ${n.kind === 'alert' ? cluster : ''}${prose(content.headline)}`,
+    '',
+  ];
 
   if (content.lead) lines.push(prose(content.lead), '');
   if (content.cause) lines.push(`Cause: ${prose(content.cause)}`);
-  if (content.error) lines.push(`Authenticator said: ${prose(content.error)}`);
   if (content.details.length > 0) {
     lines.push(`Details: ${prose(content.details.map(([key, value]) => `${key}: ${value}`).join(', '))}`);
   }
-  if (content.cause || content.error || content.details.length > 0) lines.push('');
+  if (content.cause || content.details.length > 0) lines.push('');
 
   if (content.steps.length > 0) {
-    lines.push(content.briefSteps ? 'Fix (as before):' : 'Steps:');
-    content.steps.forEach((step, i) => {
-      lines.push(`  ${i + 1}. ${prose(step.text)}`);
-      if (step.command !== undefined && !content.briefSteps) lines.push(...commandLines(step.command));
-    });
+    const { lines: stepLines, left } = stepsText(content.steps, prose);
+    if (content.briefSteps) lines.push('Fix (the same as in the first alert):');
+    lines.push(...stepLines);
+    if (left > 0) {
+      lines.push(
+        `  (${left} optional ${left === 1 ? 'step' : 'steps'} and the reasons behind each case are in the Slack or chat message, or run eks-auth-doctor classify on the log.)`,
+      );
+    }
     lines.push('');
   }
-  if (content.warnings.length > 0) {
-    lines.push('Warnings:', ...content.warnings.map((w) => `  ! ${prose(w)}`), '');
-  }
-  if (content.notes.length > 0) {
-    lines.push('Notes:', ...content.notes.map((note) => `  - ${prose(note)}`), '');
-  }
-
-  const width = Math.max(0, ...content.facts.map((fact) => fact.label.length)) + 1;
-  for (const fact of content.facts) {
-    lines.push(`${`${fact.label}:`.padEnd(width)} ${orEmpty(prose(fact.value))}`);
-  }
+  if (content.warnings.length > 0) lines.push(...content.warnings.map((w) => `! ${prose(w)}`), '');
+  if (content.notes.length > 0) lines.push(...content.notes.map((note) => `Note: ${prose(note)}`), '');
+  // The tag and the first line already say the severity and the cluster.
+  const shown =
+    n.kind === 'alert'
+      ? content.facts.filter((f) => f.label !== 'Severity' && f.label !== 'Cluster')
+      : content.facts;
+  // The authenticator's own words are a fact like the others; a long STS body gets a line of its own.
+  const said = content.error ? [{ label: 'Authenticator said', value: content.error }] : [];
+  lines.push(...factLines([...shown, ...said], prose));
   return `${lines.join('\n').trimEnd()}\n`;
+}
+
+/**
+ * Numbered steps. A run of steps for one case ("If the mode is CONFIG_MAP") is one numbered line
+ * naming the case, then its commands; optional steps are counted, not shown.
+ */
+function stepsText(
+  steps: readonly FixStep[],
+  prose: (raw: string) => string,
+): { lines: string[]; left: number } {
+  const lines: string[] = [];
+  let number = 0;
+  let left = 0;
+  let route: string | undefined;
+  for (const step of steps) {
+    if (step.optional) {
+      left++;
+      continue;
+    }
+    if (step.route !== undefined) {
+      if (step.route !== route) {
+        number++;
+        lines.push(`  ${number}. ${prose(step.route)}:`);
+      }
+      route = step.route;
+      if (step.command !== undefined) lines.push(...commandLines(step.command));
+      else lines.push(`${STEP_INDENT}- ${prose(step.text)}`);
+      continue;
+    }
+    route = undefined;
+    number++;
+    lines.push(`  ${number}. ${prose(step.text)}`);
+    if (step.command !== undefined) lines.push(...commandLines(step.command));
+  }
+  return { lines, left };
+}
+
+/** Facts packed onto as few lines as read well: `Cluster: prod | Region: eu-west-1 | …`. */
+function factLines(facts: readonly Fact[], prose: (raw: string) => string): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const fact of facts) {
+    const part = `${fact.label}: ${orEmpty(prose(fact.value))}`;
+    const next = line === '' ? part : `${line} | ${part}`;
+    if (line !== '' && next.length > FACT_LINE_WIDTH) {
+      lines.push(line);
+      line = part;
+    } else {
+      line = next;
+    }
+  }
+  if (line !== '') lines.push(line);
+  return lines;
 }
 
 /** A value that cleaning left blank is said to be empty, rather than leaving a dangling label. */

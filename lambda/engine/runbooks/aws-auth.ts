@@ -11,6 +11,7 @@ import {
 } from '../wording/commands';
 import type { FixRequest } from '../wording/fix-request';
 import { usernameFor } from '../wording/principal';
+import { optional } from './conditional';
 
 /** Runbooks for the aws-auth ConfigMap: back it up, and map a principal in it. */
 
@@ -24,23 +25,23 @@ export function awsAuthGrantSteps(request: FixRequest): FixStep[] {
   const kind = principal.kind === 'user' || principal.kind === 'root' ? 'user' : 'role';
   const username = usernameFor(principal);
   return [
-    {
+    optional({
       text: `See what aws-auth maps today (without eksctl: \`${DESCRIBE_AWS_AUTH}\`).`,
       command: eksctlGetMappings(request.cluster),
-    },
+    }),
     backupAwsAuthStep(),
     {
       text: `Map the principal to the read-only group \`${DEFAULT_GROUP}\` (only a cluster admin can change aws-auth). Do not use system:masters unless this principal must be full admin.`,
       command: eksctlCreateMapping(request.cluster, principal.mappingArn, username, [DEFAULT_GROUP]),
     },
-    {
+    optional({
       text: `Alternatively, edit aws-auth by hand and add this entry under \`data.${kind === 'role' ? 'mapRoles' : 'mapUsers'}\`, keeping every existing entry (node roles especially). A role is mapped by its ARN without any path.`,
       command: EDIT_AWS_AUTH,
-    },
-    {
+    }),
+    optional({
       text: `The ${kind === 'role' ? 'mapRoles' : 'mapUsers'} entry:`,
       command: awsAuthSnippet(kind, principal.mappingArn, username, [DEFAULT_GROUP]),
-    },
+    }),
     {
       text: `Bind \`${DEFAULT_GROUP}\` to the built-in \`view\` ClusterRole (use \`edit\`, or a RoleBinding in one namespace, for write access).`,
       command: bindGroup(DEFAULT_GROUP, 'view'),

@@ -9,7 +9,7 @@ import type { FixRequest } from '../wording/fix-request';
 import { usernameFor } from '../wording/principal';
 import { accessEntryGrantSteps } from './access-entry';
 import { awsAuthGrantSteps } from './aws-auth';
-import { prefixed } from './conditional';
+import { grouped, prefixed } from './conditional';
 import { verifyStep } from './verify';
 
 /**
@@ -39,22 +39,32 @@ export function grantSteps(request: FixRequest): FixStep[] {
     default:
       return [
         {
-          text: 'Find out how this cluster authenticates: `authenticationMode` is CONFIG_MAP (aws-auth only), API_AND_CONFIG_MAP (access entries and aws-auth) or API (access entries only).',
+          text: 'Find the mode first: `authenticationMode` is CONFIG_MAP (aws-auth only), API_AND_CONFIG_MAP (access entries and aws-auth) or API (access entries only).',
           command: describeAccessConfig(request.cluster),
         },
-        ...prefixed('If the mode is API or API_AND_CONFIG_MAP: ', accessEntryGrantSteps(request)),
-        ...prefixed('If the mode is CONFIG_MAP: ', awsAuthGrantSteps(request)),
+        ...prefixed(
+          'If the mode is API or API_AND_CONFIG_MAP: ',
+          accessEntryGrantSteps(request),
+          request.principal.kind === 'role' && request.principal.known
+            ? 'an access entry with read-only access, for the ARN get-role prints (with its path, if any)'
+            : 'an access entry with read-only access',
+        ),
+        ...prefixed(
+          'If the mode is CONFIG_MAP: ',
+          awsAuthGrantSteps(request),
+          `back up aws-auth, map the principal to the read-only group \`${DEFAULT_GROUP}\`, bind that group to \`view\``,
+        ),
       ];
   }
 }
 
 /** What the affected user runs once access is granted. */
 export function afterGrantSteps(request: FixRequest): FixStep[] {
-  return [
+  return grouped('Then, on the affected machine: regenerate the kubeconfig and try again', [
     {
       text: 'On the affected machine, regenerate the kubeconfig (add `--profile <profile>` for a named profile).',
       command: updateKubeconfig(request.cluster),
     },
     verifyStep(),
-  ];
+  ]);
 }

@@ -2,15 +2,16 @@ import type { FixStep } from '../types';
 import { callerIdentity } from '../wording/commands';
 import type { FixRequest } from '../wording/fix-request';
 import { PLACEHOLDER } from '../wording/names';
+import { optional } from './conditional';
 
 /** Runbook: which identity does the client really use, and is it the denied one? */
 export function identityCheckSteps(request: FixRequest): FixStep[] {
   return [
     callerIdentityStep(request),
-    {
+    optional({
       text: "If kubectl uses a named AWS profile (`AWS_PROFILE` in the kubeconfig user's exec env, or `--profile` in its args), check that profile instead.",
       command: callerIdentity(PLACEHOLDER.profile),
-    },
+    }),
   ];
 }
 

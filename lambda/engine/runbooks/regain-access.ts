@@ -8,6 +8,7 @@ import {
 } from '../wording/commands';
 import type { FixRequest } from '../wording/fix-request';
 import { PLACEHOLDER } from '../wording/names';
+import { grouped } from './conditional';
 
 /** Steps to act as someone who can still change access: the creator, or a principal with an access entry. */
 export function regainAccessSteps(request: FixRequest): FixStep[] {
@@ -24,6 +25,7 @@ export function regainAccessSteps(request: FixRequest): FixStep[] {
   if (creatorStep !== undefined) steps.push(creatorStep);
   if (!request.creatorArn) {
     steps.push({
+      optional: true,
       text: `To find the creator, run this in CloudWatch Logs Insights on ${request.cluster.logGroup} (CONFIG_MAP clusters log it as \`kubernetes-admin\`).`,
       command: AUTHENTICATOR_QUERY_CREATOR,
     });
@@ -44,7 +46,8 @@ export function regainAccessSteps(request: FixRequest): FixStep[] {
       },
     );
   }
-  return steps;
+  // One case of the fix (the reader may still have access): a compact sink prints the condition once.
+  return grouped(LOCKED_OUT, steps);
 }
 
 /**
@@ -65,3 +68,6 @@ function actAsCreatorStep(request: FixRequest): FixStep | undefined {
     command: updateKubeconfig(request.cluster, PLACEHOLDER.profile),
   };
 }
+
+const LOCKED_OUT =
+  'If you are locked out too: act as the cluster creator, or give an admin principal you control an access entry';

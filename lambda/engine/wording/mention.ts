@@ -4,8 +4,13 @@
  * each sink; here it is only flattened to one line and shortened so it cannot crowd out the fix.
  */
 export function mention(text: string, maxLength = 300): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point.
-  const flat = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').trim();
+  // A backtick becomes its look-alike: in a fix's prose every real backtick is ours (inline code),
+  // so the renderers can keep them as markdown and log text can neither open nor close a code span.
+  const flat = text
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping control characters is the point.
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
+    .replaceAll('`', '\u02CB')
+    .trim();
   return flat.length > maxLength ? `${flat.slice(0, maxLength - 3)}...` : flat;
 }
 

@@ -123,7 +123,7 @@ describe('the SNS message', () => {
     // Assess
     expect(subject.length).toBeLessThan(100);
     expect(subject).toMatch(/^[\x20-\x7e]+$/);
-    expect(subject.startsWith('EKS auth: ')).toBe(true);
+    expect(subject).toMatch(/^EKS auth \[MEDIUM\] /);
   });
 });
 

@@ -53,7 +53,7 @@ describe('renderChatbot: the custom-notification schema', () => {
     expect(content.nextSteps).toEqual(['Do thing 1.: `echo xxx 1`', 'Do thing 2.: `echo xxx 2`']);
   });
 
-  it('repeats only the step texts in a follow-up', () => {
+  it('repeats the steps with their commands in a follow-up', () => {
     // Prepare
     const n = FOLLOWUP;
 
@@ -62,8 +62,8 @@ describe('renderChatbot: the custom-notification schema', () => {
 
     // Assess
     expect(content.nextSteps).toEqual([
-      'Create an access entry for the role.',
-      'Give it a policy.',
+      'Create an access entry for the role.: `aws eks create-access-entry --cluster-name prod-eu --region eu-west-1 --principal-arn arn:aws:iam::111122223333:role/dev-team`',
+      'Give it a policy. (command: in the alert e-mail, or run `eks-auth-doctor classify` on the log)',
       'Ask the user to run kubectl again.',
     ]);
   });
@@ -130,7 +130,40 @@ describe('renderChatbot: limits', () => {
 
     // Assess
     expect(nextSteps).toHaveLength(CHATBOT_LIMITS.nextSteps);
-    expect(nextSteps.at(-1)).toBe('… 71 more steps not shown.');
+    expect(nextSteps.at(-1)).toBe(
+      '71 more steps: in the alert e-mail, or run `eks-auth-doctor classify` on the log.',
+    );
+  });
+
+  it('never cuts a command: one too long for a line is left out of its step, which says where it is', () => {
+    // Prepare
+    const command = `aws eks associate-access-policy --policy-arn ${'x'.repeat(300)}`;
+    const n: Notification = {
+      ...ALERT,
+      fix: { ...fixWithSteps(1), steps: [{ text: 'Give it a policy.', command }] },
+    };
+
+    // Act
+    const { nextSteps } = renderChatbot(n).content;
+
+    // Assess
+    expect(nextSteps).toEqual([
+      'Give it a policy. (command: in the alert e-mail, or run `eks-auth-doctor classify` on the log)',
+    ]);
+  });
+
+  it('keeps our inline code as markdown and neutralises backticks only in log values', () => {
+    // Prepare
+    const n: Notification = {
+      ...ALERT,
+      fix: { ...fixWithSteps(1), steps: [{ text: 'Check `AWS_PROFILE` for host evil\u02CBx\u02CB.' }] },
+    };
+
+    // Act
+    const { nextSteps } = renderChatbot(n).content;
+
+    // Assess
+    expect(nextSteps).toEqual(['Check `AWS_PROFILE` for host evil\u02CBx\u02CB.']);
   });
 
   it('keeps title, description, steps and summary within their sizes for huge input', () => {

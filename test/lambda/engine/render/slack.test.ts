@@ -134,7 +134,7 @@ describe('renderSlack: an alert carries the fix', () => {
 });
 
 describe('renderSlack: the other kinds', () => {
-  it('renders a follow-up as ×count since the first time, with the fix repeated briefly', () => {
+  it('renders a follow-up as ×count since the first time, with the steps and their commands repeated', () => {
     // Prepare
     const n = FOLLOWUP;
 
@@ -150,9 +150,9 @@ describe('renderSlack: the other kinds', () => {
       'The same problem happened 412 more times since 2026-11-24 14:02 UTC, last at 2026-11-24 15:10 UTC. The fix is repeated below.',
     );
     expect(sections).toContain(
-      '*Fix:*\n*1.* Create an access entry for the role.\n*2.* Give it a policy.\n*3.* Ask the user to run kubectl again.',
+      '*Step 1.* Create an access entry for the role.\n```\naws eks create-access-entry --cluster-name prod-eu --region eu-west-1 --principal-arn arn:aws:iam::111122223333:role/dev-team\n```',
     );
-    expect(sections.join('\n')).not.toContain('```');
+    expect(sections).toContain('*Step 3.* Ask the user to run kubectl again.');
   });
 
   it('does not promise a fix in a follow-up that has none', () => {
@@ -258,7 +258,9 @@ describe('renderSlack: Block Kit limits', () => {
     // Assess
     expect(message.blocks.length).toBeLessThanOrEqual(SLACK_LIMITS.blocks);
     expect(sections.filter((t) => t.startsWith('*Step '))).toHaveLength(SLACK_LIMITS.stepsShown - 1);
-    expect(sections).toContain('… 61 more steps not shown.');
+    expect(sections).toContain(
+      '61 more steps: in the alert e-mail, or run `eks-auth-doctor classify` on the log.',
+    );
   });
 
   it('shows every step when there are exactly as many as the cap', () => {
@@ -303,7 +305,7 @@ describe('renderSlack: Block Kit limits', () => {
     expect(cause.length).toBeLessThanOrEqual(SLACK_LIMITS.sectionText);
   });
 
-  it('keeps a long command inside its code block, fences intact', () => {
+  it('never cuts a command: one too long for a section is left out of its step, which says where it is', () => {
     // Prepare
     const n: Notification = { ...ALERT, fix: fixWithSteps(1, 50_000) };
 
@@ -312,8 +314,12 @@ describe('renderSlack: Block Kit limits', () => {
 
     // Assess
     expect(step.length).toBeLessThanOrEqual(SLACK_LIMITS.sectionText);
-    expect(step.endsWith('…\n```')).toBe(true);
-    expect(codeBlocks(step)).toHaveLength(1);
+    expect(
+      step.endsWith(
+        ' (The command is too long for Slack: in the alert e-mail, or run `eks-auth-doctor classify` on the log.)',
+      ),
+    ).toBe(true);
+    expect(step).not.toContain('```');
   });
 
   it('cuts the header to 150 characters', () => {

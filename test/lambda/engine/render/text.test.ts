@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderText } from '../../../../lambda/engine/render/text';
 import type { Notification } from '../../../../lambda/engine/types';
-import { ALERT, DIGEST, FOLLOWUP, SELFTEST } from './fixtures';
+import { ALERT, DIGEST, FOLLOWUP, NOT_MAPPED_FIX, SELFTEST } from './fixtures';
 
 describe('renderText: an alert for e-mail and the terminal', () => {
   it('prints title, cause, numbered steps with indented commands, warnings, then context lines', () => {
@@ -14,12 +14,10 @@ describe('renderText: an alert for e-mail and the terminal', () => {
     // Assess
     expect(text).toBe(
       [
-        '[HIGH] Role dev-team has no access to cluster prod-eu',
+        '[HIGH] prod-eu: Role dev-team has no access to cluster prod-eu',
         '',
         'Cause: The role passed STS but is in neither aws-auth nor an access entry.',
-        'Authenticator said: ARN is not mapped',
         '',
-        'Steps:',
         '  1. Create an access entry for the role.',
         '     $ aws eks create-access-entry --cluster-name prod-eu --region eu-west-1 --principal-arn arn:aws:iam::111122223333:role/dev-team',
         '  2. Give it a policy.',
@@ -27,25 +25,67 @@ describe('renderText: an alert for e-mail and the terminal', () => {
         '     >   --policy-arn arn:aws:eks::aws:cluster-access-policy/AmazonEKSViewPolicy --access-scope type=cluster',
         '  3. Ask the user to run kubectl again.',
         '',
-        'Warnings:',
-        '  ! AmazonEKSClusterAdminPolicy is full admin: prefer a narrower policy.',
+        '! AmazonEKSClusterAdminPolicy is full admin: prefer a narrower policy.',
         '',
-        'Cluster:     prod-eu',
-        'Region:      eu-west-1',
-        'Account:     111122223333',
-        'Principal:   arn:aws:iam::111122223333:role/dev-team',
-        'Session:     alice@example.com',
-        'Access key:  ASIAEXAMPLE123',
-        'Category:    IDENTITY_NOT_MAPPED / NOT_IN_AWS_AUTH',
-        'Severity:    high',
-        'Occurrences: 1',
-        'Seen:        2026-11-24 14:02 UTC',
+        'Region: eu-west-1 | Account: 111122223333 | Principal: arn:aws:iam::111122223333:role/dev-team',
+        'Session: alice@example.com | Access key: ASIAEXAMPLE123 | Category: IDENTITY_NOT_MAPPED / NOT_IN_AWS_AUTH',
+        'Occurrences: 1 | Seen: 2026-11-24 14:02 UTC | Authenticator said: ARN is not mapped',
         '',
       ].join('\n'),
     );
   });
 
-  it('prints notes under their own heading', () => {
+  it('prints a case of the fix once, then its commands, and counts the optional steps it leaves out', () => {
+    // Prepare
+    const n: Notification = {
+      ...ALERT,
+      fix: {
+        ...NOT_MAPPED_FIX,
+        steps: [
+          { text: 'Find the mode first.', command: 'aws eks describe-cluster --name prod-eu' },
+          {
+            text: 'If API: create an entry.',
+            command: 'aws eks create-access-entry',
+            route: 'If API: an entry',
+          },
+          {
+            text: 'If API: give it a policy.',
+            command: 'aws eks associate-access-policy',
+            route: 'If API: an entry',
+          },
+          {
+            text: 'If CONFIG_MAP: look first.',
+            command: 'eksctl get iamidentitymapping',
+            route: 'If CONFIG_MAP: map it',
+            optional: true,
+          },
+          {
+            text: 'If CONFIG_MAP: map it.',
+            command: 'eksctl create iamidentitymapping',
+            route: 'If CONFIG_MAP: map it',
+          },
+        ],
+        warnings: [],
+      },
+    };
+
+    // Act
+    const lines = renderText(n).split('\n');
+
+    // Assess
+    expect(lines.slice(4, 12)).toEqual([
+      '  1. Find the mode first.',
+      '     $ aws eks describe-cluster --name prod-eu',
+      '  2. If API: an entry:',
+      '     $ aws eks create-access-entry',
+      '     $ aws eks associate-access-policy',
+      '  3. If CONFIG_MAP: map it:',
+      '     $ eksctl create iamidentitymapping',
+      '  (1 optional step and the reasons behind each case are in the Slack or chat message, or run eks-auth-doctor classify on the log.)',
+    ]);
+  });
+
+  it('prints each note on a line of its own', () => {
     // Prepare
     const n: Notification = { ...ALERT, notes: ['context unavailable: DescribeCluster was denied'] };
 
@@ -53,12 +93,12 @@ describe('renderText: an alert for e-mail and the terminal', () => {
     const text = renderText(n);
 
     // Assess
-    expect(text).toContain('Notes:\n  - context unavailable: DescribeCluster was denied\n');
+    expect(text).toContain('\nNote: context unavailable: DescribeCluster was denied\n');
   });
 });
 
 describe('renderText: the other kinds', () => {
-  it('prints a follow-up with count, first and last time, and the step texts only', () => {
+  it('prints a follow-up with count, first and last time, and the steps with their commands', () => {
     // Prepare
     const n = FOLLOWUP;
 
@@ -73,9 +113,9 @@ describe('renderText: the other kinds', () => {
       'The same problem happened 412 more times since 2026-11-24 14:02 UTC, last at 2026-11-24 15:10 UTC.',
     );
     expect(text).toContain(
-      'Fix (as before):\n  1. Create an access entry for the role.\n  2. Give it a policy.\n',
+      '  1. Create an access entry for the role.\n     $ aws eks create-access-entry --cluster-name prod-eu',
     );
-    expect(text).not.toContain('$ aws');
+    expect(text).not.toContain('as before');
   });
 
   it('prints a digest with totals and top categories', () => {
@@ -102,7 +142,7 @@ describe('renderText: the other kinds', () => {
 
     // Assess
     expect(text.startsWith('[SELFTEST] eks-auth-doctor pipeline works for cluster prod-eu\n')).toBe(true);
-    expect(text).toContain('Self-test ID: 7f3a9c\n');
+    expect(text).toContain('Self-test ID: 7f3a9c');
   });
 });
 
@@ -114,9 +154,54 @@ describe('renderText: size', () => {
     // Act
     const noteLine = renderText(n)
       .split('\n')
-      .find((line) => line.startsWith('  - '));
+      .find((line) => line.startsWith('Note: '));
 
     // Assess
-    expect(noteLine).toBe(`  - ${'z'.repeat(3999)}…`);
+    expect(noteLine).toBe(`Note: ${'z'.repeat(3999)}…`);
+  });
+});
+
+describe('renderText: a digest says whom it is about', () => {
+  it('lists the top principals and calls many of this account an outage', () => {
+    // Prepare
+    const n: Notification = {
+      ...DIGEST,
+      topPrincipals: [
+        { arn: 'arn:aws:iam::111122223333:role/a', count: 40 },
+        { arn: 'arn:aws:iam::111122223333:role/b', count: 30 },
+        { arn: 'arn:aws:iam::111122223333:role/c', count: 20 },
+        { arn: 'arn:aws:iam::999988887777:role/x', count: 2 },
+      ],
+    };
+
+    // Act
+    const text = renderText(n);
+
+    // Assess
+    expect(text).toContain(
+      ' Top principals: arn:aws:iam::111122223333:role/a x40, arn:aws:iam::111122223333:role/b x30, arn:aws:iam::111122223333:role/c x20, arn:aws:iam::999988887777:role/x x2. This looks like an outage: 3 of the top principals are of this account (111122223333).',
+    );
+  });
+
+  it('calls principals of other accounts only a probe', () => {
+    // Prepare
+    const n: Notification = {
+      ...DIGEST,
+      topPrincipals: [{ arn: 'arn:aws:iam::999988887777:role/x', count: 300 }],
+    };
+
+    // Act
+    const text = renderText(n);
+
+    // Assess
+    expect(text).toContain('This looks like a probe: the top principals are not of this account.');
+  });
+
+  it('says nothing about principals it was not given', () => {
+    // Act
+    const text = renderText(DIGEST);
+
+    // Assess
+    expect(text).not.toContain('Top principals');
   });
 });
