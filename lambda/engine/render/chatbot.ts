@@ -126,6 +126,27 @@ export function escapeChatText(raw: string, newlines: NewlineMode = 'visible'): 
   return breakLinks(text);
 }
 
+/**
+ * One of our own commands inside an inline code span. Commands are built only from constants and
+ * names that passed a shape check, so they hold no mention or link of anyone's making; what matters
+ * is that they still paste and run: a redirect (`> aws-auth-backup.yaml`) and `&&` stay as written.
+ * Only `<placeholder>` brackets (which chat markdown would take for a link) become `‹placeholder›`,
+ * a backtick, which would end the span, its look-alike, and, as everywhere, no URL or broadcast
+ * mention survives (none is ever in a command: defence in depth).
+ */
+export function escapeChatCommand(command: string): string {
+  const text = escapePlainText(command, 'keep')
+    .replace(PLACEHOLDER_BRACKETS, '\u2039$1\u203A')
+    .replaceAll('<', '\u2039')
+    .replace(HTML_ENTITY, '\uFF06')
+    .replaceAll('`', '\u02CB')
+    .replaceAll('://', '[:]//')
+    .replace(BROADCAST_MENTION, '@\u200D');
+  return breakLinks(text);
+}
+
+const PLACEHOLDER_BRACKETS = /<([^<>\s]*)>/g;
+
 function breakLinks(text: string): string {
   return text.replaceAll('](', '] (');
 }
@@ -158,7 +179,7 @@ function nextSteps(content: MessageContent): string[] {
   const steps = content.steps.map((step) => {
     if (step.command === undefined) return proseWithin(step.text, CHATBOT_LIMITS.nextStep, escapeChatText);
     const text = proseWithin(step.text, STEP_TEXT_WITH_COMMAND_MAX, escapeChatText);
-    const command = escapeChatText(step.command, 'keep');
+    const command = escapeChatCommand(step.command);
     const line = `${text}: \`${command}\``;
     if (!command.includes('\n') && line.length <= CHATBOT_LIMITS.nextStep) return line;
     const pointer = ` (command: ${REST_OF_FIX})`;

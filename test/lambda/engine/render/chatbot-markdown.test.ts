@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeChatText, renderChatbot } from '../../../../lambda/engine/render/chatbot';
+import { escapeChatCommand, escapeChatText, renderChatbot } from '../../../../lambda/engine/render/chatbot';
 import type { Notification } from '../../../../lambda/engine/types';
 
 const NOTICE: Notification = {
@@ -40,5 +40,23 @@ describe("Chatbot text, escaped for Chatbot's own markdown", () => {
 
     // Assess
     expect(text).toBe('‹!channel› ˋrm -rfˋ [x] (https[:]//evil.example) @\u200Dhere\\nStep 1:');
+  });
+});
+
+describe('our own commands in a Chatbot message', () => {
+  it('still paste and run: a redirect and && stay, placeholders read as placeholders, no backtick ends the span', () => {
+    // Act
+    const escaped = [
+      escapeChatCommand('kubectl get configmap aws-auth -n kube-system -o yaml > aws-auth-backup.yaml'),
+      escapeChatCommand('aws sts get-caller-identity --profile <profile> && kubectl get svc'),
+      escapeChatCommand('echo `id`'),
+    ];
+
+    // Assess
+    expect(escaped).toEqual([
+      'kubectl get configmap aws-auth -n kube-system -o yaml > aws-auth-backup.yaml',
+      'aws sts get-caller-identity --profile ‹profile› && kubectl get svc',
+      'echo ˋidˋ',
+    ]);
   });
 });
