@@ -1,9 +1,4 @@
-import {
-  AUTHENTICATION_MODES,
-  type AuthenticationMode,
-  SEVERITIES,
-  type Severity,
-} from '../lambda/engine/categories';
+import { AUTHENTICATION_MODES, SEVERITIES, type Severity } from '../lambda/engine/categories';
 import { problemNotification } from '../lambda/engine/diagnose/alert';
 import { createTimelineDiagnoser } from '../lambda/engine/diagnose/diagnose-lines';
 import { LogTimeline } from '../lambda/engine/diagnose/log-timeline';
@@ -12,7 +7,7 @@ import { parseArn } from '../lambda/engine/parse/arn';
 import { remediate } from '../lambda/engine/remediate';
 import { renderChatbot, renderSlack } from '../lambda/engine/render';
 import type { ClusterContext, DiagnosisContext, Finding, Notification } from '../lambda/engine/types';
-import { isOneOf, parseCommandArgs } from './args';
+import { checkedAccount, checkedChoice, checkedCluster, checkedRegion, parseCommandArgs } from './args';
 import { readAwsAuthFile } from './aws-auth-file';
 import { type CliCommand, EXIT_CODES, UsageError } from './io';
 import { OutputWriter } from './output-writer';
@@ -242,28 +237,17 @@ function notifications(book: ProblemBook, context: DiagnosisContext): Notificati
 async function parseClassifyArgs(argv: readonly string[]): Promise<ClassifyOptions | 'help'> {
   const { values, positionals } = parseCliArgs(argv);
   if (values.help) return 'help';
-  const format = values.format ?? 'text';
-  if (!isOneOf(FORMATS, format))
-    throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, not "${format}"`);
-  const mode = values['auth-mode'];
-  if (mode !== undefined && !isOneOf(AUTHENTICATION_MODES, mode)) {
-    throw new UsageError(`--auth-mode must be one of ${AUTHENTICATION_MODES.join(', ')}, not "${mode}"`);
-  }
-  const account = values.account;
-  if (account !== undefined && !/^\d{12}$/.test(account)) {
-    throw new UsageError(`--account must be a 12-digit AWS account ID (e.g. 123456789012), not "${account}"`);
-  }
-  const region = values.region;
-  if (region !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d+$/.test(region)) {
-    throw new UsageError(`--region must be an AWS region such as eu-west-1, not "${region}"`);
-  }
-  const failOn = severityFlag(values['fail-on'], '--fail-on');
-  const minSeverity = severityFlag(values['min-severity'], '--min-severity');
+  const format = checkedChoice('--format', values.format, FORMATS, 'text');
+  const mode = checkedChoice('--auth-mode', values['auth-mode'], AUTHENTICATION_MODES);
+  const account = checkedAccount(values.account);
+  const region = checkedRegion(values.region);
+  const failOn = checkedChoice('--fail-on', values['fail-on'], SEVERITIES);
+  const minSeverity = checkedChoice('--min-severity', values['min-severity'], SEVERITIES);
   const cluster: ClusterContext = {
-    clusterName: values.cluster,
+    clusterName: checkedCluster(values.cluster),
     region,
     accountId: account,
-    authenticationMode: mode as AuthenticationMode | undefined,
+    authenticationMode: mode,
     awsAuthArns: values['aws-auth'] === undefined ? undefined : await readAwsAuthFile(values['aws-auth']),
     creatorArn: creatorOf(values.creator),
   };
@@ -298,11 +282,4 @@ function parseCliArgs(argv: readonly string[]) {
     'fail-on': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
-}
-
-function severityFlag(value: string | undefined, flag: string): Severity | undefined {
-  if (value === undefined) return undefined;
-  if (!isOneOf(SEVERITIES, value))
-    throw new UsageError(`${flag} must be one of ${SEVERITIES.join(', ')}, not "${value}"`);
-  return value;
 }

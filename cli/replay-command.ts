@@ -1,7 +1,6 @@
-import { CLUSTER_NAME } from '../lambda/contract';
 import type { SlackMessage } from '../lambda/engine/render';
 import { messageClass } from '../lambda/pipeline/messages';
-import { isOneOf, parseCommandArgs } from './args';
+import { checkedAccount, checkedChoice, checkedCluster, parseCommandArgs } from './args';
 import { type CliCommand, UsageError } from './io';
 import { OutputWriter } from './output-writer';
 import { readLines } from './read-lines';
@@ -38,19 +37,9 @@ export const runReplay: CliCommand = async (argv, io) => {
   const [file, ...extra] = positionals;
   if (file === undefined) throw new UsageError('name the log file to replay, or - for standard input');
   if (extra.length > 0) throw new UsageError(`replay takes one input, got ${positionals.length}`);
-  const format = values.format ?? 'text';
-  if (!isOneOf(FORMATS, format)) {
-    throw new UsageError(`--format must be text or json, not "${format}"`);
-  }
-  const clusterName = values.cluster ?? 'replay';
-  if (!CLUSTER_NAME.test(clusterName)) {
-    throw new UsageError(`--cluster "${clusterName}" is not an EKS cluster name (letters, digits, - and _)`);
-  }
-
-  const accountId = values.account;
-  if (accountId !== undefined && !/^\d{12}$/.test(accountId)) {
-    throw new UsageError(`--account "${accountId}" is not a 12-digit AWS account ID`);
-  }
+  const format = checkedChoice('--format', values.format, FORMATS, 'text');
+  const clusterName = checkedCluster(values.cluster) ?? 'replay';
+  const accountId = checkedAccount(values.account);
 
   const out = new OutputWriter(io.stdout);
   const print = format === 'json' ? jsonLine : textBlock;

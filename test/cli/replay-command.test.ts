@@ -150,8 +150,8 @@ describe('usage', () => {
   it.each([
     [[], /name the log file/],
     [['a.log', 'b.log'], /one input/],
-    [['a.log', '--format', 'yaml'], /--format must be text or json/],
-    [['a.log', '--cluster', 'bad name!'], /not an EKS cluster name/],
+    [['a.log', '--format', 'yaml'], /--format must be one of text, json, not "yaml"/],
+    [['a.log', '--cluster', 'bad name!'], /is not a valid EKS cluster name/],
     [['a.log', '--colour'], /Unknown option/],
   ])('rejects %j with a UsageError', async (argv, message) => {
     // Act
