@@ -155,6 +155,8 @@ export interface PublishedSnsMessage {
 export interface EntryFailure {
   readonly matches: (entry: PublishedSnsMessage) => boolean;
   readonly code?: string;
+  /** Whether SNS blames the caller (`SenderFault`); default false, an SNS-side failure. */
+  readonly senderFault?: boolean;
   remaining: number;
 }
 
@@ -291,9 +293,14 @@ export class FakeAws {
    */
   failBatchEntries(
     matches: (entry: PublishedSnsMessage) => boolean,
-    options: { code?: string; times?: number } = {},
+    options: { code?: string; senderFault?: boolean; times?: number } = {},
   ): this {
-    this.entryFailures.push({ matches, code: options.code, remaining: options.times ?? 1 });
+    this.entryFailures.push({
+      matches,
+      code: options.code,
+      senderFault: options.senderFault,
+      remaining: options.times ?? 1,
+    });
     return this;
   }
 
@@ -450,9 +457,10 @@ export class FakeAws {
       const scripted = invalid ? undefined : this.entryFailureFor(message);
       if (invalid || scripted) {
         const code = invalid ? 'InvalidParameter' : (scripted?.code ?? 'InternalError');
+        const senderFault = invalid !== undefined || scripted?.senderFault === true;
         failed +=
           `<member><Id>${xml(id)}</Id><Code>${code}</Code><Message>${xml(invalid ?? 'Internal error')}</Message>` +
-          `<SenderFault>${invalid ? 'true' : 'false'}</SenderFault></member>`;
+          `<SenderFault>${senderFault}</SenderFault></member>`;
         continue;
       }
       this.published.push(message);
