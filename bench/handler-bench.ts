@@ -83,14 +83,22 @@ function mixedPayload(batch = 0): string {
 
 /**
  * Answers the SDK's HTTP requests in process, so the clients run their real serialisation, signing
- * and parsing, without a network: SNS `Publish`, EKS `DescribeCluster`/`ListAccessEntries`, Logs
+ * and parsing, without a network: SNS `Publish` and `PublishBatch` (every entry successful), EKS `DescribeCluster`/`ListAccessEntries`, Logs
  * `FilterLogEvents`.
  */
 const localAws = {
-  async handle(request: { hostname: string; path: string }) {
+  async handle(request: { hostname: string; path: string; body?: unknown }) {
     let body = '{"events":[]}';
     let type = 'application/json';
-    if (request.hostname.startsWith('sns.')) {
+    const form = typeof request.body === 'string' ? request.body : '';
+    if (request.hostname.startsWith('sns.') && form.includes('Action=PublishBatch')) {
+      type = 'text/xml';
+      const ids = [...form.matchAll(/PublishBatchRequestEntries\.member\.\d+\.Id=([^&]+)/g)].map((m) => m[1]);
+      const members = ids
+        .map((id) => `<member><Id>${id}</Id><MessageId>m-${id}</MessageId></member>`)
+        .join('');
+      body = `<PublishBatchResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishBatchResult><Successful>${members}</Successful><Failed></Failed></PublishBatchResult><ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></PublishBatchResponse>`;
+    } else if (request.hostname.startsWith('sns.')) {
       type = 'text/xml';
       body =
         '<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>m-1</MessageId></PublishResult><ResponseMetadata><RequestId>r-1</RequestId></ResponseMetadata></PublishResponse>';

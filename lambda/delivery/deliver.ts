@@ -2,7 +2,7 @@ import { errorName } from '../common/error-names';
 import { type DedupStore, retryStateExpiry } from '../dedup/store';
 import type { Notification } from '../engine/types';
 import type { Observability } from '../observability/observability';
-import type { Sink, TimeBudget } from './sink';
+import { SEND_RESERVE_MS, type Sink, type TimeBudget } from './sink';
 
 /** One message to send, with the stable ID its delivery state is kept under. */
 export interface OutgoingMessage {
@@ -29,6 +29,9 @@ export interface DeliveryReport {
 export const RETRY_DUPLICATE_NOTE =
   'Possibly a duplicate: an earlier attempt of this batch may have sent it without recording that it did.';
 
+/** Why a message was left for the retry without being tried. */
+export const OUT_OF_TIME = 'not sent: the invocation is about to time out; the retry sends it';
+
 /** Delivery state lives on the dedup store; `undefined` when there is none to trust. */
 export type DeliveryState = Pick<DedupStore, 'deliveredSinks' | 'markDelivered'>;
 
@@ -54,36 +57,63 @@ export async function deliverAll(
   );
   const failures: DeliveryFailure[] = [];
   let unrecorded = 0;
+  // Unsure: the earlier attempt may have sent these without recording it; say so on the copies.
+  const notificationOf = (message: OutgoingMessage) =>
+    unsure
+      ? { ...message.notification, notes: [...message.notification.notes, RETRY_DUPLICATE_NOTE] }
+      : message.notification;
+  const fail = (message: OutgoingMessage, sink: Sink, reason: string) => {
+    failures.push({ message, sink, reason });
+    observability.deliveryFailure(sink.kind, reason);
+  };
+  const record = async (message: OutgoingMessage, sink: Sink) => {
+    if (!state) {
+      unrecorded++;
+      return;
+    }
+    await state
+      .markDelivered(message.cluster, message.messageId, sink.id, retryStateExpiry(now()))
+      .catch((error: unknown) => {
+        unrecorded++;
+        observability.warn('delivery state not recorded', {
+          messageId: message.messageId,
+          sink: sink.kind,
+          error: errorName(error),
+        });
+      });
+  };
   await Promise.all(
     sinks.map(async (sink) => {
-      for (const [i, message] of messages.entries()) {
-        if (already[i]?.has(sink.id)) continue;
+      const pending = messages.filter((_, i) => !already[i]?.has(sink.id));
+      if (pending.length > 1 && sink.sendMany) {
+        if (budget.remainingMs() < SEND_RESERVE_MS) {
+          for (const message of pending) fail(message, sink, OUT_OF_TIME);
+          return;
+        }
+        // One call per 10 messages; each entry's outcome is its own, and so is its delivery state.
+        const outcomes = await sink.sendMany(pending.map(notificationOf), budget);
+        await Promise.all(
+          pending.map(async (message, i) => {
+            const outcome = outcomes[i];
+            if (outcome) fail(message, sink, outcome.message);
+            else await record(message, sink);
+          }),
+        );
+        return;
+      }
+      for (const message of pending) {
+        // Checked before every send: what is not sent now is sent by the retry, not cut off mid-way.
+        if (budget.remainingMs() < SEND_RESERVE_MS) {
+          fail(message, sink, OUT_OF_TIME);
+          continue;
+        }
         try {
-          // Unsure: the earlier attempt may have sent this without recording it; say so on the copy.
-          const notification = unsure
-            ? { ...message.notification, notes: [...message.notification.notes, RETRY_DUPLICATE_NOTE] }
-            : message.notification;
-          await sink.send(notification, budget);
+          await sink.send(notificationOf(message), budget);
         } catch (error) {
-          const reason = error instanceof Error ? error.message : String(error);
-          failures.push({ message, sink, reason });
-          observability.deliveryFailure(sink.kind, reason);
+          fail(message, sink, error instanceof Error ? error.message : String(error));
           continue;
         }
-        if (!state) {
-          unrecorded++;
-          continue;
-        }
-        await state
-          .markDelivered(message.cluster, message.messageId, sink.id, retryStateExpiry(now()))
-          .catch((error: unknown) => {
-            unrecorded++;
-            observability.warn('delivery state not recorded', {
-              messageId: message.messageId,
-              sink: sink.kind,
-              error: errorName(error),
-            });
-          });
+        await record(message, sink);
       }
     }),
   );

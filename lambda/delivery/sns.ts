@@ -1,5 +1,9 @@
 import {
+  type BatchResultErrorEntry,
   type MessageAttributeValue,
+  PublishBatchCommand,
+  type PublishBatchCommandInput,
+  type PublishBatchRequestEntry,
   PublishCommand,
   type PublishCommandInput,
   type SNSClient,
@@ -7,10 +11,21 @@ import {
 import { errorName } from '../common/error-names';
 import { alertSubject, renderChatbot, renderText } from '../engine/render';
 import type { Notification } from '../engine/types';
-import { DeliveryError, type Sink } from './sink';
+import { DeliveryError, type Sink, type TimeBudget } from './sink';
 
 /** SNS caps a message at 256 KB; the renderers stay far below, this is the last line of defence. */
 const MESSAGE_MAX_BYTES = 256 * 1024;
+/**
+ * PublishBatch (SNS API Reference): "Publishes up to 10 messages to the specified topic in a single
+ * batch"; "the maximum total payload size (the sum of the individual lengths of all of the batched
+ * messages) [is] 256 KB (262,144 bytes)".
+ */
+const BATCH_MAX_ENTRIES = 10;
+const BATCH_MAX_BYTES = 262_144;
+/** Tries of one entry SNS failed on its own (`SenderFault: false`), within one invocation. */
+const ENTRY_ATTEMPTS = 3;
+/** Time kept back from the invocation's remaining time: an entry retry starts only with more left. */
+const ENTRY_RETRY_MARGIN_MS = 5_000;
 
 /**
  * How a topic gets its messages. SNS delivers message attributes only for `String` messages, not for
@@ -71,9 +86,16 @@ function snsAttributes(n: Notification): Record<string, MessageAttributeValue> {
 /** The e-mail subject: severity, cluster and the problem in words (`alertSubject` in the engine). */
 export const snsSubject = alertSubject;
 
+/** What PublishBatch answered: the entry IDs that went out, and those that failed alone. */
+export interface BatchAnswer {
+  readonly successful: readonly string[];
+  readonly failed: readonly BatchResultErrorEntry[];
+}
+
 /** The part of the SNS client the sink uses, so replay can record instead of publish. */
 export interface Publisher {
   publish(input: PublishCommandInput): Promise<void>;
+  publishBatch(input: PublishBatchCommandInput): Promise<BatchAnswer>;
 }
 
 /** The region of a topic ARN (`arn:aws:sns:<region>:…`): SNS accepts a Publish only in the topic's region. */
@@ -110,7 +132,41 @@ export function snsPublisher(sns: SNSClient): Publisher {
     async publish(input) {
       await sns.send(new PublishCommand(input));
     },
+    async publishBatch(input) {
+      const output = await sns.send(new PublishBatchCommand(input));
+      return {
+        successful: (output.Successful ?? []).flatMap((entry) => (entry.Id ? [entry.Id] : [])),
+        failed: output.Failed ?? [],
+      };
+    },
   };
+}
+
+/** A PublishBatch entry: the Publish request of the same notification, without the topic. */
+function batchEntry(id: string, input: PublishCommandInput): PublishBatchRequestEntry {
+  const { TopicArn: _topic, Message, ...entry } = input;
+  return { Id: id, Message: Message ?? '', ...entry };
+}
+
+/** Consecutive runs of at most 10 entries whose messages add up to at most 256 KB. */
+function batchesOf<T extends { readonly bytes: number }>(items: readonly T[]): T[][] {
+  const batches: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    if (
+      current.length === BATCH_MAX_ENTRIES ||
+      (current.length > 0 && bytes + item.bytes > BATCH_MAX_BYTES)
+    ) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(item);
+    bytes += item.bytes;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
 }
 
 /** Publishes to one topic; the SDK's standard retry (throttling, 5xx) applies before it gives up. */
@@ -135,5 +191,68 @@ export class SnsSink implements Sink {
         cause: error,
       });
     }
+  }
+
+  /**
+   * Several notifications with `PublishBatch`, at most 10 (and 256 KB) per call. SNS reports each
+   * entry alone and "you should check for batch errors even when the call returns an HTTP status code
+   * of 200": an entry SNS failed on its side (`SenderFault: false`) is tried again, alone with the
+   * other failed ones, while time remains; the ones that went out are never sent again. One outcome
+   * per notification, in order: `undefined` when it went out, else why not.
+   *
+   * @example
+   * const outcomes = await sink.sendMany([alert, followup], budget); // one PublishBatch call
+   */
+  async sendMany(
+    notifications: readonly Notification[],
+    budget: TimeBudget,
+  ): Promise<(DeliveryError | undefined)[]> {
+    const outcomes: (DeliveryError | undefined)[] = notifications.map(() => undefined);
+    const entries: { index: number; input: PublishCommandInput; bytes: number }[] = [];
+    for (const [index, n] of notifications.entries()) {
+      try {
+        const input = snsPublishInput(this.topicArn, n, this.form);
+        entries.push({ index, input, bytes: Buffer.byteLength(input.Message ?? '') });
+      } catch (error) {
+        outcomes[index] = error instanceof DeliveryError ? error : new DeliveryError(String(error));
+      }
+    }
+    for (const batch of batchesOf(entries)) {
+      let left = batch;
+      for (let attempt = 1; left.length > 0; attempt++) {
+        let answer: BatchAnswer;
+        try {
+          answer = await this.publisher.publishBatch({
+            TopicArn: this.topicArn,
+            PublishBatchRequestEntries: left.map((entry) => batchEntry(`m${entry.index}`, entry.input)),
+          });
+        } catch (error) {
+          const failure = new DeliveryError(
+            `SNS PublishBatch to ${this.topicArn} failed (${errorName(error)})`,
+            { cause: error },
+          );
+          for (const entry of left) outcomes[entry.index] = failure;
+          break;
+        }
+        const sent = new Set(answer.successful);
+        const failed = new Map(answer.failed.map((entry) => [entry.Id, entry]));
+        const again: typeof left = [];
+        const mayRetry = attempt < ENTRY_ATTEMPTS && budget.remainingMs() > ENTRY_RETRY_MARGIN_MS;
+        for (const entry of left) {
+          const id = `m${entry.index}`;
+          if (sent.has(id)) continue;
+          const error = failed.get(id);
+          if (error && !error.SenderFault && mayRetry) {
+            again.push(entry);
+            continue;
+          }
+          outcomes[entry.index] = new DeliveryError(
+            `SNS PublishBatch to ${this.topicArn} failed for one message (${error?.Code ?? 'no result for the entry'})`,
+          );
+        }
+        left = again;
+      }
+    }
+    return outcomes;
   }
 }

@@ -1,6 +1,7 @@
 import { errorName } from '../common/error-names';
 import { budgetOf, DedupContentionError, type FloodControl } from '../dedup/flood-control';
 import type { DigestTally } from '../dedup/store';
+import type { TimeBudget } from '../delivery/sink';
 import { type Category, isDenialCategory } from '../engine/categories';
 import { OccurrenceTally, type Problem } from '../engine/diagnose/problem';
 import { trustOf } from '../engine/diagnose/problem-key';
@@ -12,6 +13,18 @@ import type { PipelineDeps } from './deps';
 import type { Diagnosis } from './diagnose';
 import { alertMessage, digestMessage, followupMessage, selftestMessage } from './messages';
 import type { StoreHealth } from './store-health';
+
+/**
+ * A problem is decided only with more time than this left: the rest of the invocation must still
+ * deliver what was decided and record it. What is not decided is left, uncounted, for Lambda's retry.
+ */
+export const DECIDE_RESERVE_MS = 10_000;
+
+/** What the batch sends, and how many problems were left undecided for the retry (time ran short). */
+export interface Decided {
+  readonly sends: Send[];
+  readonly deferred: number;
+}
 
 /** What one problem's decision sends, and what became of its occurrences. */
 export interface ProblemDecision {
@@ -32,7 +45,8 @@ export async function decide(
   health: StoreHealth,
   deps: PipelineDeps,
   now: number,
-): Promise<Send[]> {
+  budget: TimeBudget,
+): Promise<Decided> {
   const { observability } = deps;
   const sends: Send[] = diagnosis.selftests.map((selftest) => {
     observability.finding({
@@ -48,7 +62,18 @@ export async function decide(
     return { message: selftestMessage(batch.cluster, diagnosis.cluster, selftest) };
   });
   const failOpen = new FailOpen(batch, deps.settings.cap, observability);
-  for (const problem of inPriorityOrder(diagnosis.problems)) {
+  const ordered = inPriorityOrder(diagnosis.problems);
+  let deferred = 0;
+  for (const [index, problem] of ordered.entries()) {
+    // Checked before every problem: what matters most was decided first, the rest waits for the retry.
+    if (budget.remainingMs() < DECIDE_RESERVE_MS) {
+      deferred = ordered.length - index;
+      observability.warn('time short: problems left undecided for the retry', {
+        cluster: batch.cluster,
+        count: deferred,
+      });
+      break;
+    }
     const { finding, occurrences } = problem;
     if (isDenialCategory(finding.category))
       observability.denials(batch.cluster, finding.category, occurrences.count);
@@ -57,7 +82,10 @@ export async function decide(
     logOutcome(batch.cluster, problem, decision.outcome, observability);
   }
   // The digest additions of the whole batch: one write per cap window, marked with the batch. Lost
-  // with the store down: nothing marks them, so the retry adds them (once).
+  // with the store down: nothing marks them, so the retry adds them (once). Not written by an attempt
+  // that left problems undecided: the mark would refuse the retry's additions, so the retry (which
+  // re-decides every problem) writes them all, once; the fail-open digest waits for it the same way.
+  if (deferred > 0) return { sends, deferred };
   if (health.downBecause === undefined) {
     await flood.flushDigests(batch.batchId).catch((error: unknown) => {
       observability.warn('digest additions not stored; the retry adds them', {
@@ -68,7 +96,7 @@ export async function decide(
   }
   const digest = failOpen.digest(diagnosis.cluster, health);
   if (digest) sends.push(digest);
-  return sends;
+  return { sends, deferred };
 }
 
 const RANK = { breakage: 0, identity: 1, none: 2, probe: 3 } as const;

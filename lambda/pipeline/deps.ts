@@ -26,4 +26,6 @@ export interface PipelineDeps {
 export interface StepResult {
   readonly messages: readonly OutgoingMessage[];
   readonly failures: readonly DeliveryFailure[];
+  /** Problems left undecided because time ran short: the invocation fails so Lambda retries them. */
+  readonly deferred?: number;
 }

@@ -46,6 +46,11 @@ export function createDiagnoseHandler(deps: PipelineDeps) {
     } finally {
       deps.observability.flush();
     }
+    if ((result.deferred ?? 0) > 0) {
+      throw new TimeShortError(
+        `${result.deferred} problems were left undecided for Lambda's retry: the invocation ran short of time (what was decided went out${result.failures.length > 0 ? `, except ${result.failures.length} messages` : ''})`,
+      );
+    }
     if (result.failures.length > 0) {
       const sinks = [...new Set(result.failures.map((failure) => failure.sink.kind))].join(' and ');
       const first = result.failures[0]?.reason ?? '';
@@ -55,6 +60,11 @@ export function createDiagnoseHandler(deps: PipelineDeps) {
     }
     return result;
   };
+}
+
+/** The invocation ran short of time and left work for Lambda's retry (nothing was counted twice or lost). */
+export class TimeShortError extends Error {
+  override readonly name = 'TimeShortError';
 }
 
 function isSubscriptionEvent(event: unknown): event is { awslogs: { data: unknown } } {

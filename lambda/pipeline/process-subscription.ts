@@ -47,6 +47,11 @@ import { StoreHealth } from './store-health';
  *    every message without a record **with the "possibly a duplicate" note**: where state could not
  *    be written, the copy says so every time. A sink that answered with an error (Slack 500) was not
  *    reached: the retry sends it there, and nowhere else.
+ *    Time short: no problem is decided, and no send started, with less than a reserve left
+ *    (`DECIDE_RESERVE_MS`, `SEND_RESERVE_MS`): what was decided is delivered and recorded, the rest
+ *    is left uncounted and the invocation fails so Lambda retries; the retry recognises the decided
+ *    problems by their marks and decides the rest. Digest additions are written only by an attempt
+ *    that decided every problem (their mark would refuse a second, partial write).
  * 4. *recorded* — when every send of the attempt has its record (and the store stayed up), the marker
  *    says `recorded`: a retry then sends no note, since a sink without a record was never reached.
  *
@@ -71,7 +76,7 @@ export async function processSubscription(
   const claim = await claimBatch(batch, deps, health, now);
   const diagnosis = await diagnose(batch, deps);
   const flood = new FloodControl(deps.store, deps.settings);
-  const sends = await decide(batch, diagnosis, flood, health, deps, now);
+  const { sends, deferred } = await decide(batch, diagnosis, flood, health, deps, now, budget);
   const unsure = claim?.kind === 'retry' && !claim.recorded;
   const { messages, failures, delivered, unrecorded } = await deliver(sends, deps, budget, health, unsure);
   if (
@@ -92,7 +97,7 @@ export async function processSubscription(
   for (const { settles } of delivered) {
     if (settles) await flood.done(settles).catch(() => undefined);
   }
-  return { messages, failures };
+  return { messages, failures, deferred };
 }
 
 /** The batch marker, claimed or found; `undefined` when the store cannot say, which marks it down. */

@@ -12,6 +12,7 @@ import {
   ListAssociatedAccessPoliciesCommand,
 } from '@aws-sdk/client-eks';
 import { GetRoleCommand, IAMClient } from '@aws-sdk/client-iam';
+import { PublishBatchCommand, PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeAws, filterPatternMatcher } from './fake-aws';
@@ -326,5 +327,140 @@ describe('filterPatternMatcher', () => {
     expect(matches('msg="access denied" arn=role/Other')).toBe(false);
     expect(matches('msg="access granted" arn=role/Dev')).toBe(false);
     expect(matches('msg="access denied" arn=role/Dev selftest')).toBe(false);
+  });
+});
+
+describe('FakeAws SNS (query protocol)', () => {
+  const TOPIC = 'arn:aws:sns:eu-west-1:111122223333:alerts';
+
+  it('accepts a Publish to a known topic with its subject, structure and attributes, and answers a message ID', async () => {
+    // Prepare
+    fake.topic(TOPIC);
+    const sns = new SNSClient(clientConfig());
+
+    // Act
+    const answer = await sns.send(
+      new PublishCommand({
+        TopicArn: TOPIC,
+        Subject: 'EKS auth: one',
+        Message: 'hello',
+        MessageAttributes: { kind: { DataType: 'String', StringValue: 'alert' } },
+      }),
+    );
+
+    // Assess
+    const published = fake.publishedTo(TOPIC).at(-1);
+    expect(published).toMatchObject({
+      via: 'Publish',
+      subject: 'EKS auth: one',
+      message: 'hello',
+      attributes: { kind: 'alert' },
+      messageId: answer.MessageId,
+    });
+  });
+
+  it('refuses a Publish to a topic that does not exist with NotFound', async () => {
+    // Prepare
+    const sns = new SNSClient(clientConfig());
+
+    // Act
+    const publish = sns.send(new PublishCommand({ TopicArn: `${TOPIC}-gone`, Message: 'hello' }));
+
+    // Assess
+    await expect(publish).rejects.toMatchObject({
+      name: 'NotFoundException',
+      $metadata: { httpStatusCode: 404 },
+    });
+  });
+
+  it('reports each PublishBatch entry alone: the scripted failure in Failed, the others in Successful, with status 200', async () => {
+    // Prepare
+    fake.topic(TOPIC);
+    fake.failBatchEntries((entry) => entry.message === 'two');
+    const sns = new SNSClient(clientConfig());
+
+    // Act
+    const answer = await sns.send(
+      new PublishBatchCommand({
+        TopicArn: TOPIC,
+        PublishBatchRequestEntries: ['one', 'two', 'three'].map((message) => ({
+          Id: message,
+          Message: message,
+        })),
+      }),
+    );
+
+    // Assess
+    expect(answer.$metadata.httpStatusCode).toBe(200);
+    expect(answer.Successful?.map((entry) => entry.Id)).toEqual(['one', 'three']);
+    expect(answer.Failed).toEqual([
+      { Id: 'two', Code: 'InternalError', Message: 'Internal error', SenderFault: false },
+    ]);
+    expect(
+      fake
+        .publishedTo(TOPIC)
+        .slice(-2)
+        .map((m) => [m.via, m.message]),
+    ).toEqual([
+      ['PublishBatch', 'one'],
+      ['PublishBatch', 'three'],
+    ]);
+  });
+
+  it("marks an entry SNS would refuse (a subject of 100 characters) as the sender's fault", async () => {
+    // Prepare
+    fake.topic(TOPIC);
+    const sns = new SNSClient(clientConfig());
+
+    // Act
+    const answer = await sns.send(
+      new PublishBatchCommand({
+        TopicArn: TOPIC,
+        PublishBatchRequestEntries: [{ Id: 'long', Message: 'x', Subject: 's'.repeat(100) }],
+      }),
+    );
+
+    // Assess
+    expect(answer.Failed).toMatchObject([{ Id: 'long', Code: 'InvalidParameter', SenderFault: true }]);
+  });
+
+  it.each([
+    ['11 entries', 11, 1, 'TooManyEntriesInBatchRequestException'],
+    ['two entries with one Id', 2, 1, 'BatchEntryIdsNotDistinctException'],
+    ['10 entries of 30 KB (over 256 KB together)', 10, 30_000, 'BatchRequestTooLongException'],
+  ])('refuses a whole PublishBatch of %s as SNS does', async (_case, count, size, name) => {
+    // Prepare
+    fake.topic(TOPIC);
+    const sns = new SNSClient(clientConfig());
+    const sameId = name === 'BatchEntryIdsNotDistinctException';
+    const entries = Array.from({ length: count }, (_, i) => ({
+      Id: sameId ? 'same' : `m${i}`,
+      Message: 'x'.repeat(size),
+    }));
+    const before = fake.published.length;
+
+    // Act
+    const publish = sns.send(
+      new PublishBatchCommand({ TopicArn: TOPIC, PublishBatchRequestEntries: entries }),
+    );
+
+    // Assess
+    await expect(publish).rejects.toMatchObject({ name });
+    expect(fake.published.length).toBe(before);
+  });
+
+  it('throttles SNS with its own error code when told to', async () => {
+    // Prepare
+    fake.topic(TOPIC).fail('sns:Publish', 'Throttling', { times: 1 });
+    const sns = new SNSClient(clientConfig());
+
+    // Act
+    const publish = sns.send(new PublishCommand({ TopicArn: TOPIC, Message: 'x' }));
+
+    // Assess
+    await expect(publish).rejects.toMatchObject({
+      name: 'ThrottledException',
+      $metadata: { httpStatusCode: 429 },
+    });
   });
 });

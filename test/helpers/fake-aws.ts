@@ -1,7 +1,7 @@
 /**
- * A fake of the four AWS APIs the CLI reads, on 127.0.0.1, for tests that run the real AWS SDK
- * against real HTTP (point the SDK at it with `AWS_ENDPOINT_URL_STS` / `_EKS` / `_CLOUDWATCH_LOGS` /
- * `_IAM`, or `endpoint`). One URL serves all four: a request is routed by the service and region in
+ * A fake of the AWS APIs the CLI reads and the function publishes to, on 127.0.0.1, for tests that run
+ * the real AWS SDK against real HTTP (point the SDK at it with `AWS_ENDPOINT_URL_STS` / `_EKS` /
+ * `_CLOUDWATCH_LOGS` / `_IAM` / `_SNS`, or `endpoint`). One URL serves all five: a request is routed by the service and region in
  * its SigV4 credential scope (`Credential=<key>/<date>/<region>/<service>/aws4_request`), as AWS
  * itself scopes a signature, and answered for the access key that signed it. Signatures are not
  * checked.
@@ -22,13 +22,23 @@
  * - CloudWatch Logs, JSON 1.1 (`X-Amz-Target: Logs_20140328.<Operation>`, errors as `{__type, message}`):
  *   https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_FilterLogEvents.html,
  *   API_StartQuery.html, API_GetQueryResults.html.
- * The request shapes the SDK sends are in `node_modules/@aws-sdk/client-{sts,iam,eks,cloudwatch-logs}/dist-types/`.
+ * - SNS, the same query protocol (2010-03-31 namespace): `Publish` and `PublishBatch`
+ *   (https://docs.aws.amazon.com/sns/latest/api/API_PublishBatch.html: "Publishes up to 10 messages",
+ *   more is `TooManyEntriesInBatchRequest`; "The result of publishing each message is reported
+ *   individually in the response … check for batch errors even when the call returns an HTTP status
+ *   code of 200"; each message and the batch's sum at most 262,144 bytes, `BatchRequestTooLong`),
+ *   answered as `<PublishBatchResult><Successful><member><Id/><MessageId/></member></Successful>
+ *   <Failed><member><Id/><Code/><Message/><SenderFault/></member></Failed>`
+ *   (https://docs.aws.amazon.com/sns/latest/api/API_BatchResultErrorEntry.html). Error codes and
+ *   statuses as `@aws-sdk/client-sns` declares them (`NotFound` 404, `AuthorizationError` 403,
+ *   `Throttled` 429, `InvalidParameter` 400).
+ * The request shapes the SDK sends are in `node_modules/@aws-sdk/client-{sts,iam,eks,cloudwatch-logs,sns}/dist-types/`.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export type AwsService = 'sts' | 'eks' | 'logs' | 'iam';
+export type AwsService = 'sts' | 'eks' | 'logs' | 'iam' | 'sns';
 
 /** One request the fake received, decoded. */
 export interface ReceivedAwsRequest {
@@ -128,6 +138,28 @@ export interface IamRoleXml {
   readonly roleId: string;
 }
 
+/** A message SNS accepted (from `Publish` or one entry of `PublishBatch`). */
+export interface PublishedSnsMessage {
+  readonly topicArn: string;
+  readonly messageId: string;
+  /** `Publish`, or `PublishBatch` with the entry's `Id`. */
+  readonly via: 'Publish' | 'PublishBatch';
+  readonly subject?: string;
+  readonly message: string;
+  readonly messageStructure?: string;
+  /** `MessageAttributes`, name → string value. */
+  readonly attributes: Readonly<Record<string, string>>;
+}
+
+/** Which entries of the next `PublishBatch` calls fail on their own (the call still answers 200). */
+export interface EntryFailure {
+  readonly matches: (entry: PublishedSnsMessage) => boolean;
+  readonly code?: string;
+  /** Whether SNS blames the caller (`SenderFault`); default false, an SNS-side failure. */
+  readonly senderFault?: boolean;
+  remaining: number;
+}
+
 interface ScriptedFailure {
   readonly failure: AwsFailure;
   readonly message?: string;
@@ -141,11 +173,17 @@ interface RunningQuery {
 
 const STS_NAMESPACE = 'https://sts.amazonaws.com/doc/2011-06-15/';
 const IAM_NAMESPACE = 'https://iam.amazonaws.com/doc/2010-05-08/';
+const SNS_NAMESPACE = 'http://sns.amazonaws.com/doc/2010-03-31/';
+/** SNS: "The maximum allowed individual message size and the maximum total payload size … 262,144 bytes". */
+const SNS_MAX_BYTES = 262_144;
+const SNS_MAX_BATCH = 10;
 const CREDENTIAL_SCOPE = /Credential=([^/,\s]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/;
 
-/** A fake of STS, EKS, CloudWatch Logs and IAM on 127.0.0.1, configured per test; records every request. */
+/** A fake of STS, EKS, CloudWatch Logs, IAM and SNS on 127.0.0.1, configured per test; records every request. */
 export class FakeAws {
   readonly requests: ReceivedAwsRequest[] = [];
+  /** Every message SNS accepted, in order. */
+  readonly published: PublishedSnsMessage[] = [];
   url = '';
   private server: Server | undefined;
   private readonly identities = new Map<string, CallerIdentity>();
@@ -160,6 +198,8 @@ export class FakeAws {
   private readonly rejectedKeys = new Map<string, AwsFailure>();
   private insights: InsightsAnswer = { results: [] };
   private readonly queries = new Map<string, RunningQuery>();
+  private readonly topics = new Set<string>();
+  private readonly entryFailures: EntryFailure[] = [];
 
   async start(): Promise<this> {
     this.server = createServer((request, response) => {
@@ -179,9 +219,10 @@ export class FakeAws {
     await new Promise<void>((resolve) => this.server?.close(() => resolve()));
   }
 
-  /** The environment that sends the SDK's STS, EKS, CloudWatch Logs and IAM calls here. */
+  /** The environment that sends the SDK's STS, EKS, CloudWatch Logs, IAM and SNS calls here. */
   endpointEnv(): Record<string, string> {
     return {
+      AWS_ENDPOINT_URL_SNS: this.url,
       AWS_ENDPOINT_URL_STS: this.url,
       AWS_ENDPOINT_URL_EKS: this.url,
       AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: this.url,
@@ -238,6 +279,34 @@ export class FakeAws {
   iamRole(role: IamRoleXml): this {
     this.iamRoles.set(role.roleName, role);
     return this;
+  }
+
+  /** An SNS topic Publish and PublishBatch accept; any other ARN is `NotFound`. */
+  topic(topicArn: string): this {
+    this.topics.add(topicArn);
+    return this;
+  }
+
+  /**
+   * The next `times` PublishBatch entries that `matches` picks fail alone, with `code` (default
+   * `InternalError`, `SenderFault` false), while the call answers 200 and the other entries go out.
+   */
+  failBatchEntries(
+    matches: (entry: PublishedSnsMessage) => boolean,
+    options: { code?: string; senderFault?: boolean; times?: number } = {},
+  ): this {
+    this.entryFailures.push({
+      matches,
+      code: options.code,
+      senderFault: options.senderFault,
+      remaining: options.times ?? 1,
+    });
+    return this;
+  }
+
+  /** The messages SNS accepted for one topic. */
+  publishedTo(topicArn: string): PublishedSnsMessage[] {
+    return this.published.filter((message) => message.topicArn === topicArn);
   }
 
   /** The next `times` calls of `operation` (e.g. `eks:DescribeCluster`) fail with `failure`. */
@@ -320,7 +389,94 @@ export class FakeAws {
         return this.eks(call);
       case 'logs':
         return this.logs(call);
+      case 'sns':
+        return this.sns(call);
     }
+  }
+
+  // SNS (query protocol)
+
+  private sns(call: Call): RoutedCall {
+    const params = Object.fromEntries(new URLSearchParams(call.body));
+    const operation = params.Action ?? 'Unknown';
+    return {
+      operation,
+      params,
+      reply: () => {
+        const topicArn = params.TopicArn ?? '';
+        if (operation !== 'Publish' && operation !== 'PublishBatch')
+          return errorReply('sns', 'NotFound', `fake AWS: SNS ${operation} is not faked`);
+        if (!this.topics.has(topicArn)) return errorReply('sns', 'NotFound', 'Topic does not exist');
+        return operation === 'Publish' ? this.publish(topicArn, params) : this.publishBatch(topicArn, params);
+      },
+    };
+  }
+
+  private publish(topicArn: string, params: Record<string, string>): Reply {
+    const message = snsMessage(topicArn, 'Publish', params, '');
+    const invalid = invalidSnsMessage(message);
+    if (invalid) return snsError(400, 'InvalidParameter', invalid);
+    this.published.push(message);
+    return xmlReply('Publish', SNS_NAMESPACE, `<MessageId>${message.messageId}</MessageId>`);
+  }
+
+  private publishBatch(topicArn: string, params: Record<string, string>): Reply {
+    const entries: { id: string; message: PublishedSnsMessage }[] = [];
+    for (let n = 1; params[`PublishBatchRequestEntries.member.${n}.Id`] !== undefined; n++) {
+      const prefix = `PublishBatchRequestEntries.member.${n}.`;
+      entries.push({
+        id: params[`${prefix}Id`] ?? '',
+        message: snsMessage(topicArn, 'PublishBatch', params, prefix),
+      });
+    }
+    if (entries.length === 0)
+      return snsError(400, 'EmptyBatchRequest', 'The batch request contains no entries.');
+    if (entries.length > SNS_MAX_BATCH)
+      return snsError(
+        400,
+        'TooManyEntriesInBatchRequest',
+        'The batch request contains more entries than permissible.',
+      );
+    if (new Set(entries.map((entry) => entry.id)).size !== entries.length)
+      return snsError(
+        400,
+        'BatchEntryIdsNotDistinct',
+        'Two or more batch entries in the request have the same Id.',
+      );
+    const total = entries.reduce((sum, entry) => sum + Buffer.byteLength(entry.message.message), 0);
+    if (total > SNS_MAX_BYTES)
+      return snsError(
+        400,
+        'BatchRequestTooLong',
+        'The length of all the batch messages put together is more than the limit.',
+      );
+    let successful = '';
+    let failed = '';
+    for (const { id, message } of entries) {
+      const invalid = invalidSnsMessage(message);
+      const scripted = invalid ? undefined : this.entryFailureFor(message);
+      if (invalid || scripted) {
+        const code = invalid ? 'InvalidParameter' : (scripted?.code ?? 'InternalError');
+        const senderFault = invalid !== undefined || scripted?.senderFault === true;
+        failed +=
+          `<member><Id>${xml(id)}</Id><Code>${code}</Code><Message>${xml(invalid ?? 'Internal error')}</Message>` +
+          `<SenderFault>${senderFault}</SenderFault></member>`;
+        continue;
+      }
+      this.published.push(message);
+      successful += `<member><Id>${xml(id)}</Id><MessageId>${message.messageId}</MessageId></member>`;
+    }
+    return xmlReply(
+      'PublishBatch',
+      SNS_NAMESPACE,
+      `<Successful>${successful}</Successful><Failed>${failed}</Failed>`,
+    );
+  }
+
+  private entryFailureFor(message: PublishedSnsMessage): EntryFailure | undefined {
+    const failure = this.entryFailures.find((f) => f.remaining > 0 && f.matches(message));
+    if (failure) failure.remaining--;
+    return failure;
   }
 
   // STS (query protocol)
@@ -551,9 +707,74 @@ interface Reply {
 }
 
 function serviceOf(signingName: string): AwsService | undefined {
-  return signingName === 'sts' || signingName === 'eks' || signingName === 'logs' || signingName === 'iam'
+  return signingName === 'sts' ||
+    signingName === 'eks' ||
+    signingName === 'logs' ||
+    signingName === 'iam' ||
+    signingName === 'sns'
     ? signingName
     : undefined;
+}
+
+/** One message of a Publish (`prefix` '') or of a PublishBatch entry (`PublishBatchRequestEntries.member.N.`). */
+function snsMessage(
+  topicArn: string,
+  via: PublishedSnsMessage['via'],
+  params: Record<string, string>,
+  prefix: string,
+): PublishedSnsMessage {
+  const attributes: Record<string, string> = {};
+  for (let n = 1; params[`${prefix}MessageAttributes.entry.${n}.Name`] !== undefined; n++) {
+    const entry = `${prefix}MessageAttributes.entry.${n}.`;
+    attributes[params[`${entry}Name`] ?? ''] = params[`${entry}Value.StringValue`] ?? '';
+  }
+  return {
+    topicArn,
+    via,
+    messageId: randomUUID(),
+    message: params[`${prefix}Message`] ?? '',
+    attributes,
+    ...(params[`${prefix}Subject`] === undefined ? {} : { subject: params[`${prefix}Subject`] }),
+    ...(params[`${prefix}MessageStructure`] === undefined
+      ? {}
+      : { messageStructure: params[`${prefix}MessageStructure`] }),
+  };
+}
+
+/**
+ * Why SNS would refuse a message, per the Publish reference: a subject "must be ASCII text that
+ * begins with a letter, number, or punctuation mark; must not include line breaks or control
+ * characters; and must be less than 100 characters long"; a message at most 262,144 bytes; with
+ * `MessageStructure=json`, a JSON object with a `default` key.
+ */
+function invalidSnsMessage(message: PublishedSnsMessage): string | undefined {
+  if (message.message === '') return 'Invalid parameter: Empty message';
+  if (Buffer.byteLength(message.message) > SNS_MAX_BYTES) return 'Invalid parameter: Message too long';
+  if (
+    message.subject !== undefined &&
+    (message.subject.length >= 100 || !/^[\x20-\x7e]+$/.test(message.subject))
+  )
+    return 'Invalid parameter: Subject';
+  if (message.messageStructure === 'json') {
+    try {
+      const parsed = JSON.parse(message.message) as Record<string, unknown>;
+      if (typeof parsed.default !== 'string')
+        return 'Invalid parameter: Message Structure - No default entry in JSON message body';
+    } catch {
+      return 'Invalid parameter: Message Structure - JSON message body failed to parse';
+    }
+  }
+  return undefined;
+}
+
+function snsError(status: number, code: string, message: string): Reply {
+  return {
+    status,
+    contentType: 'text/xml',
+    body:
+      `<ErrorResponse xmlns="${SNS_NAMESPACE}"><Error><Type>Sender</Type><Code>${code}</Code>` +
+      `<Message>${xml(message)}</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`,
+  };
 }
 
 /**
@@ -584,6 +805,7 @@ const ERRORS: Record<AwsFailure, Record<AwsService, { code: string; status: numb
     iam: { code: 'AccessDenied', status: 403, message: 'Access denied' },
     eks: { code: 'AccessDeniedException', status: 403, message: 'Access denied' },
     logs: { code: 'AccessDeniedException', status: 400, message: 'Access denied' },
+    sns: { code: 'AuthorizationError', status: 403, message: 'Access denied' },
   },
   ExpiredToken: {
     sts: {
@@ -604,6 +826,11 @@ const ERRORS: Record<AwsFailure, Record<AwsService, { code: string; status: numb
     logs: {
       code: 'ExpiredTokenException',
       status: 400,
+      message: 'The security token included in the request is expired',
+    },
+    sns: {
+      code: 'ExpiredToken',
+      status: 403,
       message: 'The security token included in the request is expired',
     },
   },
@@ -628,6 +855,11 @@ const ERRORS: Record<AwsFailure, Record<AwsService, { code: string; status: numb
       status: 400,
       message: 'The security token included in the request is invalid.',
     },
+    sns: {
+      code: 'InvalidClientTokenId',
+      status: 403,
+      message: 'The security token included in the request is invalid.',
+    },
   },
   NotFound: {
     sts: { code: 'InvalidAction', status: 400, message: 'Could not find operation' },
@@ -638,12 +870,14 @@ const ERRORS: Record<AwsFailure, Record<AwsService, { code: string; status: numb
       status: 400,
       message: 'The specified resource does not exist.',
     },
+    sns: { code: 'NotFound', status: 404, message: 'Topic does not exist' },
   },
   Throttling: {
     sts: { code: 'Throttling', status: 400, message: 'Rate exceeded' },
     iam: { code: 'Throttling', status: 400, message: 'Rate exceeded' },
     eks: { code: 'ThrottlingException', status: 429, message: 'Rate exceeded' },
     logs: { code: 'ThrottlingException', status: 400, message: 'Rate exceeded' },
+    sns: { code: 'Throttled', status: 429, message: 'Rate exceeded' },
   },
 };
 
@@ -652,6 +886,8 @@ function errorReply(service: AwsService, failure: AwsFailure, message?: string):
   const text = message ?? error.message;
   const requestId = randomUUID();
   switch (service) {
+    case 'sns':
+      return snsError(error.status, error.code, text);
     case 'sts':
     case 'iam': {
       const namespace = service === 'sts' ? STS_NAMESPACE : IAM_NAMESPACE;

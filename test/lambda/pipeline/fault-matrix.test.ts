@@ -1,63 +1,115 @@
+import { gzipSync } from 'node:zlib';
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EKSClient } from '@aws-sdk/client-eks';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { OfflineContextSource } from '../../../lambda/context/context-source';
+import {
+  type ContextSource,
+  LiveContextSource,
+  OfflineContextSource,
+} from '../../../lambda/context/context-source';
+import { EksLookup } from '../../../lambda/context/eks-lookup';
+import { LogHistoryLookup } from '../../../lambda/context/log-history';
 import { DynamoDbDedupStore } from '../../../lambda/dedup/dynamodb-store';
 import { RETRY_DUPLICATE_NOTE } from '../../../lambda/delivery/deliver';
 import { DeliveryError } from '../../../lambda/delivery/sink';
 import { SlackSink } from '../../../lambda/delivery/slack';
+import { SnsSink, snsPublisher } from '../../../lambda/delivery/sns';
 import { RecordingObservability } from '../../../lambda/observability/observability';
-import { createDiagnoseHandler } from '../../../lambda/pipeline/handler';
+import { createDiagnoseHandler, TimeShortError } from '../../../lambda/pipeline/handler';
+import { FakeAws, type PublishedSnsMessage } from '../../helpers/fake-aws';
 import { type FaultProxy, failWith, startFaultProxy, throttle } from '../../helpers/fault-proxy';
-import { notMappedLine, subscriptionEvent, T0 } from '../../helpers/fixtures';
+import { ACCOUNT, notMappedLine, rejectedHostLine, subscriptionEvent, T0 } from '../../helpers/fixtures';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../../helpers/local-dynamodb';
-import { RecordingSink } from '../../helpers/recording-sink';
 import { WebhookServer } from '../../helpers/webhook-server';
 
 // The fault matrix of issue 11, through the real handler: dynalite behind the fault-injecting proxy,
-// the real Slack sink against a local webhook server. SNS is a recording sink here (a local SNS fake
-// with Publish/PublishBatch is not written yet).
+// the real Slack sink against a local webhook server, the real SNS sink (Publish and PublishBatch)
+// against the local SNS of FakeAws behind a second fault proxy.
 
 const WINDOW = 60 * 60_000;
 const lambdaContext = { getRemainingTimeInMillis: () => 60_000 };
 const DUPLICATE = /Possibly a duplicate/;
+const TOPIC = 'arn:aws:sns:eu-west-1:111122223333:eks-auth-doctor';
+const CREDENTIALS = { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local' };
 
 let dynamodb: LocalDynamoDb;
 let proxy: FaultProxy;
+let snsProxy: FaultProxy;
+const fakeAws = new FakeAws();
 const slackServer = new WebhookServer();
 beforeAll(async () => {
   dynamodb = await startLocalDynamoDb();
   proxy = await startFaultProxy({ upstream: dynamodb.endpoint });
+  await fakeAws.start();
+  fakeAws.topic(TOPIC);
+  snsProxy = await startFaultProxy({ upstream: fakeAws.url });
   await slackServer.start();
 });
 afterEach(() => {
   proxy.rules.clear();
+  snsProxy.rules.clear();
   slackServer.script();
 });
 afterAll(async () => {
   await proxy.close();
+  await snsProxy.close();
+  await fakeAws.stop();
   await slackServer.stop();
   await dynamodb.close();
 });
 
-async function harness() {
+/** One SNS message as a subscriber reads it: its kind, count and e-mail text. */
+interface SnsCopy {
+  readonly kind: string;
+  readonly count: number;
+  readonly text: string;
+  readonly via: PublishedSnsMessage['via'];
+}
+
+function copyOf(published: PublishedSnsMessage): SnsCopy {
+  const perProtocol = JSON.parse(published.message) as { default: string; https: string };
+  const chatbot = JSON.parse(perProtocol.https) as {
+    metadata: { additionalContext: { kind: string; count?: string } };
+  };
+  const { kind, count } = chatbot.metadata.additionalContext;
+  return { kind, count: Number(count), text: perProtocol.default, via: published.via };
+}
+
+async function harness(options: { context?: ContextSource } = {}) {
   const client = new DynamoDBClient({
     endpoint: proxy.endpoint,
     region: 'us-east-1',
     credentials: { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local' },
     maxAttempts: 1,
   });
-  const sns = new RecordingSink('sns');
+  const snsClient = new SNSClient({
+    endpoint: snsProxy.endpoint,
+    region: 'eu-west-1',
+    credentials: CREDENTIALS,
+    maxAttempts: 1,
+  });
   const slack = new SlackSink(async () => slackServer.url, { maxAttempts: 1 });
   const observability = new RecordingObservability();
   const clock = { now: T0 };
   const handler = createDiagnoseHandler({
     settings: { windowMs: WINDOW, cap: 20 },
     store: new DynamoDbDedupStore(client, await dynamodb.createTable()),
-    context: new OfflineContextSource(),
-    sinks: [sns, slack],
+    context: options.context ?? new OfflineContextSource(),
+    sinks: [new SnsSink(snsPublisher(snsClient), TOPIC), slack],
     observability,
     now: () => clock.now,
   });
+  const from = fakeAws.published.length;
+  const sns = {
+    /** What SNS accepted since the harness was made, optionally of one kind. */
+    copies: (kind?: string) =>
+      fakeAws.published
+        .slice(from)
+        .map(copyOf)
+        .filter((copy) => kind === undefined || copy.kind === kind),
+  };
   return { handler, sns, clock, observability };
 }
 
@@ -80,19 +132,19 @@ describe('the fault matrix: no double send, no double count, nothing lost silent
     proxy.rules.add(throttle('UpdateItem', { fromCall: 4 }), throttle('PutItem', { fromCall: 6 }));
     slackServer.script(...Array.from({ length: 6 }, () => ({ status: 500 })));
     await expect(h.handler(event, lambdaContext)).rejects.toThrow(DeliveryError);
-    const firstAttempt = h.sns.ofKind('alert').length;
+    const firstAttempt = h.sns.copies('alert').length;
     proxy.rules.clear();
 
     // Act: Lambda's retry, both healthy
     await h.handler(event, lambdaContext);
 
     // Assess
-    const alerts = h.sns.ofKind('alert');
+    const alerts = h.sns.copies('alert');
     expect(firstAttempt).toBe(6);
     const retried = alerts.slice(firstAttempt);
-    for (const alert of retried) expect(alert.notes.join(' ')).toMatch(DUPLICATE);
-    const principals = alerts.map((a) => a.finding?.principal?.arn);
-    expect(new Set(principals).size).toBe(6);
+    for (const alert of retried) expect(alert.text).toMatch(DUPLICATE);
+    const roles = alerts.map((a) => /role\/(role-\d)/.exec(a.text)?.[1]);
+    expect(new Set(roles).size).toBe(6);
     // Slack answered the first six posts with 500: the retry's six are the only ones it accepted.
     const accepted = slackAlerts().slice(6);
     expect(accepted).toHaveLength(6);
@@ -108,9 +160,9 @@ describe('the fault matrix: no double send, no double count, nothing lost silent
     await h.handler(sixProblems(), lambdaContext);
 
     // Assess
-    const alerts = h.sns.ofKind('alert');
+    const alerts = h.sns.copies('alert');
     expect(alerts).toHaveLength(6);
-    for (const alert of alerts) expect(alert.notes.join(' ')).toMatch(DUPLICATE);
+    for (const alert of alerts) expect(alert.text).toMatch(DUPLICATE);
   });
 
   it('a failed delivery-state write: the retry sends only the unrecorded copies, each with the duplicate note', async () => {
@@ -128,9 +180,10 @@ describe('the fault matrix: no double send, no double count, nothing lost silent
     await h.handler(event, lambdaContext);
 
     // Assess: two alerts first; the retry re-sends to SNS only the one whose record failed, labelled.
-    const alerts = h.sns.ofKind('alert');
+    const alerts = h.sns.copies('alert');
     expect(alerts).toHaveLength(3);
-    expect(alerts[2]?.notes).toContain(RETRY_DUPLICATE_NOTE);
+    expect(alerts[2]?.text).toContain(RETRY_DUPLICATE_NOTE);
+    expect(alerts[0]?.text).not.toMatch(DUPLICATE);
     expect(slackServer.received.slice(2)).toHaveLength(2);
   });
 
@@ -145,7 +198,7 @@ describe('the fault matrix: no double send, no double count, nothing lost silent
     await h.handler(event, lambdaContext);
 
     // Assess
-    expect(h.sns.ofKind('alert')).toHaveLength(1);
+    expect(h.sns.copies('alert')).toHaveLength(1);
     expect(slackServer.received).toHaveLength(2);
     expect(slackServer.received[1]?.body).not.toMatch(DUPLICATE);
   });
@@ -168,7 +221,7 @@ describe('the fault matrix: no double send, no double count, nothing lost silent
     await h.handler({ sweep: true }, lambdaContext);
 
     // Assess
-    const followups = h.sns.ofKind('followup');
+    const followups = h.sns.copies('followup');
     expect(followups).toHaveLength(1);
     expect(followups[0]?.count).toBe(100);
   });
@@ -195,6 +248,200 @@ describe('the fault matrix: no double send, no double count, nothing lost silent
     // The one refused put is the retry's claim (ConditionalCheckFailed: an earlier attempt holds it);
     // no write failed for size, and the batch's content is stored nowhere.
     expect(puts.map((c) => c.status)).toEqual([400]);
-    expect(h.sns.sent.filter((n) => n.kind !== 'selftest')).toHaveLength(1);
+    expect(h.sns.copies()).toHaveLength(1);
+  });
+  it('SNS partial batch failure: only the failed entry is published again, within the invocation, and nothing twice', async () => {
+    // Prepare
+    const h = await harness();
+    fakeAws.failBatchEntries((entry) => entry.message.includes('role/role-2'), { times: 1 });
+    const batchCalls = fakeAws.calls('sns:PublishBatch').length;
+
+    // Act
+    await h.handler(sixProblems(), lambdaContext);
+
+    // Assess: one PublishBatch of six, then one of the failed entry alone; six alerts, each once.
+    const calls = fakeAws.calls('sns:PublishBatch').slice(batchCalls);
+    const entries = calls.map((call) => Object.keys(call.params).filter((k) => k.endsWith('.Id')).length);
+    expect(entries).toEqual([6, 1]);
+    const roles = h.sns.copies('alert').map((a) => /role\/(role-\d)/.exec(a.text)?.[1]);
+    expect(roles.sort()).toEqual(['role-0', 'role-1', 'role-2', 'role-3', 'role-4', 'role-5']);
+  });
+
+  it("SNS partial batch failure that persists: the invocation fails, and Lambda's retry publishes only that entry, without a note", async () => {
+    // Prepare
+    const h = await harness();
+    const event = sixProblems();
+    fakeAws.failBatchEntries((entry) => entry.message.includes('role/role-4'), { times: 3 });
+    await expect(h.handler(event, lambdaContext)).rejects.toThrow(DeliveryError);
+    const first = h.sns.copies('alert').length;
+
+    // Act
+    await h.handler(event, lambdaContext);
+
+    // Assess
+    const alerts = h.sns.copies('alert');
+    expect(first).toBe(5);
+    expect(alerts).toHaveLength(6);
+    expect(alerts[5]?.text).toContain('role/role-4');
+    expect(alerts[5]?.text).not.toMatch(DUPLICATE);
+    // Slack got all six the first time, and none again.
+    expect(slackServer.received).toHaveLength(6);
+  });
+
+  it('a timeout mid-batch: what was decided goes out, the rest is left for the retry, and nothing is counted twice', async () => {
+    // Prepare: developer alerted earlier; this batch repeats it 100 times and brings 5 new roles.
+    let remaining = 60_000;
+    const shortening = { getRemainingTimeInMillis: () => remaining };
+    const h = await harness();
+    await h.handler(subscriptionEvent([notMappedLine('developer', T0, 1)]), lambdaContext);
+    const lines = [
+      ...Array.from({ length: 100 }, (_, i) => notMappedLine('developer', T0 + 1000 + i, 10 + i)),
+      ...Array.from({ length: 5 }, (_, i) => notMappedLine(`newcomer-${i}`, T0 + 2000 + i, 500 + i)),
+    ];
+    const event = subscriptionEvent(lines, { at: T0 + 1000 });
+    h.clock.now = T0 + 1000;
+    // Time runs short once the first problem (developer's repeats, first in order) is counted.
+    proxy.rules.add({
+      operation: 'UpdateItem',
+      matches: () => {
+        remaining = 9_000;
+        return false;
+      },
+      fault: { kind: 'delay', ms: 0 },
+    });
+    await expect(h.handler(event, shortening)).rejects.toThrow(TimeShortError);
+    const firstAttempt = h.sns.copies('alert').length;
+    proxy.rules.clear();
+    remaining = 60_000;
+
+    // Act: Lambda's retry, then the window closes
+    await h.handler(event, shortening);
+    h.clock.now = T0 + WINDOW + 60_000;
+    await h.handler({ sweep: true }, lambdaContext);
+
+    // Assess
+    expect(firstAttempt).toBe(1);
+    const alerts = h.sns.copies('alert');
+    expect(alerts).toHaveLength(6);
+    for (const alert of alerts) expect(alert.text).not.toMatch(DUPLICATE);
+    const followups = h.sns.copies('followup');
+    expect(followups.map((f) => f.count)).toEqual([100]);
+  });
+
+  it('the sweep with DynamoDB down: it sends nothing and loses nothing; the next sweep sends the follow-up once', async () => {
+    // Prepare
+    const h = await harness();
+    await h.handler(subscriptionEvent([notMappedLine('developer', T0, 1)]), lambdaContext);
+    h.clock.now = T0 + 1000;
+    await h.handler(
+      subscriptionEvent(
+        Array.from({ length: 5 }, (_, i) => notMappedLine('developer', T0 + 1000 + i, 10 + i)),
+        { at: T0 + 1000 },
+      ),
+      lambdaContext,
+    );
+    h.clock.now = T0 + WINDOW + 60_000;
+    proxy.rules.add(failWith(500, { fromCall: 1 }));
+
+    // Act
+    const down = await h.handler({ sweep: true }, lambdaContext).then(
+      () => 'resolved',
+      (error: Error) => error.name,
+    );
+    const duringOutage = h.sns.copies('followup').length;
+    proxy.rules.clear();
+    await h.handler({ sweep: true }, lambdaContext);
+    await h.handler({ sweep: true }, lambdaContext);
+
+    // Assess
+    expect(down).toBe('InternalServerError');
+    expect(duringOutage).toBe(0);
+    expect(h.sns.copies('followup').map((f) => f.count)).toEqual([5]);
+  });
+
+  it('a FilterLogEvents failure inside the handler: the alert still goes out at once, saying what could not be read', async () => {
+    // Prepare
+    const config = { endpoint: fakeAws.url, region: 'eu-west-1', credentials: CREDENTIALS, maxAttempts: 1 };
+    fakeAws.cluster('eu-west-1', {
+      name: 'prod',
+      arn: `arn:aws:eks:eu-west-1:${ACCOUNT}:cluster/prod`,
+      accessConfig: { authenticationMode: 'CONFIG_MAP' },
+    });
+    fakeAws.fail('logs:FilterLogEvents', 'Throttling', { times: 5 });
+    const context = new LiveContextSource(
+      new EksLookup(new EKSClient(config)),
+      new LogHistoryLookup(new CloudWatchLogsClient(config)),
+      300_000,
+    );
+    const h = await harness({ context });
+    const filterCalls = fakeAws.calls('logs:FilterLogEvents').length;
+
+    // Act
+    await h.handler(subscriptionEvent([notMappedLine('developer', T0, 1)]), lambdaContext);
+
+    // Assess
+    expect(fakeAws.calls('logs:FilterLogEvents').length).toBeGreaterThan(filterCalls);
+    const alerts = h.sns.copies('alert');
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]?.text).toContain('FilterLogEvents failed (ThrottlingException)');
+  });
+
+  it('24 hours of probes (20 new forged hosts an hour plus a repeat of every earlier one): at most cap + 3 messages in any hour', async () => {
+    // Prepare
+    const h = await harness();
+    const perHour: number[] = [];
+    const hosts: string[] = [];
+
+    // Act
+    for (let hour = 0; hour < 24; hour++) {
+      const at = T0 + hour * WINDOW;
+      h.clock.now = at;
+      const before = h.sns.copies().length;
+      const fresh = Array.from({ length: 20 }, (_, i) => `h${hour}-${i}.attacker.example`);
+      const lines = [...fresh, ...hosts].map((host, i) => rejectedHostLine(host, at + i, 20_000 + i));
+      hosts.push(...fresh);
+      await h.handler(subscriptionEvent(lines, { at }), lambdaContext);
+      h.clock.now = at + WINDOW - 1;
+      await h.handler({ sweep: true }, lambdaContext);
+      perHour.push(h.sns.copies().length - before);
+    }
+
+    // Assess: the probes of an hour are one probe-activity message and its follow-up, never the cap.
+    expect(Math.max(...perHour)).toBeLessThanOrEqual(20 + 3);
+    expect(perHour.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(24 * 3);
+    expect(h.sns.copies('alert').length).toBeLessThanOrEqual(24 * 2);
+  });
+
+  it('varying RequestIds: 30 InvalidClientTokenId denials whose RequestIds all differ are one alert', async () => {
+    // Prepare
+    const h = await harness();
+    const lines = Array.from({ length: 30 }, (_, i) => {
+      const requestId = `${(i * 7919).toString(36)}ab-${'cdef'.slice(i % 4)}9-4e1b-${(1e11 + i).toString(16)}`;
+      const error = `sts getCallerIdentity failed: error from AWS (expected 200, got 403). Body: {"Error":{"Code":"InvalidClientTokenId","Message":"The security token included in the request is invalid.","Type":"Sender"},"RequestId":"${requestId}"}`;
+      return `time="2026-11-24T14:02:0${i % 10}Z" level=warning msg="access denied" client="198.51.100.${i}:${40000 + i}" error=${JSON.stringify(error)} method=POST path=/authenticate`;
+    });
+
+    // Act
+    await h.handler(subscriptionEvent(lines), lambdaContext);
+
+    // Assess
+    const copies = h.sns.copies();
+    expect(copies).toHaveLength(1);
+    expect(copies[0]?.count).toBe(30);
+  });
+
+  it('a gzip bomb (20 MB of zeros in 20 KB): rejected and counted, nothing thrown, nothing sent', async () => {
+    // Prepare
+    const h = await harness();
+    const bomb = gzipSync(Buffer.alloc(20 * 1024 * 1024), { level: 9 }).toString('base64');
+
+    // Act
+    const result = await h.handler({ awslogs: { data: bomb } }, lambdaContext);
+
+    // Assess
+    expect(result.messages).toHaveLength(0);
+    expect(h.observability.malformedReasons).toHaveLength(1);
+    expect(h.sns.copies()).toHaveLength(0);
+    expect(slackServer.received).toHaveLength(0);
   });
 });
