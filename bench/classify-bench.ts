@@ -31,7 +31,7 @@ export async function ensureLog(path: string, lines: number, principals = 0): Pr
   return path;
 }
 
-async function timeLines(path: string, perLine: (line: string) => unknown): Promise<number> {
+export async function timeLines(path: string, perLine: (line: string) => unknown): Promise<number> {
   const started = process.hrtime.bigint();
   for await (const line of createInterface({
     input: createReadStream(path),

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchClassify, benchMemory, ensureLog } from './classify-bench';
+import { benchCliFormats } from './cli-formats';
 import { benchCliStartup } from './cli-startup';
 import { benchHandler } from './handler-bench';
 
@@ -22,6 +23,7 @@ const mixed = await ensureLog(join(dir, `mixed-${lines}.log`), lines);
 print({ lines });
 print(benchCliStartup(dir));
 print(await benchClassify(mixed));
+print(await benchCliFormats(mixed));
 // classify_many_principals_vs_split: the same mix from 50,000 distinct roles (ARN cache churn).
 const manyPrincipals = await ensureLog(join(dir, `many-principals-${lines}.log`), lines, 50_000);
 print(await benchClassify(manyPrincipals, 9, 'classify_many_principals'));

@@ -12,7 +12,7 @@ import { readAwsAuthFile } from './aws-auth-file';
 import { type CliCommand, EXIT_CODES, UsageError } from './io';
 import { OutputWriter } from './output-writer';
 import { type BookedProblem, ProblemBook } from './problem-book';
-import { inputsOrStdin, readLines } from './read-lines';
+import { inputsOrStdin, readLineBatches } from './read-lines';
 import { Report, type ReportOptions } from './report';
 import { safeJson } from './safe-json';
 import { styleFor } from './terminal-style';
@@ -80,9 +80,10 @@ export const runClassify: CliCommand = async (argv, io) => {
   for (const file of files) {
     const timeline = new LogTimeline(options.context);
     const diagnose = createTimelineDiagnoser(timeline);
-    const emit = async (line: string, lineNumber: number) => {
+    // Diagnoses a line; in JSON, gives its record. A batch's records are written in one go.
+    const emit = (line: string, lineNumber: number): string | undefined => {
       const finding = diagnose(line);
-      if (finding === undefined) return;
+      if (finding === undefined) return undefined;
       // The fix names the creator wherever its grant stood (or the flag's).
       const creatorArn = timeline.creatorArn;
       const context =
@@ -91,34 +92,53 @@ export const runClassify: CliCommand = async (argv, io) => {
           : { ...options.context, cluster: { ...options.context.cluster, creatorArn } };
       report?.add(finding);
       const booked = book.add(finding, context);
-      if (json) await out.line(jsonRecord(finding, lineNumber, multipleFiles ? file : undefined, booked));
+      return json ? jsonRecord(finding, lineNumber, multipleFiles ? file : undefined, booked) : undefined;
+    };
+    const records: string[] = [];
+    const flush = async () => {
+      if (records.length === 0) return;
+      await out.write(`${records.join('\n')}\n`);
+      records.length = 0;
     };
     let lineNumber = 0;
     if (file !== '-') {
       // A file is read twice: first for what the whole log says about itself, then to diagnose.
-      for await (const line of readLines(file, io.stdin, io.signal)) timeline.learn(line);
+      for await (const batch of readLineBatches(file, io.stdin, io.signal)) {
+        for (const line of batch) timeline.learn(line);
+      }
       timeline.finish();
-      for await (const line of readLines(file, io.stdin, io.signal)) {
-        lineNumber++;
-        report?.countLine();
-        await emit(line, lineNumber);
+      for await (const batch of readLineBatches(file, io.stdin, io.signal)) {
+        for (const line of batch) {
+          lineNumber++;
+          report?.countLine();
+          const record = emit(line, lineNumber);
+          if (record !== undefined) records.push(record);
+        }
+        await flush();
       }
       continue;
     }
     // Standard input is read once: each line teaches the timeline as it enters the window, and is
     // diagnosed in time order as it leaves it, knowing everything within the window.
     const window = new NumberedWindow();
-    const release = async (ready: readonly { line: string; at: number }[]) => {
+    const release = (ready: readonly { line: string; at: number }[]) => {
       if (ready.length > 0) timeline.finish();
-      for (const { line, at } of ready) await emit(line, at);
+      for (const { line, at } of ready) {
+        const record = emit(line, at);
+        if (record !== undefined) records.push(record);
+      }
     };
-    for await (const line of readLines(file, io.stdin, io.signal)) {
-      lineNumber++;
-      report?.countLine();
-      timeline.learn(line);
-      await release(window.push(line, lineNumber));
+    for await (const batch of readLineBatches(file, io.stdin, io.signal)) {
+      for (const line of batch) {
+        lineNumber++;
+        report?.countLine();
+        timeline.learn(line);
+        release(window.push(line, lineNumber));
+      }
+      await flush();
     }
-    await release(window.drain());
+    release(window.drain());
+    await flush();
   }
   if (report) {
     const stdout = io.stdout as { isTTY?: boolean; columns?: number };

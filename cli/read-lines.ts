@@ -1,8 +1,8 @@
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { addAbortSignal, pipeline, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { UsageError } from './io';
+import { LineSplitter } from './line-splitter';
 
 /** Thrown when an input cannot be opened or read; the message names the file and the reason. */
 export class InputError extends Error {
@@ -33,21 +33,43 @@ export function inputsOrStdin(files: readonly string[], stdin: Readable): readon
  * the lines end early, as if the input had ended there.
  */
 export function readLines(name: string, stdin: Readable, signal?: AbortSignal): AsyncIterable<string> {
-  const source = name === '-' ? stdin : createReadStream(name);
-  if (signal) addAbortSignal(signal, source);
-  return linesOf(name, source);
+  return flatten(readLineBatches(name, stdin, signal));
 }
 
-async function* linesOf(name: string, source: Readable): AsyncGenerator<string> {
+/**
+ * `readLines`, a chunk of lines at a time (about 64 KiB of input each): a command that handles
+ * millions of lines loops over each batch without a promise per line.
+ */
+export function readLineBatches(
+  name: string,
+  stdin: Readable,
+  signal?: AbortSignal,
+): AsyncIterable<readonly string[]> {
+  const source = name === '-' ? stdin : createReadStream(name);
+  if (signal) addAbortSignal(signal, source);
+  return batchesOf(name, source);
+}
+
+async function* flatten(batches: AsyncIterable<readonly string[]>): AsyncGenerator<string> {
+  for await (const batch of batches) yield* batch;
+}
+
+async function* batchesOf(name: string, source: Readable): AsyncGenerator<readonly string[]> {
+  const split = new LineSplitter();
   try {
-    // readline's iterator rejects when the underlying stream errors (ENOENT, EISDIR, EACCES, Z_DATA_ERROR …).
-    yield* createInterface({ input: await decoded(source), crlfDelay: Number.POSITIVE_INFINITY });
+    // The iteration rejects when the underlying stream errors (ENOENT, EISDIR, EACCES, Z_DATA_ERROR …).
+    for await (const chunk of await decoded(source)) {
+      const lines = split.push(chunk as Buffer | string);
+      if (lines.length > 0) yield lines;
+    }
   } catch (error) {
     if ((error as Error).name === 'AbortError') return;
     throw new InputError(`cannot read ${name}: ${describe(error as NodeJS.ErrnoException)}`, {
       cause: error,
     });
   }
+  const last = split.end();
+  if (last.length > 0) yield last;
 }
 
 /** The bytes of `source`, gunzipped when they start with the gzip magic. */
