@@ -148,8 +148,11 @@ function parseArnText(text: string): ParsedArn | undefined {
   const name = resource.slice(lastSlash + 1);
   if (slash === -1 || name.length === 0 || (kind !== 'user' && kind !== 'role')) return undefined;
   const path = resource.slice(slash, lastSlash + 1);
-  // Users keep their path in the canonical ARN; roles lose it (STS never reports a role path).
-  const canonical = kind === 'role' ? `arn:${partition}:iam::${accountId}:role/${name}` : text;
+  // Users keep their path in the canonical ARN; roles lose it (STS never reports a role path). A role
+  // without a path is its own canonical ARN: the text itself, rather than an equal string built anew
+  // that every map keyed by principal would have to flatten and hash again.
+  const canonical =
+    kind === 'role' && path !== '/' ? `arn:${partition}:iam::${accountId}:role/${name}` : text;
   return {
     partition,
     service: 'iam',
