@@ -39,6 +39,7 @@ export class AuthDoctorStack extends Stack {
         ? { slackWebhookSecretKeyArn: config.slackWebhookSecretKeyArn }
         : {}),
       extraTopicKeyArns: config.extraTopicKeyArns,
+      ...(config.creatorArn ? { creatorArn: config.creatorArn } : {}),
       canary: config.canary,
       // readConfig refused a configuration without sinks unless asked, or unless it is the placeholder.
       allowNoSinks: true,

@@ -1,8 +1,8 @@
-import { ArnFormat, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { WHOLE_NUMBER_SETTINGS } from '../lambda/contract';
+import { IAM_ROLE_OR_USER_ARN, WHOLE_NUMBER_SETTINGS } from '../lambda/contract';
 import { AlertTopic, type ChatbotChannel } from './alert-topic';
 import { AuthenticatorLogging } from './authenticator-logging';
 import { addAuthenticatorLogging } from './cluster-construct-logging';
@@ -77,6 +77,14 @@ export interface AuthDoctorProps {
    */
   readonly extraTopicKeyArns?: readonly string[];
   /**
+   * The IAM role or user ARN that created the clusters (for an EKS cluster, the principal that still has
+   * admin access outside the access entries and aws-auth). Every lock-out alert names it and the
+   * command to act as it. One ARN for every cluster of the construct.
+   * @default - learned from a `kubernetes-admin` grant in the log (CONFIG_MAP clusters), otherwise the
+   *   alert gives the CloudTrail query that finds it
+   */
+  readonly creatorArn?: string;
+  /**
    * The end-to-end canary: every 15 minutes the sweep writes one marked synthetic denial into an
    * `authenticator-canary-<date>` stream of each cluster log group; the function recognises it, sends
    * nothing and counts it, and an alarm per cluster fires when none came back for two periods.
@@ -124,6 +132,7 @@ const KNOWN_PROPS: Readonly<Record<keyof AuthDoctorProps, true>> = {
   restoreLoggingOnDelete: true,
   extraTopicArns: true,
   extraTopicKeyArns: true,
+  creatorArn: true,
   subscriptionFilterName: true,
   canary: true,
   allowNoSinks: true,
@@ -199,6 +208,7 @@ export class AuthDoctor extends Construct {
       canary: props.canary ?? DEFAULTS.canary,
       ...(props.slackWebhookSecretKeyArn ? { slackWebhookSecretKeyArn: props.slackWebhookSecretKeyArn } : {}),
       ...(props.extraTopicKeyArns ? { extraTopicKeyArns: props.extraTopicKeyArns } : {}),
+      ...(props.creatorArn ? { creatorArn: props.creatorArn } : {}),
     });
 
     // One statement for every EKS log group of this account and region (see ClusterSubscription).
@@ -267,6 +277,12 @@ function checkProps(props: AuthDoctorProps): void {
   }
   const problem = props.allowNoSinks ? undefined : noSinkProblem(props, 'allowNoSinks: true');
   if (problem) throw new AuthDoctorPropsError(`AuthDoctor: ${problem}`);
+  const creator = props.creatorArn;
+  if (creator !== undefined && !Token.isUnresolved(creator) && !IAM_ROLE_OR_USER_ARN.test(creator)) {
+    throw new AuthDoctorPropsError(
+      `AuthDoctor: creatorArn "${creator}" is not an IAM role or user ARN, e.g. creatorArn: 'arn:aws:iam::111122223333:role/cluster-admin' (an assumed-role ARN names its role instead).`,
+    );
+  }
 }
 
 function watchedClusters(scope: Construct, clusters: readonly AuthDoctorCluster[]): WatchedCluster[] {

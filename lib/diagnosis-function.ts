@@ -70,6 +70,11 @@ export interface DiagnosisFunctionProps {
    * @default - no extra topic is encrypted with a customer-managed key
    */
   readonly extraTopicKeyArns?: readonly string[];
+  /**
+   * The cluster creator's IAM role or user ARN, passed to the function: every lock-out fix names it.
+   * @default - learned from the log, if it shows a `kubernetes-admin` grant
+   */
+  readonly creatorArn?: string;
 }
 
 /**
@@ -141,6 +146,7 @@ export class DiagnosisFunction extends Construct {
         [EnvVar.DedupWindowMinutes]: String(props.dedupWindowMinutes),
         [EnvVar.AlertCap]: String(props.alertCap),
         [EnvVar.ContextCacheTtlSeconds]: String(WHOLE_NUMBER_SETTINGS.contextCacheTtlSeconds.default),
+        [EnvVar.CreatorArn]: props.creatorArn ?? '',
         [PowertoolsEnvVar.ServiceName]: SERVICE_NAME,
         [PowertoolsEnvVar.MetricsNamespace]: METRICS_NAMESPACE,
         [PowertoolsEnvVar.LogLevel]: 'INFO',

@@ -18,6 +18,8 @@ export const EnvVar = {
   AlertCap: 'ALERT_CAP',
   /** Whole seconds; see `WHOLE_NUMBER_SETTINGS.contextCacheTtlSeconds`. */
   ContextCacheTtlSeconds: 'CONTEXT_CACHE_TTL_SECONDS',
+  /** The cluster creator's IAM role or user ARN, named in every lock-out fix; empty = learned from the log. */
+  CreatorArn: 'CREATOR_ARN',
 } as const;
 
 /** Powertools' own variables, which the stack sets so that logger and metrics agree with the dashboard. */

@@ -16,6 +16,14 @@ export const CLUSTER_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$/;
 export const SNS_TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}$/;
 
 /**
+ * An IAM role or user ARN, as the stack accepts the cluster creator (`creatorArn`) and the function reads
+ * it back: `arn:<partition>:iam::<account>:role/<path/>name` or `…:user/<path/>name`, IAM's name
+ * characters (`[\w+=,.@-]`).
+ */
+export const IAM_ROLE_OR_USER_ARN =
+  /^arn:aws[a-z-]*:iam::\d{12}:(?:role|user)\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]+$/;
+
+/**
  * The longest Secrets Manager secret name: 512. Source: the Secrets Manager API, `CreateSecret` request
  * parameter `Name` (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html),
  * whose shape in the service model the SDKs are generated from (`secretsmanager` 2017-10-17, `NameType`)

@@ -61,5 +61,6 @@ export const handler = createDiagnoseHandler({
   sinks,
   observability: new PowertoolsObservability(logger, metrics),
   now: Date.now,
+  ...(config.creatorArn ? { creatorArn: config.creatorArn } : {}),
   ...(selfWatch ? { selfWatch } : {}),
 });

@@ -1,11 +1,13 @@
 import {
   EnvVar,
+  IAM_ROLE_OR_USER_ARN,
   SECRET_NAME,
   SECRET_NAME_MAX_LENGTH,
   SNS_TOPIC_ARN,
   WHOLE_NUMBER_SETTINGS,
   type WholeNumberSetting,
 } from '../contract';
+import { parseArn } from '../engine/parse/arn';
 
 /**
  * The diagnosis function's settings, read from the environment the stack sets. Validated once at cold
@@ -26,6 +28,11 @@ export interface Config {
   readonly alertCap: number;
   /** How long EKS and log-history lookups are reused within one execution environment. */
   readonly contextCacheTtlSeconds: number;
+  /**
+   * The cluster creator (the stack's `creatorArn`), canonical: every lock-out fix names it and the way to
+   * act as it. `undefined` = learned from a `kubernetes-admin` grant in the log, or the query to find it.
+   */
+  readonly creatorArn?: string;
 }
 
 /**
@@ -70,6 +77,13 @@ export function loadConfig(env: Environment): Config {
     );
   }
 
+  const creatorArn = env[EnvVar.CreatorArn]?.trim() ?? '';
+  if (creatorArn !== '' && !IAM_ROLE_OR_USER_ARN.test(creatorArn)) {
+    throw new EnvironmentError(
+      `${EnvVar.CreatorArn} "${creatorArn}" is not an IAM role or user ARN, e.g. ${EnvVar.CreatorArn}=arn:aws:iam::123456789012:role/cluster-admin (empty = learned from the log)`,
+    );
+  }
+
   return {
     topicArn,
     extraTopicArns,
@@ -82,6 +96,8 @@ export function loadConfig(env: Environment): Config {
       EnvVar.ContextCacheTtlSeconds,
       WHOLE_NUMBER_SETTINGS.contextCacheTtlSeconds,
     ),
+    // As the authenticator matches it: a role without its path.
+    ...(creatorArn === '' ? {} : { creatorArn: parseArn(creatorArn)?.canonical ?? creatorArn }),
   };
 }
 

@@ -18,6 +18,8 @@ export interface PipelineDeps {
   readonly observability: Observability;
   /** Epoch ms; injected so windows close in tests and replay without waiting. */
   readonly now: () => number;
+  /** The cluster creator the stack was told (`creatorArn`); absent = learned from the log, if at all. */
+  readonly creatorArn?: string;
   /** The pipeline watching itself (blindness check, canary); absent in replay. */
   readonly selfWatch?: SelfWatch;
 }

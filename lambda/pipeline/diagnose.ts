@@ -39,6 +39,8 @@ export async function diagnose(batch: AdmittedBatch, deps: PipelineDeps): Promis
     clusterName,
     ...lookup.cluster,
     accountId: lookup.cluster.accountId ?? batch.owner,
+    // The stack's word wins over a grant the log shows, as the CLI's --creator does.
+    ...(deps.creatorArn === undefined ? {} : { creatorArn: deps.creatorArn }),
   };
   const base: DiagnosisContext = { cluster, contextUnavailable: lookup.unavailable };
   const found = diagnoseBatch(batch.events, batch.logStream, clusterName, base);

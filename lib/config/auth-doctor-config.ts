@@ -25,6 +25,8 @@ export interface AuthDoctorConfig {
   readonly extraTopicArns: readonly string[];
   /** KMS keys of extra topics encrypted with a customer-managed key. */
   readonly extraTopicKeyArns: readonly string[];
+  /** The cluster creator's IAM role or user ARN, named in every lock-out fix. */
+  readonly creatorArn?: string;
   /** The end-to-end canary and its alarms. */
   readonly canary: boolean;
   /** Deploy even though no sink is configured (no email, Slack, Chatbot or extra topic): alerts reach nobody. */

@@ -1,5 +1,6 @@
 import {
   CLUSTER_NAME,
+  IAM_ROLE_OR_USER_ARN,
   SECRET_NAME,
   SECRET_NAME_MAX_LENGTH,
   SNS_TOPIC_ARN,
@@ -273,6 +274,24 @@ const extraTopicKeyArns: Setting<'extraTopicKeyArns'> = {
   },
 };
 
+const CREATOR_EXAMPLE = 'arn:aws:iam::111122223333:role/cluster-admin';
+
+const creatorArn: Setting<'creatorArn'> = {
+  key: 'creatorArn',
+  defaultValue: undefined,
+  read(raw, report) {
+    const arn = optionalText(raw, 'creatorArn', CREATOR_EXAMPLE, report);
+    if (arn === undefined) return undefined;
+    if (IAM_ROLE_OR_USER_ARN.test(arn)) return arn;
+    report(
+      `creatorArn: ${JSON.stringify(arn)} is not an IAM role or user ARN (the principal that created the ` +
+        `clusters: arn:aws:iam::<account>:role/<name> or …:user/<name>; an assumed-role ARN names its role ` +
+        `instead). Example: -c creatorArn=${CREATOR_EXAMPLE}`,
+    );
+    return undefined;
+  },
+};
+
 const canary: Setting<'canary'> = {
   key: 'canary',
   defaultValue: DEFAULTS.canary,
@@ -298,6 +317,7 @@ export const SETTINGS: readonly Setting[] = [
   restoreLoggingOnDelete,
   extraTopicArns,
   extraTopicKeyArns,
+  creatorArn,
   canary,
   allowNoSinks,
 ] as readonly Setting[];

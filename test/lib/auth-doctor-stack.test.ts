@@ -180,6 +180,7 @@ describe('the diagnosis function', () => {
           DEDUP_WINDOW_MINUTES: '30',
           ALERT_CAP: '10',
           CONTEXT_CACHE_TTL_SECONDS: '300',
+          CREATOR_ARN: 'arn:aws:iam::111122223333:role/platform/cluster-admin',
           POWERTOOLS_SERVICE_NAME: 'eks-auth-doctor',
           POWERTOOLS_METRICS_NAMESPACE: 'EksAuthDoctor',
           POWERTOOLS_LOG_LEVEL: 'INFO',
@@ -213,6 +214,8 @@ describe('the diagnosis function', () => {
       dedupWindowMinutes: FULL_CONFIG.dedupWindowMinutes,
       alertCap: FULL_CONFIG.alertCap,
       contextCacheTtlSeconds: 300,
+      // As the authenticator matches a role: without its path.
+      creatorArn: 'arn:aws:iam::111122223333:role/cluster-admin',
     });
   });
 
@@ -220,6 +223,18 @@ describe('the diagnosis function', () => {
     shipped.template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ EXTRA_TOPIC_ARNS: '', SLACK_WEBHOOK_SECRET_NAME: '' }) },
     });
+  });
+
+  it('leaves the creator to the log when it is not configured', () => {
+    shipped.template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ CREATOR_ARN: '' }) },
+    });
+    const config = loadConfig({
+      [EnvVar.TopicArn]: 'arn:aws:sns:eu-west-1:111122223333:EksAuthDoctor-AlertsTopic',
+      [EnvVar.DedupTableName]: 'EksAuthDoctor-DedupTable',
+      [EnvVar.CreatorArn]: '',
+    });
+    expect(config.creatorArn).toBeUndefined();
   });
 
   it('retries failed asynchronous events twice, then keeps them in an encrypted queue', () => {

@@ -159,6 +159,25 @@ describe('props checked like the -c configuration', () => {
     );
   });
 
+  it('refuses a creatorArn that is not an IAM role or user ARN, and passes a valid one to the function', () => {
+    const props = { clusters: ['prod-eks'], alertEmails: ONCALL };
+
+    expect(
+      () =>
+        new AuthDoctor(new Stack(appWith(), 'A'), 'AuthDoctor', {
+          ...props,
+          creatorArn: 'arn:aws:sts::111122223333:assumed-role/admin/alice',
+        }),
+    ).toThrow(
+      'AuthDoctor: creatorArn "arn:aws:sts::111122223333:assumed-role/admin/alice" is not an IAM role or user ARN',
+    );
+    const stack = new Stack(appWith(), 'B');
+    new AuthDoctor(stack, 'AuthDoctor', { ...props, creatorArn: 'arn:aws:iam::111122223333:user/alice' });
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ CREATOR_ARN: 'arn:aws:iam::111122223333:user/alice' }) },
+    });
+  });
+
   it('refuses props without any sink unless allowNoSinks is set', () => {
     const app = appWith();
 

@@ -13,6 +13,7 @@ export const FULL_CONFIG = {
   reservedConcurrency: 3,
   restoreLoggingOnDelete: true,
   extraTopicArns: ['arn:aws:sns:eu-west-1:111122223333:security-findings'],
+  creatorArn: 'arn:aws:iam::111122223333:role/platform/cluster-admin',
 };
 
 /** `arn:<partition>:<service>:<region>:<account>:<resource>` as an environment-agnostic template renders it. */

@@ -33,11 +33,18 @@ export class LogTimeline {
   private readonly grants = new Map<string, GrantRuns>();
   /** `time client` of each request that ended in a mapping denial, and its STS facts once found. */
   private readonly wantedSts = new Set<string>();
-  private readonly wantedTimes = new Set<string>();
+  /**
+   * The clients, by time, of wanted requests whose STS line is not found yet: an STS line is parsed
+   * only if one of them is in it. In a log in EKS's order the STS line comes first and is found at
+   * once, so this stays nearly empty and nearly every STS line is passed over without a parse.
+   */
+  private readonly pendingSts = new Map<string, string[]>();
   private readonly stsFacts = new Map<string, AuthenticatorRecord>();
   private readonly forwardJoin = new StsResponseJoin();
   private readonly parseOptions: ParseOptions = { times: new TimeStrings() };
   private cachedAt = -2;
+  private lastTimeText: string | undefined;
+  private lastEpoch = Number.NaN;
   private cachedCluster: ClusterContext | undefined;
   /** Whether events were learned since the last `finish` (a stream learns and diagnoses in turns). */
   private unfinished = false;
@@ -54,7 +61,7 @@ export class LogTimeline {
       return;
     }
     const category = categoryOf(record);
-    const epoch = epochOf(record.time);
+    const epoch = this.epochOf(record.time);
     if (category === 'ACCESS_GRANTED') {
       this.learnGrant(record, line, epoch);
       return;
@@ -157,12 +164,24 @@ export class LogTimeline {
   }
 
   private keepStsFacts(record: AuthenticatorRecord, line: string): void {
-    if (record.time === undefined || !this.wantedTimes.has(record.time)) return;
+    if (record.time === undefined) return;
+    const clients = this.pendingSts.get(record.time);
+    if (clients === undefined || !clients.some((client) => line.includes(client))) return;
     const sts = parseLine(line, STS_FIELDS);
     const client = sts?.fields.client;
-    if (sts === undefined || client === undefined) return;
-    const key = `${record.time} ${client}`;
-    if (this.wantedSts.has(key) && !this.stsFacts.has(key)) this.stsFacts.set(key, detach(sts));
+    if (sts === undefined || client === undefined || !clients.includes(client)) return;
+    this.stsFacts.set(`${record.time} ${client}`, detach(sts));
+    this.found(record.time, client);
+  }
+
+  /** The STS line of the request `time client` is known: it is no longer looked for. */
+  private found(time: string, client: string): void {
+    const clients = this.pendingSts.get(time);
+    if (clients === undefined) return;
+    const index = clients.indexOf(client);
+    if (index === -1) return;
+    clients.splice(index, 1);
+    if (clients.length === 0) this.pendingSts.delete(time);
   }
 
   private learnDenial(record: AuthenticatorRecord, line: string): void {
@@ -171,22 +190,39 @@ export class LogTimeline {
     if (this.wantedSts.size >= MAX_JOINED_REQUESTS) return;
     const key = detach(`${record.time} ${client}`);
     this.wantedSts.add(key);
-    this.wantedTimes.add(detach(record.time));
     // An STS line just before (the order EKS writes) is in the forward ring.
     const joined = this.forwardJoin.accept(record, line);
-    if (joined !== record) {
-      this.stsFacts.set(key, {
-        msg: 'STS response',
-        fields: detach({
-          ...(joined.fields.accesskeyid === undefined ? {} : { accesskeyid: joined.fields.accesskeyid }),
-          ...(joined.fields.accountid === undefined ? {} : { accountid: joined.fields.accountid }),
-          ...(joined.fields.userid === undefined ? {} : { userid: joined.fields.userid }),
-          ...(joined.fields.session === undefined ? {} : { session: joined.fields.session }),
-          ...(joined.fields.stsarn === undefined ? {} : { arn: joined.fields.stsarn }),
-          client,
-        }),
-      });
+    if (joined === record) {
+      // Looked for among the STS lines still to come (and, in the second pass, all of them).
+      if (!this.stsFacts.has(key)) this.pending(detach(record.time), detach(client));
+      return;
     }
+    // Field by field with detached copies (no structuredClone): most denials of a storm take this path.
+    const from = joined.fields;
+    const fields: Record<string, string> = {};
+    if (from.accesskeyid !== undefined) fields.accesskeyid = detach(from.accesskeyid);
+    if (from.accountid !== undefined) fields.accountid = detach(from.accountid);
+    if (from.userid !== undefined) fields.userid = detach(from.userid);
+    if (from.session !== undefined) fields.session = detach(from.session);
+    if (from.stsarn !== undefined) fields.arn = detach(from.stsarn);
+    fields.client = detach(client);
+    this.stsFacts.set(key, { msg: 'STS response', fields });
+    this.found(record.time, client);
+  }
+
+  private pending(time: string, client: string): void {
+    const clients = this.pendingSts.get(time);
+    if (clients === undefined) this.pendingSts.set(time, [client]);
+    else if (!clients.includes(client)) clients.push(client);
+  }
+
+  /** Date.parse, remembering the last answer: a busy log has many lines per second. */
+  private epochOf(time: string | undefined): number {
+    if (time !== this.lastTimeText) {
+      this.lastTimeText = time;
+      this.lastEpoch = epochOf(time);
+    }
+    return this.lastEpoch;
   }
 
   private learnGrant(record: AuthenticatorRecord, line: string, epoch: number): void {

@@ -49,6 +49,30 @@ describe('configuration from the environment', () => {
     });
   });
 
+  it('reads the cluster creator as the authenticator matches it: a role without its path, a user as given', () => {
+    // Act
+    const role = loadConfig({
+      ...REQUIRED,
+      CREATOR_ARN: ' arn:aws:iam::123456789012:role/platform/cluster-admin ',
+    });
+    const user = loadConfig({ ...REQUIRED, CREATOR_ARN: 'arn:aws:iam::123456789012:user/ops/alice' });
+
+    // Assess
+    expect(role.creatorArn).toBe('arn:aws:iam::123456789012:role/cluster-admin');
+    expect(user.creatorArn).toBe('arn:aws:iam::123456789012:user/ops/alice');
+  });
+
+  it('refuses a creator that is not an IAM role or user ARN, naming the variable and an example', () => {
+    // Act & Assess
+    expect(() =>
+      loadConfig({ ...REQUIRED, CREATOR_ARN: 'arn:aws:sts::123456789012:assumed-role/admin/alice' }),
+    ).toThrow(
+      new EnvironmentError(
+        'CREATOR_ARN "arn:aws:sts::123456789012:assumed-role/admin/alice" is not an IAM role or user ARN, e.g. CREATOR_ARN=arn:aws:iam::123456789012:role/cluster-admin (empty = learned from the log)',
+      ),
+    );
+  });
+
   it('treats an empty Slack secret name as "no Slack"', () => {
     // Act
     const config = loadConfig({ ...REQUIRED, SLACK_WEBHOOK_SECRET_NAME: '' });

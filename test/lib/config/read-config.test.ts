@@ -238,6 +238,30 @@ describe('a configuration error', () => {
     ]);
   });
 
+  it('takes the cluster creator as an IAM role or user ARN', () => {
+    // Act
+    const role = read({ creatorArn: 'arn:aws:iam::111122223333:role/platform/cluster-admin' });
+    const user = read({ creatorArn: 'arn:aws-cn:iam::111122223333:user/alice' });
+
+    // Assess
+    expect(role.creatorArn).toBe('arn:aws:iam::111122223333:role/platform/cluster-admin');
+    expect(user.creatorArn).toBe('arn:aws-cn:iam::111122223333:user/alice');
+  });
+
+  it('names a creator that is an assumed-role session, a group or not an ARN at all', () => {
+    expect(problemsOf({ creatorArn: 'arn:aws:sts::111122223333:assumed-role/cluster-admin/alice' })).toEqual([
+      expect.stringMatching(
+        /^creatorArn: "arn:aws:sts::111122223333:assumed-role\/cluster-admin\/alice" is not an IAM role or user ARN .*an assumed-role ARN names its role instead.*Example: -c creatorArn=arn:aws:iam::111122223333:role\/cluster-admin$/,
+      ),
+    ]);
+    expect(problemsOf({ creatorArn: 'arn:aws:iam::111122223333:group/admins' })).toEqual([
+      expect.stringMatching(/^creatorArn: ".*:group\/admins" is not an IAM role or user ARN/),
+    ]);
+    expect(problemsOf({ creatorArn: 'cluster-admin' })).toEqual([
+      expect.stringMatching(/^creatorArn: "cluster-admin" is not an IAM role or user ARN/),
+    ]);
+  });
+
   it('names an unknown key of the cdk.json object, with the setting it most likely misspells', () => {
     expect(problemsOf(configured({ cluster: ['prod-eks'], colour: 'red' }))).toEqual([
       expect.stringMatching(
