@@ -197,6 +197,8 @@ export class DiagnosisFunction extends Construct {
       'UseDedupTable',
       [
         'dynamodb:GetItem',
+        // Flood control reads a batch's windows ahead, 100 per call.
+        'dynamodb:BatchGetItem',
         'dynamodb:PutItem',
         'dynamodb:UpdateItem',
         'dynamodb:DeleteItem',

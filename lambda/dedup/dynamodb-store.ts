@@ -1,5 +1,6 @@
 import {
   type AttributeValue,
+  BatchGetItemCommand,
   DeleteItemCommand,
   type DynamoDBClient,
   GetItemCommand,
@@ -26,6 +27,14 @@ import {
 } from './store';
 
 type Item = Record<string, AttributeValue>;
+
+/** BatchGetItem: at most 100 keys per call. */
+const BATCH_GET_MAX_KEYS = 100;
+/** Calls per chunk while keys come back unprocessed; backoff 50 ms, then 100 ms. */
+const BATCH_GET_ATTEMPTS = 3;
+const BATCH_GET_BACKOFF_MS = 50;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * The dedup store in DynamoDB (table from the stack: `pk` S, `sk` S, TTL attribute `expiresAt`).
@@ -55,6 +64,47 @@ export class DynamoDbDedupStore implements DedupStore {
       }),
     );
     return item ? problemFrom(cluster, id, item) : undefined;
+  }
+
+  /**
+   * BatchGetItem (DynamoDB API Reference): "can retrieve up to 16 MB of data, which can contain as many
+   * as 100 items"; it "returns a partial result if the response size limit is exceeded, the table's
+   * provisioned throughput is exceeded, more than 1MB per partition is requested, or an internal
+   * processing failure occurs", naming the rest in `UnprocessedKeys`, to be retried with backoff. So:
+   * 100 keys per call, the unprocessed ones asked again a few times, and what is still unread left
+   * out of the answer (flood control then reads those one by one).
+   */
+  async getProblems(
+    cluster: string,
+    ids: readonly string[],
+  ): Promise<Map<string, ProblemWindow | undefined>> {
+    const found = new Map<string, ProblemWindow | undefined>();
+    for (let from = 0; from < ids.length; from += BATCH_GET_MAX_KEYS) {
+      const chunk = [...new Set(ids.slice(from, from + BATCH_GET_MAX_KEYS))];
+      let keys: Item[] = chunk.map((id) => key(cluster, `problem#${id}`));
+      for (let attempt = 0; keys.length > 0 && attempt < BATCH_GET_ATTEMPTS; attempt++) {
+        if (attempt > 0) await sleep(BATCH_GET_BACKOFF_MS * 2 ** (attempt - 1));
+        const out = await this.dynamodb.send(
+          new BatchGetItemCommand({
+            RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } },
+          }),
+        );
+        const unprocessed = out.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
+        const left = new Set(unprocessed.map((item) => item.sk?.S ?? ''));
+        for (const item of out.Responses?.[this.tableName] ?? []) {
+          const id = (item.sk?.S ?? '').slice('problem#'.length);
+          found.set(id, problemFrom(cluster, id, item));
+        }
+        // Asked and neither returned nor unprocessed: the problem has no window.
+        for (const k of keys) {
+          const sk = k.sk?.S ?? '';
+          const id = sk.slice('problem#'.length);
+          if (!left.has(sk) && !found.has(id)) found.set(id, undefined);
+        }
+        keys = unprocessed;
+      }
+    }
+    return found;
   }
 
   createProblem(window: ProblemWindow, expiresAt: number): Promise<boolean> {

@@ -101,6 +101,8 @@ export class FloodControl {
   /** Cap windows found full during this invocation: later new problems skip the slot attempt. */
   private readonly fullBuckets = new Set<string>();
   private readonly dueWritten = new Set<string>();
+  /** Windows read ahead for the batch (`prefetch`), each used by its problem's first attempt only. */
+  private readonly readAhead = new Map<string, ProblemWindow | undefined>();
   /** A batch's digest additions, per cluster and cap window: written once per batch by `flushDigests`. */
   private readonly digestBuffer = new Map<string, { cluster: string; bucket: number; addition: Addition }>();
 
@@ -109,13 +111,35 @@ export class FloodControl {
     private readonly settings: FloodControlSettings,
   ) {}
 
+  /**
+   * Reads the windows of a batch's problems ahead, in as few calls as the store allows (BatchGetItem:
+   * one per 100 problems instead of one GetItem each). Safe however old the read gets: every write
+   * that follows is conditional on what was read, and a refused one reads again, alone.
+   */
+  async prefetch(cluster: string, problems: readonly Problem[]): Promise<void> {
+    const ids = problems.map((problem) => problemId(problem.key));
+    const found = await this.store.getProblems(cluster, ids);
+    for (const [id, window] of found) this.readAhead.set(`${cluster}#${id}`, window);
+  }
+
+  private async window(cluster: string, id: string, attempt: number): Promise<ProblemWindow | undefined> {
+    const key = `${cluster}#${id}`;
+    if (attempt === 0 && this.readAhead.has(key)) {
+      const window = this.readAhead.get(key);
+      this.readAhead.delete(key);
+      return window;
+    }
+    this.readAhead.delete(key);
+    return this.store.getProblem(cluster, id);
+  }
+
   /** Counts one problem of a batch in `cluster` (the log group's): alert, count as repeats, or digest. */
   async record(cluster: string, problem: Problem, batchId: string, now: number): Promise<Decision> {
     const { lastSeen } = problem.occurrences;
     const id = problemId(problem.key);
     const closed: ClosedWindow[] = [];
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const window = await this.store.getProblem(cluster, id);
+      const window = await this.window(cluster, id, attempt);
       if (window && now < window.windowEnd) {
         if (window.mode === 'digest') {
           this.buffer(cluster, window.bucket, problem.finding.category, problem.occurrences, 0);

@@ -100,6 +100,14 @@ export type BatchClaim = { readonly kind: 'new' } | { readonly kind: 'retry'; re
  */
 export interface DedupStore {
   getProblem(cluster: string, id: string): Promise<ProblemWindow | undefined>;
+  /**
+   * Several problems' windows at once (a consistent read each): an ID in the answer was read
+   * (`undefined`: the problem has no window), an ID missing from it could not be read this time.
+   */
+  getProblems(
+    cluster: string,
+    ids: readonly string[],
+  ): Promise<ReadonlyMap<string, ProblemWindow | undefined>>;
   /** Creates the window if the problem has none. */
   createProblem(window: ProblemWindow, expiresAt: number): Promise<boolean>;
   /**

@@ -63,6 +63,12 @@ export async function decide(
   });
   const failOpen = new FailOpen(batch, deps.settings.cap, observability);
   const ordered = inPriorityOrder(diagnosis.problems);
+  // Every window of the batch in one read (per 100 problems) rather than one read per problem.
+  if (health.downBecause === undefined && ordered.length > 1) {
+    await flood.prefetch(batch.cluster, ordered).catch((error: unknown) => {
+      observability.warn('dedup store unavailable', { cluster: batch.cluster, error: health.fail(error) });
+    });
+  }
   let deferred = 0;
   for (const [index, problem] of ordered.entries()) {
     // Checked before every problem: what matters most was decided first, the rest waits for the retry.
