@@ -1,4 +1,4 @@
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OfflineContextSource } from '../../../lambda/context/context-source';
@@ -148,6 +148,58 @@ describe('context the payload already has', () => {
     const alert = h.sink.sent[0]?.n;
     expect(alert?.finding?.subCause).toBe('FOREIGN_ACCOUNT');
     expect(alert?.cluster.accountId).toBe(ACCOUNT);
+  });
+});
+
+describe('the function knows its own account', () => {
+  /** The payload without its `owner` field at all. */
+  const withoutOwner = (event: { awslogs: { data: string } }) => {
+    const decoded = JSON.parse(gunzipSync(Buffer.from(event.awslogs.data, 'base64')).toString('utf8'));
+    const { owner: _owner, ...payload } = decoded;
+    return { awslogs: { data: gzipSync(JSON.stringify(payload)).toString('base64') } };
+  };
+  const asIs = (event: { awslogs: { data: string } }) => event;
+
+  it.each([
+    ['missing', withoutOwner],
+    ['all zeros (replay without --account)', asIs],
+  ])(
+    'calls a principal of another account external from the function ARN when the owner is %s',
+    async (_what, shape) => {
+      // Prepare: no EKS, a payload whose owner says nothing; Lambda's context names the function
+      const h = harness(new MemoryDedupStore());
+      const event = shape(
+        subscriptionEvent([notMappedLine('intruder', T0, 30000, '999988887777')], { owner: '000000000000' }),
+      );
+      const context = {
+        ...lambdaContext,
+        invokedFunctionArn: `arn:aws:lambda:eu-west-1:${ACCOUNT}:function:eks-auth-doctor-diagnose`,
+      };
+
+      // Act
+      await h.handler(event, context);
+
+      // Assess
+      const alert = h.sink.sent[0]?.n;
+      expect(alert?.finding?.subCause).toBe('FOREIGN_ACCOUNT');
+      expect(alert?.cluster.accountId).toBe(ACCOUNT);
+    },
+  );
+
+  it('leaves the account unknown, and guesses no FOREIGN_ACCOUNT, without an owner or a function ARN', async () => {
+    // Prepare
+    const h = harness(new MemoryDedupStore());
+
+    // Act
+    await h.handler(
+      subscriptionEvent([notMappedLine('intruder', T0, 30000, '999988887777')], { owner: '000000000000' }),
+      lambdaContext,
+    );
+
+    // Assess
+    const alert = h.sink.sent[0]?.n;
+    expect(alert?.cluster.accountId).toBeUndefined();
+    expect(alert?.finding?.subCause).not.toBe('FOREIGN_ACCOUNT');
   });
 });
 
