@@ -123,6 +123,7 @@ export class DynamoDbDedupStore implements DedupStore {
     };
     if (window.pendingSince !== undefined) item.pendingSince = n(window.pendingSince);
     if (window.capped !== undefined) item.capped = { BOOL: window.capped };
+    if (window.digestScope !== undefined) item.digestScope = s(window.digestScope);
     return this.conditional(
       new PutItemCommand({
         TableName: this.tableName,
@@ -453,6 +454,7 @@ function problemFrom(cluster: string, id: string, item: Item): ProblemWindow {
     openedBy: item.openedBy?.S ?? '',
     subject: item.subject?.S ?? '',
     capped: item.capped?.BOOL,
+    digestScope: item.digestScope?.S === 'account' ? 'account' : undefined,
     lastFollowup,
     counted: item.counted?.L?.flatMap((value) => (value.S === undefined ? [] : [value.S])),
   };

@@ -30,6 +30,11 @@ export interface ProblemWindow {
    * Absent on windows written before budgets: capped.
    */
   readonly capped?: boolean;
+  /**
+   * For a `digest` window: `account` when the account-wide ceiling (not the cluster's cap) sent the
+   * problem to the account's combined digest; absent: the cluster's digest.
+   */
+  readonly digestScope?: 'account';
   /** What a follow-up needs to be written without the original batch: `storedProblem`'s text. */
   readonly subject: string;
   /** The last follow-up sent for this problem, so a failed delivery can be retried without recounting. */
