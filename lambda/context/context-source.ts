@@ -1,5 +1,5 @@
 import { errorName } from '../common/error-names';
-import type { AuthenticatorRecord, ClusterContext, Finding, PrincipalContext } from '../engine/types';
+import type { AuthenticatorRecord, ClusterContext, PrincipalContext } from '../engine/types';
 import { type EksLookup, hasAccessEntryFor } from './eks-lookup';
 import type { HistoryRequest, LogHistoryLookup, PrincipalHistory } from './log-history';
 import { TtlCache } from './ttl-cache';
@@ -79,17 +79,6 @@ export class LiveContextSource implements ContextSource {
         ),
       (lookup) => (lookup.unavailable ? this.failureTtlMs : Number.POSITIVE_INFINITY),
     );
-  }
-
-  /** One principal's facts: {@link principals} of one. */
-  async principal(
-    clusterName: string,
-    cluster: ClusterContext,
-    finding: Finding,
-    deniedAtMs: number,
-  ): Promise<PrincipalLookup> {
-    const [lookup] = await this.principals(clusterName, cluster, [{ finding, deniedAtMs }]);
-    return lookup ?? { principal: {} };
   }
 
   async principals(

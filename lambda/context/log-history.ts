@@ -34,17 +34,12 @@ export interface HistoryRequest {
  */
 const FILTER_PATTERN_MAX = 1_024;
 
-/** What one principal's search needs: its term, its time range in the current slice, what it found. */
+/** One principal's search: its term, the end of its current slice, and what it found so far. */
 interface Search {
-  readonly index: number;
-  readonly finding: Finding;
-  readonly deniedAtMs: number;
+  readonly request: HistoryRequest;
   readonly term: string;
-  readonly canonical: string;
-  readonly wantSts: boolean;
   end: number;
-  lastGrantedAt?: string;
-  stsResponse?: AuthenticatorRecord;
+  found: { lastGrantedAt?: string; stsResponse?: AuthenticatorRecord };
 }
 
 /**
@@ -56,16 +51,6 @@ export class LogHistoryLookup {
     private readonly logs: CloudWatchLogsClient,
     private readonly timeoutMs = 3_000,
   ) {}
-
-  /** One principal's history: {@link principalHistories} of one. */
-  async principalHistory(
-    clusterName: string,
-    finding: Finding,
-    deniedAtMs: number,
-  ): Promise<PrincipalHistory> {
-    const [history] = await this.principalHistories(clusterName, [{ finding, deniedAtMs }]);
-    return history ?? {};
-  }
 
   /**
    * The histories of several principals, in order, from as few queries as the filter pattern allows:
@@ -81,95 +66,87 @@ export class LogHistoryLookup {
     clusterName: string,
     requests: readonly HistoryRequest[],
   ): Promise<PrincipalHistory[]> {
-    const histories: PrincipalHistory[] = requests.map(() => ({}));
-    const searches: Search[] = [];
-    for (const [index, { finding, deniedAtMs }] of requests.entries()) {
-      const principal = finding.principal;
-      if (!principal) continue;
-      searches.push({
-        index,
-        finding,
-        deniedAtMs,
-        // The name is in both the canonical ARN of a grant and the raw `assumed-role/<name>/<session>`
-        // of an STS response; IAM names are `[\w+=,.@-]`, nothing that needs escaping inside quotes.
-        term: parseArn(principal.arn)?.name ?? principal.arn,
-        canonical: principal.arn.toLowerCase(),
-        wantSts:
-          principal.session === undefined && finding.client !== undefined && finding.time !== undefined,
-        end: deniedAtMs + 1_000,
-      });
-    }
-    for (const group of patternGroups(searches)) {
-      const cutShort = await this.searchTogether(clusterName, group);
-      for (const search of cutShort) {
-        const alone: Search = {
-          ...search,
-          end: search.deniedAtMs + 1_000,
-          lastGrantedAt: undefined,
-          stsResponse: undefined,
-        };
-        await this.searchTogether(clusterName, [alone], Number.POSITIVE_INFINITY);
-        histories[search.index] = historyOf(alone);
+    const start = (request: HistoryRequest): Search => ({
+      request,
+      // The name is in both the canonical ARN of a grant and the raw `assumed-role/<name>/<session>`
+      // of an STS response; IAM names are `[\w+=,.@-]`, nothing that needs escaping inside quotes.
+      term: parseArn(request.finding.principal?.arn ?? '')?.name ?? request.finding.principal?.arn ?? '',
+      end: request.deniedAtMs + 1_000,
+      found: {},
+    });
+    const searches = requests.map(start);
+    // Runs of principals whose any-term pattern fits FilterLogEvents' limit.
+    let group: Search[] = [];
+    let length = 0;
+    for (const search of [...searches.filter((s) => s.request.finding.principal), undefined]) {
+      const cost = (search?.term.length ?? FILTER_PATTERN_MAX) + 4;
+      if (group.length > 0 && (search === undefined || length + cost > FILTER_PATTERN_MAX)) {
+        for (const cut of await this.search(clusterName, group, true)) {
+          const alone = start(cut.request);
+          await this.search(clusterName, [alone], false);
+          cut.found = alone.found;
+        }
+        group = [];
+        length = 0;
       }
-      const cut = new Set(cutShort);
-      for (const search of group) if (!cut.has(search)) histories[search.index] = historyOf(search);
+      if (search) group.push(search);
+      length += cost;
     }
-    return histories;
+    return searches.map(({ found }) => found);
   }
 
   /**
-   * Searched newest first, slice by slice, stopping for each principal at the first slice with a
-   * grant. Returns the principals whose search a shared slice cut at the result bound (only when
-   * there were several; a search of one is bounded like before, and complete as far as it goes).
+   * Searches newest first, slice by slice, each principal stopping at the first slice with a grant.
+   * With `shared`, a slice cut at the result bound ends the search and returns who was still
+   * searching; alone, a search goes on with what the bound let through, as a search of one always did.
    */
-  private async searchTogether(
-    clusterName: string,
-    group: readonly Search[],
-    soloBound = 1,
-  ): Promise<Search[]> {
+  private async search(clusterName: string, group: readonly Search[], shared: boolean): Promise<Search[]> {
     let pending = [...group];
     for (const span of SLICES_MS) {
       if (pending.length === 0) break;
-      const ranges = pending.map((search) => ({ search, start: search.deniedAtMs - span, end: search.end }));
-      const startTime = Math.min(...ranges.map((range) => range.start));
-      const endTime = Math.max(...ranges.map((range) => range.end));
+      const ranges = pending.map((search) => ({ search, start: search.request.deniedAtMs - span }));
       const terms = [...new Set(pending.map((search) => search.term))];
       const pattern = terms.length === 1 ? `"${terms[0]}"` : terms.map((term) => `?"${term}"`).join(' ');
       const grants = new Map<Search, string>();
-      const complete = await this.scan(clusterName, pattern, startTime, endTime, (message, timestamp) => {
-        let record: AuthenticatorRecord | undefined | null = null;
-        for (const { search, start, end } of ranges) {
-          if (timestamp < start || timestamp > end || !message.includes(search.term)) continue;
-          if (record === null) record = parseLine(message, { allFields: true });
-          if (!record) return;
-          if (
-            record.msg === 'access granted' &&
-            record.fields.arn?.toLowerCase() === search.canonical &&
-            record.time
-          ) {
-            const latest = grants.get(search);
-            if (!latest || record.time > latest) grants.set(search, record.time);
-          } else if (
-            search.wantSts &&
-            record.msg === 'STS response' &&
-            record.fields.client === search.finding.client &&
-            record.time === search.finding.time
-          ) {
-            search.stsResponse = record;
+      const complete = await this.scan(
+        clusterName,
+        pattern,
+        Math.min(...ranges.map((range) => range.start)),
+        Math.max(...pending.map((search) => search.end)),
+        (message, timestamp) => {
+          let record: AuthenticatorRecord | undefined | null = null;
+          for (const { search, start } of ranges) {
+            if (timestamp < start || timestamp > search.end || !message.includes(search.term)) continue;
+            record ??= parseLine(message, { allFields: true });
+            if (!record) return;
+            const { finding } = search.request;
+            if (
+              record.msg === 'access granted' &&
+              record.time &&
+              record.fields.arn?.toLowerCase() === finding.principal?.arn.toLowerCase()
+            ) {
+              const latest = grants.get(search);
+              if (!latest || record.time > latest) grants.set(search, record.time);
+            } else if (
+              finding.principal?.session === undefined &&
+              finding.client !== undefined &&
+              finding.time !== undefined &&
+              record.msg === 'STS response' &&
+              record.fields.client === finding.client &&
+              record.time === finding.time
+            ) {
+              search.found.stsResponse = record;
+            }
           }
-        }
-      });
-      if (!complete && pending.length > soloBound) return pending;
-      const next: Search[] = [];
-      for (const { search, start } of ranges) {
+        },
+      );
+      if (!complete && shared && pending.length > 1) return pending;
+      pending = ranges.flatMap(({ search, start }) => {
         const granted = grants.get(search);
-        if (granted) search.lastGrantedAt = granted;
-        else {
-          search.end = start;
-          next.push(search);
-        }
-      }
-      pending = next;
+        if (granted) search.found.lastGrantedAt = granted;
+        else search.end = start;
+        return granted ? [] : [search];
+      });
     }
     return [];
   }
@@ -205,29 +182,4 @@ export class LogHistoryLookup {
     }
     return false;
   }
-}
-
-function historyOf(search: Search): PrincipalHistory {
-  return search.lastGrantedAt
-    ? { lastGrantedAt: search.lastGrantedAt, stsResponse: search.stsResponse }
-    : { stsResponse: search.stsResponse };
-}
-
-/** The searches in runs whose any-term pattern fits FilterLogEvents' pattern limit. */
-function patternGroups(searches: readonly Search[]): Search[][] {
-  const groups: Search[][] = [];
-  let current: Search[] = [];
-  let length = 0;
-  for (const search of searches) {
-    const cost = search.term.length + 4; // ?"…" and a space
-    if (current.length > 0 && length + cost > FILTER_PATTERN_MAX) {
-      groups.push(current);
-      current = [];
-      length = 0;
-    }
-    current.push(search);
-    length += cost;
-  }
-  if (current.length > 0) groups.push(current);
-  return groups;
 }

@@ -32,9 +32,6 @@ type Item = Record<string, AttributeValue>;
 const BATCH_GET_MAX_KEYS = 100;
 /** Calls per chunk while keys come back unprocessed; backoff 50 ms, then 100 ms. */
 const BATCH_GET_ATTEMPTS = 3;
-const BATCH_GET_BACKOFF_MS = 50;
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * The dedup store in DynamoDB (table from the stack: `pk` S, `sk` S, TTL attribute `expiresAt`).
@@ -56,13 +53,7 @@ export class DynamoDbDedupStore implements DedupStore {
   ) {}
 
   async getProblem(cluster: string, id: string): Promise<ProblemWindow | undefined> {
-    const { Item: item } = await this.dynamodb.send(
-      new GetItemCommand({
-        TableName: this.tableName,
-        Key: key(cluster, `problem#${id}`),
-        ConsistentRead: true,
-      }),
-    );
+    const item = await this.item(cluster, `problem#${id}`);
     return item ? problemFrom(cluster, id, item) : undefined;
   }
 
@@ -79,29 +70,26 @@ export class DynamoDbDedupStore implements DedupStore {
     ids: readonly string[],
   ): Promise<Map<string, ProblemWindow | undefined>> {
     const found = new Map<string, ProblemWindow | undefined>();
+    const table = this.tableName;
     for (let from = 0; from < ids.length; from += BATCH_GET_MAX_KEYS) {
-      const chunk = [...new Set(ids.slice(from, from + BATCH_GET_MAX_KEYS))];
-      let keys: Item[] = chunk.map((id) => key(cluster, `problem#${id}`));
+      let keys = [...new Set(ids.slice(from, from + BATCH_GET_MAX_KEYS))].map((id) =>
+        key(cluster, `problem#${id}`),
+      );
       for (let attempt = 0; keys.length > 0 && attempt < BATCH_GET_ATTEMPTS; attempt++) {
-        if (attempt > 0) await sleep(BATCH_GET_BACKOFF_MS * 2 ** (attempt - 1));
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 25 << attempt));
         const out = await this.dynamodb.send(
-          new BatchGetItemCommand({
-            RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } },
-          }),
+          new BatchGetItemCommand({ RequestItems: { [table]: { Keys: keys, ConsistentRead: true } } }),
         );
-        const unprocessed = out.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
-        const left = new Set(unprocessed.map((item) => item.sk?.S ?? ''));
-        for (const item of out.Responses?.[this.tableName] ?? []) {
-          const id = (item.sk?.S ?? '').slice('problem#'.length);
-          found.set(id, problemFrom(cluster, id, item));
+        const items = new Map((out.Responses?.[table] ?? []).map((item) => [item.sk?.S, item]));
+        const left = out.UnprocessedKeys?.[table]?.Keys ?? [];
+        const unread = new Set(left.map((item) => item.sk?.S));
+        // Asked and not left unprocessed: read, with or without a window.
+        for (const { sk } of keys) {
+          const id = sk?.S?.slice(8) ?? ''; // after `problem#`
+          const item = items.get(sk?.S);
+          if (!unread.has(sk?.S)) found.set(id, item && problemFrom(cluster, id, item));
         }
-        // Asked and neither returned nor unprocessed: the problem has no window.
-        for (const k of keys) {
-          const sk = k.sk?.S ?? '';
-          const id = sk.slice('problem#'.length);
-          if (!left.has(sk) && !found.has(id)) found.set(id, undefined);
-        }
-        keys = unprocessed;
+        keys = left;
       }
     }
     return found;
@@ -147,8 +135,7 @@ export class DynamoDbDedupStore implements DedupStore {
       // problem do not contend. The batch is refused if the list already holds it (a retry).
       return this.conditional(
         new UpdateItemCommand({
-          TableName: this.tableName,
-          Key: key(current.cluster, `problem#${current.id}`),
+          ...this.at(current.cluster, `problem#${current.id}`),
           UpdateExpression: `${counting}, counted = list_append(if_not_exists(counted, :empty), :batch)`,
           ConditionExpression:
             'windowEnd = :end AND (attribute_not_exists(counted) OR (size(counted) < :kept AND NOT contains(counted, :batchId)))',
@@ -166,8 +153,7 @@ export class DynamoDbDedupStore implements DedupStore {
     // (`pending` only grows within a window, so window end and pending together are the version).
     return this.conditional(
       new UpdateItemCommand({
-        TableName: this.tableName,
-        Key: key(current.cluster, `problem#${current.id}`),
+        ...this.at(current.cluster, `problem#${current.id}`),
         UpdateExpression: `${counting}, counted = :counted`,
         ConditionExpression: 'windowEnd = :end AND pending = :pending',
         ExpressionAttributeValues: {
@@ -187,8 +173,7 @@ export class DynamoDbDedupStore implements DedupStore {
   ): Promise<boolean> {
     return this.conditional(
       new UpdateItemCommand({
-        TableName: this.tableName,
-        Key: key(current.cluster, `problem#${current.id}`),
+        ...this.at(current.cluster, `problem#${current.id}`),
         UpdateExpression:
           'SET windowStart = :start, windowEnd = :nextEnd, pending = :zero, openedBy = :none, lastFollowup = :followup, expiresAt = :expires REMOVE pendingSince',
         ConditionExpression: 'windowEnd = :end AND pending = :pending',
@@ -209,8 +194,7 @@ export class DynamoDbDedupStore implements DedupStore {
   deleteProblem(current: ProblemWindow): Promise<boolean> {
     return this.conditional(
       new DeleteItemCommand({
-        TableName: this.tableName,
-        Key: key(current.cluster, `problem#${current.id}`),
+        ...this.at(current.cluster, `problem#${current.id}`),
         ConditionExpression: 'windowEnd = :end AND pending = :pending',
         ExpressionAttributeValues: { ':end': n(current.windowEnd), ':pending': n(current.pending) },
       }),
@@ -220,8 +204,7 @@ export class DynamoDbDedupStore implements DedupStore {
   takeAlertSlot(cluster: string, bucket: number, cap: number, expiresAt: number): Promise<boolean> {
     return this.conditional(
       new UpdateItemCommand({
-        TableName: this.tableName,
-        Key: key(cluster, `cap#${bucket}`),
+        ...this.at(cluster, `cap#${bucket}`),
         UpdateExpression: 'ADD alerts :one SET expiresAt = :expires',
         ConditionExpression: 'attribute_not_exists(alerts) OR alerts < :cap',
         ExpressionAttributeValues: { ':one': n(1), ':cap': n(cap), ':expires': n(expiresAt) },
@@ -233,8 +216,7 @@ export class DynamoDbDedupStore implements DedupStore {
     await this.dynamodb
       .send(
         new UpdateItemCommand({
-          TableName: this.tableName,
-          Key: key(cluster, `cap#${bucket}`),
+          ...this.at(cluster, `cap#${bucket}`),
           UpdateExpression: 'ADD alerts :minusOne',
           ConditionExpression: 'alerts > :zero',
           ExpressionAttributeValues: { ':minusOne': n(-1), ':zero': n(0) },
@@ -264,8 +246,7 @@ export class DynamoDbDedupStore implements DedupStore {
     const adds = categories.map((_, i) => `, #c${i} :c${i}`).join('');
     const added = await this.conditional(
       new UpdateItemCommand({
-        TableName: this.tableName,
-        Key: key(cluster, `digest#${bucket}`),
+        ...this.at(cluster, `digest#${bucket}`),
         UpdateExpression: `ADD #count :count, principals :principals${adds}${once ? ', batches :batch' : ''} SET firstSeen = if_not_exists(firstSeen, :first), lastSeen = :last, expiresAt = :expires`,
         ConditionExpression: once
           ? 'attribute_not_exists(sentAt) AND NOT contains(batches, :batchId)'
@@ -284,13 +265,7 @@ export class DynamoDbDedupStore implements DedupStore {
     );
     if (added || !once) return added;
     // Refused: already counted by this batch (true), or the digest went out (false).
-    const { Item: item } = await this.dynamodb.send(
-      new GetItemCommand({
-        TableName: this.tableName,
-        Key: key(cluster, `digest#${bucket}`),
-        ConsistentRead: true,
-      }),
-    );
+    const item = await this.item(cluster, `digest#${bucket}`);
     return item?.sentAt === undefined && (item?.batches?.SS ?? []).includes(batchId);
   }
 
@@ -298,8 +273,7 @@ export class DynamoDbDedupStore implements DedupStore {
     try {
       const { Attributes: item } = await this.dynamodb.send(
         new UpdateItemCommand({
-          TableName: this.tableName,
-          Key: key(cluster, `digest#${bucket}`),
+          ...this.at(cluster, `digest#${bucket}`),
           UpdateExpression: 'SET sentAt = if_not_exists(sentAt, :now)',
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeValues: { ':now': n(now) },
@@ -354,8 +328,7 @@ export class DynamoDbDedupStore implements DedupStore {
   async deliveredSinks(cluster: string, messageId: string): Promise<ReadonlySet<string>> {
     const { Item: item } = await this.dynamodb.send(
       new GetItemCommand({
-        TableName: this.tableName,
-        Key: key(cluster, `message#${messageId}`),
+        ...this.at(cluster, `message#${messageId}`),
         ConsistentRead: true,
         ProjectionExpression: 'delivered',
       }),
@@ -366,8 +339,7 @@ export class DynamoDbDedupStore implements DedupStore {
   async markDelivered(cluster: string, messageId: string, sink: string, expiresAt: number): Promise<void> {
     await this.dynamodb.send(
       new UpdateItemCommand({
-        TableName: this.tableName,
-        Key: key(cluster, `message#${messageId}`),
+        ...this.at(cluster, `message#${messageId}`),
         UpdateExpression: 'ADD delivered :sink SET expiresAt = :expires',
         ExpressionAttributeValues: { ':sink': { SS: [sink] }, ':expires': n(expiresAt) },
       }),
@@ -385,26 +357,32 @@ export class DynamoDbDedupStore implements DedupStore {
       }),
     );
     if (claimed) return { kind: 'new' };
-    const { Item: item } = await this.dynamodb.send(
-      new GetItemCommand({
-        TableName: this.tableName,
-        Key: key(cluster, `batch#${batchId}`),
-        ConsistentRead: true,
-      }),
-    );
+    const item = await this.item(cluster, `batch#${batchId}`);
     return { kind: 'retry', recorded: item?.state?.S === 'recorded' };
   }
 
   async markBatchRecorded(cluster: string, batchId: string): Promise<void> {
     await this.dynamodb.send(
       new UpdateItemCommand({
-        TableName: this.tableName,
-        Key: key(cluster, `batch#${batchId}`),
+        ...this.at(cluster, `batch#${batchId}`),
         UpdateExpression: 'SET #state = :recorded',
         ExpressionAttributeNames: { '#state': 'state' },
         ExpressionAttributeValues: { ':recorded': s('recorded') },
       }),
     );
+  }
+
+  /** The table and key of an item of `cluster`'s partition. */
+  private at(cluster: string, sortKey: string) {
+    return { TableName: this.tableName, Key: key(cluster, sortKey) };
+  }
+
+  /** One item, read consistently. */
+  private async item(cluster: string, sortKey: string): Promise<Item | undefined> {
+    const { Item: item } = await this.dynamodb.send(
+      new GetItemCommand({ ...this.at(cluster, sortKey), ConsistentRead: true }),
+    );
+    return item;
   }
 
   /** Runs a conditional write: `false` when the condition failed (someone else got there first). */

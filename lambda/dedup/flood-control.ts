@@ -145,24 +145,19 @@ export class FloodControl {
     for (const [id, window] of found) this.readAhead.set(`${cluster}#${id}`, window);
   }
 
-  private async window(cluster: string, id: string, attempt: number): Promise<ProblemWindow | undefined> {
-    const key = `${cluster}#${id}`;
-    if (attempt === 0 && this.readAhead.has(key)) {
-      const window = this.readAhead.get(key);
-      this.readAhead.delete(key);
-      return window;
-    }
-    this.readAhead.delete(key);
-    return this.store.getProblem(cluster, id);
-  }
-
   /** Counts one problem of a batch in `cluster` (the log group's): alert, count as repeats, or digest. */
   async record(cluster: string, problem: Problem, batchId: string, now: number): Promise<Decision> {
     const { lastSeen } = problem.occurrences;
     const id = problemId(problem.key);
     const closed: ClosedWindow[] = [];
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const window = await this.window(cluster, id, attempt);
+      // The first attempt uses the batch's read-ahead, if any; a retry reads again.
+      const ahead = `${cluster}#${id}`;
+      const window =
+        attempt === 0 && this.readAhead.has(ahead)
+          ? this.readAhead.get(ahead)
+          : await this.store.getProblem(cluster, id);
+      this.readAhead.delete(ahead);
       if (window && now < window.windowEnd) {
         if (window.mode === 'digest') {
           const scope = window.digestScope === 'account' ? ACCOUNT_SCOPE : cluster;

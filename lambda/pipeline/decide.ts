@@ -65,9 +65,8 @@ export async function decide(
   const ordered = inPriorityOrder(diagnosis.problems);
   // Every window of the batch in one read (per 100 problems) rather than one read per problem.
   if (health.downBecause === undefined && ordered.length > 1) {
-    await flood.prefetch(batch.cluster, ordered).catch((error: unknown) => {
-      observability.warn('dedup store unavailable', { cluster: batch.cluster, error: health.fail(error) });
-    });
+    // Failing, it marks the store down: every problem then fails open, and says so.
+    await flood.prefetch(batch.cluster, ordered).catch((error: unknown) => health.fail(error));
   }
   let deferred = 0;
   for (const [index, problem] of ordered.entries()) {

@@ -115,7 +115,7 @@ function withAccount(batch: AdmittedBatch, functionArn: string | undefined): Adm
 }
 
 /** `arn:<partition>:lambda:<region>:<account>:function:<name>[:<qualifier>]`. */
-const FUNCTION_ARN = /^arn:[\w-]+:lambda:[a-z0-9-]+:(\d{12}):function:/;
+const FUNCTION_ARN = /^arn:[^:]+:lambda:[^:]+:(\d{12}):/;
 
 /** The batch marker, claimed or found; `undefined` when the store cannot say, which marks it down. */
 async function claimBatch(

@@ -80,7 +80,7 @@ async function dueMessages(
       : await deps.context.cluster(digest.cluster);
     const notes = account
       ? [
-          `Across every cluster of this account: more than ${accountCapOf(deps.settings)} messages in this window reached the account-wide ceiling, so these new problems are summed up here instead of alerted one by one.`,
+          `Across every cluster of this account: past the account-wide ceiling of ${accountCapOf(deps.settings)} messages this window.`,
         ]
       : [];
     sends.push({

@@ -47,7 +47,8 @@ function denied(role: string): Finding {
 /** Each principal's history asked alone, the way it was asked before the queries were shared. */
 async function oneByOne(history: LogHistoryLookup, roles: readonly string[]) {
   const found = [];
-  for (const role of roles) found.push(await history.principalHistory('prod', denied(role), T0));
+  for (const role of roles)
+    found.push(...(await history.principalHistories('prod', [{ finding: denied(role), deniedAtMs: T0 }])));
   return found;
 }
 
