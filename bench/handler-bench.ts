@@ -27,7 +27,7 @@ import { median } from './median';
 import { mixedLogLines } from './mixed-log';
 
 /** Settings the handler module validates at import (cold start). */
-const HANDLER_ENV = {
+export const HANDLER_ENV = {
   TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:eks-auth-doctor',
   DEDUP_TABLE_NAME: 'eks-auth-doctor-dedup',
   AWS_REGION: 'eu-west-1',
@@ -86,7 +86,7 @@ function mixedPayload(batch = 0): string {
  * and parsing, without a network: SNS `Publish` and `PublishBatch` (every entry successful), EKS `DescribeCluster`/`ListAccessEntries`, Logs
  * `FilterLogEvents`.
  */
-const localAws = {
+export const localAws = {
   async handle(request: { hostname: string; path: string; body?: unknown }) {
     let body = '{"events":[]}';
     let type = 'application/json';

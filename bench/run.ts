@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { benchClassify, benchMemory, ensureLog } from './classify-bench';
 import { benchCliFormats } from './cli-formats';
 import { benchCliStartup } from './cli-startup';
+import { benchDistinctFlood } from './distinct-flood';
 import { benchHandler } from './handler-bench';
 
 /**
@@ -31,3 +32,4 @@ const small = await ensureLog(join(dir, 'mixed-10000.log'), 10_000);
 const large = await ensureLog(join(dir, `mixed-${largeLines}.log`), largeLines);
 print(benchMemory(small, large));
 print(await benchHandler());
+print(await benchDistinctFlood());

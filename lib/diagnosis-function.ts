@@ -203,6 +203,8 @@ export class DiagnosisFunction extends Construct {
       'UseDedupTable',
       [
         'dynamodb:GetItem',
+        // Flood control reads a batch's windows ahead, 100 per call.
+        'dynamodb:BatchGetItem',
         'dynamodb:PutItem',
         'dynamodb:UpdateItem',
         'dynamodb:DeleteItem',

@@ -1,7 +1,7 @@
 import { errorName } from '../common/error-names';
-import type { AuthenticatorRecord, ClusterContext, Finding, PrincipalContext } from '../engine/types';
+import type { AuthenticatorRecord, ClusterContext, PrincipalContext } from '../engine/types';
 import { type EksLookup, hasAccessEntryFor } from './eks-lookup';
-import type { LogHistoryLookup, PrincipalHistory } from './log-history';
+import type { HistoryRequest, LogHistoryLookup, PrincipalHistory } from './log-history';
 import { TtlCache } from './ttl-cache';
 
 /** The cluster facts for a batch, and why some are missing when a lookup failed. */
@@ -25,14 +25,20 @@ export interface PrincipalLookup {
  */
 export interface ContextSource {
   cluster(clusterName: string): Promise<ClusterLookup>;
-  /** Only called for IDENTITY_NOT_MAPPED: the one category whose fix depends on the principal. */
-  principal(
+  /**
+   * The facts about the denied principals of one batch, in order. Only asked for IDENTITY_NOT_MAPPED:
+   * the one category whose fix depends on the principal. One call per batch, so the lookups can be
+   * shared (one access-entry list, one log query for several principals).
+   */
+  principals(
     clusterName: string,
     cluster: ClusterContext,
-    finding: Finding,
-    deniedAtMs: number,
-  ): Promise<PrincipalLookup>;
+    requests: readonly PrincipalRequest[],
+  ): Promise<PrincipalLookup[]>;
 }
+
+/** A denied principal's finding and when it was denied (epoch ms). */
+export type PrincipalRequest = HistoryRequest;
 
 /** A failed lookup is retried after this long at most, so a throttled API is not hammered per invocation. */
 const FAILURE_TTL_MS = 30_000;
@@ -75,44 +81,63 @@ export class LiveContextSource implements ContextSource {
     );
   }
 
-  async principal(
+  async principals(
     clusterName: string,
     cluster: ClusterContext,
-    finding: Finding,
-    deniedAtMs: number,
-  ): Promise<PrincipalLookup> {
-    const principal = finding.principal;
-    if (!principal) return { principal: {} };
-    const reasons: string[] = [];
-    let hasAccessEntry: boolean | undefined;
+    requests: readonly PrincipalRequest[],
+  ): Promise<PrincipalLookup[]> {
     // CONFIG_MAP clusters have no access entries; with the mode unknown, asking would only guess.
-    if (cluster.authenticationMode === 'API' || cluster.authenticationMode === 'API_AND_CONFIG_MAP') {
-      const entries = await this.accessEntries.get(
-        clusterName,
-        () => this.listEntries(clusterName),
-        this.ttlOf,
-      );
+    const entries =
+      cluster.authenticationMode === 'API' || cluster.authenticationMode === 'API_AND_CONFIG_MAP'
+        ? await this.accessEntries.get(clusterName, () => this.listEntries(clusterName), this.ttlOf)
+        : undefined;
+    // Histories not cached are read together, once every principal of the batch is known.
+    const unread: { request: PrincipalRequest; resolve: (history: PrincipalHistory | string) => void }[] = [];
+    const lookups = requests.map(({ finding, deniedAtMs }) => {
+      const principal = finding.principal;
+      if (!principal) return undefined;
+      const reasons: string[] = [];
+      let hasAccessEntry: boolean | undefined;
       if (typeof entries === 'string') reasons.push(entries);
-      else hasAccessEntry = hasAccessEntryFor(principal, entries);
-    }
-    // A stale entry or a foreign account explains the denial before a recent grant would.
-    const foreign = cluster.accountId !== undefined && principal.accountId !== cluster.accountId;
-    let history: PrincipalHistory = {};
-    if (!hasAccessEntry && !foreign) {
-      const key = `${clusterName}|${principal.arn.toLowerCase()}`;
-      const found = await this.histories.get(
-        key,
-        () => this.readHistory(clusterName, finding, deniedAtMs),
-        this.ttlOf,
+      else if (entries) hasAccessEntry = hasAccessEntryFor(principal, entries);
+      // A stale entry or a foreign account explains the denial before a recent grant would.
+      const foreign = cluster.accountId !== undefined && principal.accountId !== cluster.accountId;
+      const history =
+        hasAccessEntry || foreign
+          ? undefined
+          : this.histories.get(
+              `${clusterName}|${principal.arn.toLowerCase()}`,
+              () =>
+                new Promise<PrincipalHistory | string>((resolve) =>
+                  unread.push({ request: { finding, deniedAtMs }, resolve }),
+                ),
+              this.ttlOf,
+            );
+      return { hasAccessEntry, reasons, history };
+    });
+    if (unread.length > 0) {
+      const read = await this.readHistories(
+        clusterName,
+        unread.map(({ request }) => request),
       );
-      if (typeof found === 'string') reasons.push(found);
-      else history = found;
+      for (const [i, { resolve }] of unread.entries())
+        resolve(typeof read === 'string' ? read : (read[i] ?? {}));
     }
-    return {
-      principal: { hasAccessEntry, lastGrantedAt: history.lastGrantedAt },
-      stsResponse: history.stsResponse,
-      unavailable: reasons.length > 0 ? reasons.join('; ') : undefined,
-    };
+    return Promise.all(
+      lookups.map(async (lookup): Promise<PrincipalLookup> => {
+        if (!lookup) return { principal: {} };
+        const { hasAccessEntry, reasons } = lookup;
+        let history: PrincipalHistory = {};
+        const found = await lookup.history;
+        if (typeof found === 'string') reasons.push(found);
+        else if (found) history = found;
+        return {
+          principal: { hasAccessEntry, lastGrantedAt: history.lastGrantedAt },
+          stsResponse: history.stsResponse,
+          unavailable: reasons.length > 0 ? reasons.join('; ') : undefined,
+        };
+      }),
+    );
   }
 
   private readonly ttlOf = (value: unknown): number =>
@@ -124,13 +149,12 @@ export class LiveContextSource implements ContextSource {
       .catch((error: unknown) => `EKS ListAccessEntries failed (${errorName(error)})`);
   }
 
-  private readHistory(
+  private readHistories(
     clusterName: string,
-    finding: Finding,
-    deniedAtMs: number,
-  ): Promise<PrincipalHistory | string> {
+    requests: readonly PrincipalRequest[],
+  ): Promise<PrincipalHistory[] | string> {
     return this.history
-      .principalHistory(clusterName, finding, deniedAtMs)
+      .principalHistories(clusterName, requests)
       .catch((error: unknown) => `CloudWatch Logs FilterLogEvents failed (${errorName(error)})`);
   }
 }
@@ -143,7 +167,11 @@ export class OfflineContextSource implements ContextSource {
     return { cluster: { clusterName }, unavailable: this.reason };
   }
 
-  async principal(): Promise<PrincipalLookup> {
-    return { principal: {} };
+  async principals(
+    _clusterName: string,
+    _cluster: ClusterContext,
+    requests: readonly PrincipalRequest[],
+  ): Promise<PrincipalLookup[]> {
+    return requests.map(() => ({ principal: {} }));
   }
 }

@@ -22,9 +22,29 @@ const SLICES_MS = [15 * MINUTE, 3 * 60 * MINUTE, 24 * 60 * MINUTE] as const;
 const EVENTS_PER_PAGE = 1_000;
 const PAGES_PER_SLICE = 2;
 
+/** One denied principal to ask the log group about, and when it was denied (epoch ms). */
+export interface HistoryRequest {
+  readonly finding: Finding;
+  readonly deniedAtMs: number;
+}
+
 /**
- * Asks the cluster's log group (`FilterLogEvents`, bounded in time and results) about one denied
- * principal. Throws on failure (throttled, denied, slow); the caller classifies without it.
+ * FilterLogEvents: "filterPattern … Length Constraints: Maximum length of 1024" (CloudWatch Logs API
+ * Reference). Several principals share one query while their terms fit.
+ */
+const FILTER_PATTERN_MAX = 1_024;
+
+/** One principal's search: its term, the end of its current slice, and what it found so far. */
+interface Search {
+  readonly request: HistoryRequest;
+  readonly term: string;
+  end: number;
+  found: { lastGrantedAt?: string; stsResponse?: AuthenticatorRecord };
+}
+
+/**
+ * Asks the cluster's log group (`FilterLogEvents`, bounded in time and results) about denied
+ * principals. Throws on failure (throttled, denied, slow); the caller classifies without it.
  */
 export class LogHistoryLookup {
   constructor(
@@ -32,54 +52,113 @@ export class LogHistoryLookup {
     private readonly timeoutMs = 3_000,
   ) {}
 
-  async principalHistory(
+  /**
+   * The histories of several principals, in order, from as few queries as the filter pattern allows:
+   * the principals of a batch share each slice's query (`?"<name>" ?"<name>" …`, any of the terms,
+   * CloudWatch Logs filter pattern syntax), over the union of their time ranges, and each keeps only
+   * the events of its own range and name. When a shared slice comes back complete (no page left),
+   * that is exactly what a query per principal would have found; when it is cut at the result bound,
+   * the principals still searching are asked one by one instead, as before, so a busy principal
+   * cannot crowd the others out. Six principals without a recent grant: 3 calls instead of 18
+   * (FilterLogEvents has a per-account rate quota, shared with every other reader of the account).
+   */
+  async principalHistories(
     clusterName: string,
-    finding: Finding,
-    deniedAtMs: number,
-  ): Promise<PrincipalHistory> {
-    const principal = finding.principal;
-    if (!principal) return {};
-    const wantSts =
-      principal.session === undefined && finding.client !== undefined && finding.time !== undefined;
-    const canonical = principal.arn.toLowerCase();
-    // The name is in both the canonical ARN of a grant and the raw `assumed-role/<name>/<session>` of
-    // an STS response; IAM names are `[\w+=,.@-]`, nothing that needs escaping inside quotes.
-    const term = parseArn(principal.arn)?.name ?? principal.arn;
-    let stsResponse: AuthenticatorRecord | undefined;
-    let end = deniedAtMs + 1_000;
-    for (const span of SLICES_MS) {
-      const start = deniedAtMs - span;
-      let lastGrantedAt: string | undefined;
-      for await (const message of this.messages(clusterName, term, start, end)) {
-        const record = parseLine(message, { allFields: true });
-        if (!record) continue;
-        if (
-          record.msg === 'access granted' &&
-          record.fields.arn?.toLowerCase() === canonical &&
-          record.time
-        ) {
-          if (!lastGrantedAt || record.time > lastGrantedAt) lastGrantedAt = record.time;
-        } else if (
-          wantSts &&
-          record.msg === 'STS response' &&
-          record.fields.client === finding.client &&
-          record.time === finding.time
-        ) {
-          stsResponse = record;
+    requests: readonly HistoryRequest[],
+  ): Promise<PrincipalHistory[]> {
+    const start = (request: HistoryRequest): Search => ({
+      request,
+      // The name is in both the canonical ARN of a grant and the raw `assumed-role/<name>/<session>`
+      // of an STS response; IAM names are `[\w+=,.@-]`, nothing that needs escaping inside quotes.
+      term: parseArn(request.finding.principal?.arn ?? '')?.name ?? request.finding.principal?.arn ?? '',
+      end: request.deniedAtMs + 1_000,
+      found: {},
+    });
+    const searches = requests.map(start);
+    // Runs of principals whose any-term pattern fits FilterLogEvents' limit.
+    let group: Search[] = [];
+    let length = 0;
+    for (const search of [...searches.filter((s) => s.request.finding.principal), undefined]) {
+      const cost = (search?.term.length ?? FILTER_PATTERN_MAX) + 4;
+      if (group.length > 0 && (search === undefined || length + cost > FILTER_PATTERN_MAX)) {
+        for (const cut of await this.search(clusterName, group, true)) {
+          const alone = start(cut.request);
+          await this.search(clusterName, [alone], false);
+          cut.found = alone.found;
         }
+        group = [];
+        length = 0;
       }
-      if (lastGrantedAt) return { lastGrantedAt, stsResponse };
-      end = start;
+      if (search) group.push(search);
+      length += cost;
     }
-    return { stsResponse };
+    return searches.map(({ found }) => found);
   }
 
-  private async *messages(
+  /**
+   * Searches newest first, slice by slice, each principal stopping at the first slice with a grant.
+   * With `shared`, a slice cut at the result bound ends the search and returns who was still
+   * searching; alone, a search goes on with what the bound let through, as a search of one always did.
+   */
+  private async search(clusterName: string, group: readonly Search[], shared: boolean): Promise<Search[]> {
+    let pending = [...group];
+    for (const span of SLICES_MS) {
+      if (pending.length === 0) break;
+      const ranges = pending.map((search) => ({ search, start: search.request.deniedAtMs - span }));
+      const terms = [...new Set(pending.map((search) => search.term))];
+      const pattern = terms.length === 1 ? `"${terms[0]}"` : terms.map((term) => `?"${term}"`).join(' ');
+      const grants = new Map<Search, string>();
+      const complete = await this.scan(
+        clusterName,
+        pattern,
+        Math.min(...ranges.map((range) => range.start)),
+        Math.max(...pending.map((search) => search.end)),
+        (message, timestamp) => {
+          let record: AuthenticatorRecord | undefined | null = null;
+          for (const { search, start } of ranges) {
+            if (timestamp < start || timestamp > search.end || !message.includes(search.term)) continue;
+            record ??= parseLine(message, { allFields: true });
+            if (!record) return;
+            const { finding } = search.request;
+            if (
+              record.msg === 'access granted' &&
+              record.time &&
+              record.fields.arn?.toLowerCase() === finding.principal?.arn.toLowerCase()
+            ) {
+              const latest = grants.get(search);
+              if (!latest || record.time > latest) grants.set(search, record.time);
+            } else if (
+              finding.principal?.session === undefined &&
+              finding.client !== undefined &&
+              finding.time !== undefined &&
+              record.msg === 'STS response' &&
+              record.fields.client === finding.client &&
+              record.time === finding.time
+            ) {
+              search.found.stsResponse = record;
+            }
+          }
+        },
+      );
+      if (!complete && shared && pending.length > 1) return pending;
+      pending = ranges.flatMap(({ search, start }) => {
+        const granted = grants.get(search);
+        if (granted) search.found.lastGrantedAt = granted;
+        else search.end = start;
+        return granted ? [] : [search];
+      });
+    }
+    return [];
+  }
+
+  /** Every matching event of the range, oldest first, up to the result bound; `true` when none was left. */
+  private async scan(
     clusterName: string,
-    term: string,
+    filterPattern: string,
     startTime: number,
     endTime: number,
-  ): AsyncGenerator<string> {
+    visit: (message: string, timestamp: number) => void,
+  ): Promise<boolean> {
     let nextToken: string | undefined;
     for (let page = 0; page < PAGES_PER_SLICE; page++) {
       const out = await withTimeout('CloudWatch Logs FilterLogEvents', this.timeoutMs, (abortSignal) =>
@@ -89,16 +168,18 @@ export class LogHistoryLookup {
             logStreamNamePrefix: 'authenticator',
             startTime,
             endTime,
-            filterPattern: `"${term}"`,
+            filterPattern,
             limit: EVENTS_PER_PAGE,
             nextToken,
           }),
           { abortSignal },
         ),
       );
-      for (const event of out.events ?? []) if (event.message) yield event.message;
+      for (const event of out.events ?? [])
+        if (event.message) visit(event.message, event.timestamp ?? startTime);
       nextToken = out.nextToken;
-      if (!nextToken) return;
+      if (!nextToken) return true;
     }
+    return false;
   }
 }

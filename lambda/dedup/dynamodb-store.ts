@@ -1,5 +1,6 @@
 import {
   type AttributeValue,
+  BatchGetItemCommand,
   DeleteItemCommand,
   type DynamoDBClient,
   GetItemCommand,
@@ -27,6 +28,11 @@ import {
 
 type Item = Record<string, AttributeValue>;
 
+/** BatchGetItem: at most 100 keys per call. */
+const BATCH_GET_MAX_KEYS = 100;
+/** Calls per chunk while keys come back unprocessed; backoff 50 ms, then 100 ms. */
+const BATCH_GET_ATTEMPTS = 3;
+
 /**
  * The dedup store in DynamoDB (table from the stack: `pk` S, `sk` S, TTL attribute `expiresAt`).
  *
@@ -47,14 +53,46 @@ export class DynamoDbDedupStore implements DedupStore {
   ) {}
 
   async getProblem(cluster: string, id: string): Promise<ProblemWindow | undefined> {
-    const { Item: item } = await this.dynamodb.send(
-      new GetItemCommand({
-        TableName: this.tableName,
-        Key: key(cluster, `problem#${id}`),
-        ConsistentRead: true,
-      }),
-    );
+    const item = await this.item(cluster, `problem#${id}`);
     return item ? problemFrom(cluster, id, item) : undefined;
+  }
+
+  /**
+   * BatchGetItem (DynamoDB API Reference): "can retrieve up to 16 MB of data, which can contain as many
+   * as 100 items"; it "returns a partial result if the response size limit is exceeded, the table's
+   * provisioned throughput is exceeded, more than 1MB per partition is requested, or an internal
+   * processing failure occurs", naming the rest in `UnprocessedKeys`, to be retried with backoff. So:
+   * 100 keys per call, the unprocessed ones asked again a few times, and what is still unread left
+   * out of the answer (flood control then reads those one by one).
+   */
+  async getProblems(
+    cluster: string,
+    ids: readonly string[],
+  ): Promise<Map<string, ProblemWindow | undefined>> {
+    const found = new Map<string, ProblemWindow | undefined>();
+    const table = this.tableName;
+    for (let from = 0; from < ids.length; from += BATCH_GET_MAX_KEYS) {
+      let keys = [...new Set(ids.slice(from, from + BATCH_GET_MAX_KEYS))].map((id) =>
+        key(cluster, `problem#${id}`),
+      );
+      for (let attempt = 0; keys.length > 0 && attempt < BATCH_GET_ATTEMPTS; attempt++) {
+        if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 25 << attempt));
+        const out = await this.dynamodb.send(
+          new BatchGetItemCommand({ RequestItems: { [table]: { Keys: keys, ConsistentRead: true } } }),
+        );
+        const items = new Map((out.Responses?.[table] ?? []).map((item) => [item.sk?.S, item]));
+        const left = out.UnprocessedKeys?.[table]?.Keys ?? [];
+        const unread = new Set(left.map((item) => item.sk?.S));
+        // Asked and not left unprocessed: read, with or without a window.
+        for (const { sk } of keys) {
+          const id = sk?.S?.slice(8) ?? ''; // after `problem#`
+          const item = items.get(sk?.S);
+          if (!unread.has(sk?.S)) found.set(id, item && problemFrom(cluster, id, item));
+        }
+        keys = left;
+      }
+    }
+    return found;
   }
 
   createProblem(window: ProblemWindow, expiresAt: number): Promise<boolean> {
@@ -73,6 +111,7 @@ export class DynamoDbDedupStore implements DedupStore {
     };
     if (window.pendingSince !== undefined) item.pendingSince = n(window.pendingSince);
     if (window.capped !== undefined) item.capped = { BOOL: window.capped };
+    if (window.digestScope !== undefined) item.digestScope = s(window.digestScope);
     return this.conditional(
       new PutItemCommand({
         TableName: this.tableName,
@@ -96,8 +135,7 @@ export class DynamoDbDedupStore implements DedupStore {
       // problem do not contend. The batch is refused if the list already holds it (a retry).
       return this.conditional(
         new UpdateItemCommand({
-          TableName: this.tableName,
-          Key: key(current.cluster, `problem#${current.id}`),
+          ...this.at(current.cluster, `problem#${current.id}`),
           UpdateExpression: `${counting}, counted = list_append(if_not_exists(counted, :empty), :batch)`,
           ConditionExpression:
             'windowEnd = :end AND (attribute_not_exists(counted) OR (size(counted) < :kept AND NOT contains(counted, :batchId)))',
@@ -115,8 +153,7 @@ export class DynamoDbDedupStore implements DedupStore {
     // (`pending` only grows within a window, so window end and pending together are the version).
     return this.conditional(
       new UpdateItemCommand({
-        TableName: this.tableName,
-        Key: key(current.cluster, `problem#${current.id}`),
+        ...this.at(current.cluster, `problem#${current.id}`),
         UpdateExpression: `${counting}, counted = :counted`,
         ConditionExpression: 'windowEnd = :end AND pending = :pending',
         ExpressionAttributeValues: {
@@ -136,8 +173,7 @@ export class DynamoDbDedupStore implements DedupStore {
   ): Promise<boolean> {
     return this.conditional(
       new UpdateItemCommand({
-        TableName: this.tableName,
-        Key: key(current.cluster, `problem#${current.id}`),
+        ...this.at(current.cluster, `problem#${current.id}`),
         UpdateExpression:
           'SET windowStart = :start, windowEnd = :nextEnd, pending = :zero, openedBy = :none, lastFollowup = :followup, expiresAt = :expires REMOVE pendingSince',
         ConditionExpression: 'windowEnd = :end AND pending = :pending',
@@ -158,8 +194,7 @@ export class DynamoDbDedupStore implements DedupStore {
   deleteProblem(current: ProblemWindow): Promise<boolean> {
     return this.conditional(
       new DeleteItemCommand({
-        TableName: this.tableName,
-        Key: key(current.cluster, `problem#${current.id}`),
+        ...this.at(current.cluster, `problem#${current.id}`),
         ConditionExpression: 'windowEnd = :end AND pending = :pending',
         ExpressionAttributeValues: { ':end': n(current.windowEnd), ':pending': n(current.pending) },
       }),
@@ -169,8 +204,7 @@ export class DynamoDbDedupStore implements DedupStore {
   takeAlertSlot(cluster: string, bucket: number, cap: number, expiresAt: number): Promise<boolean> {
     return this.conditional(
       new UpdateItemCommand({
-        TableName: this.tableName,
-        Key: key(cluster, `cap#${bucket}`),
+        ...this.at(cluster, `cap#${bucket}`),
         UpdateExpression: 'ADD alerts :one SET expiresAt = :expires',
         ConditionExpression: 'attribute_not_exists(alerts) OR alerts < :cap',
         ExpressionAttributeValues: { ':one': n(1), ':cap': n(cap), ':expires': n(expiresAt) },
@@ -182,8 +216,7 @@ export class DynamoDbDedupStore implements DedupStore {
     await this.dynamodb
       .send(
         new UpdateItemCommand({
-          TableName: this.tableName,
-          Key: key(cluster, `cap#${bucket}`),
+          ...this.at(cluster, `cap#${bucket}`),
           UpdateExpression: 'ADD alerts :minusOne',
           ConditionExpression: 'alerts > :zero',
           ExpressionAttributeValues: { ':minusOne': n(-1), ':zero': n(0) },
@@ -213,8 +246,7 @@ export class DynamoDbDedupStore implements DedupStore {
     const adds = categories.map((_, i) => `, #c${i} :c${i}`).join('');
     const added = await this.conditional(
       new UpdateItemCommand({
-        TableName: this.tableName,
-        Key: key(cluster, `digest#${bucket}`),
+        ...this.at(cluster, `digest#${bucket}`),
         UpdateExpression: `ADD #count :count, principals :principals${adds}${once ? ', batches :batch' : ''} SET firstSeen = if_not_exists(firstSeen, :first), lastSeen = :last, expiresAt = :expires`,
         ConditionExpression: once
           ? 'attribute_not_exists(sentAt) AND NOT contains(batches, :batchId)'
@@ -233,13 +265,7 @@ export class DynamoDbDedupStore implements DedupStore {
     );
     if (added || !once) return added;
     // Refused: already counted by this batch (true), or the digest went out (false).
-    const { Item: item } = await this.dynamodb.send(
-      new GetItemCommand({
-        TableName: this.tableName,
-        Key: key(cluster, `digest#${bucket}`),
-        ConsistentRead: true,
-      }),
-    );
+    const item = await this.item(cluster, `digest#${bucket}`);
     return item?.sentAt === undefined && (item?.batches?.SS ?? []).includes(batchId);
   }
 
@@ -247,8 +273,7 @@ export class DynamoDbDedupStore implements DedupStore {
     try {
       const { Attributes: item } = await this.dynamodb.send(
         new UpdateItemCommand({
-          TableName: this.tableName,
-          Key: key(cluster, `digest#${bucket}`),
+          ...this.at(cluster, `digest#${bucket}`),
           UpdateExpression: 'SET sentAt = if_not_exists(sentAt, :now)',
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeValues: { ':now': n(now) },
@@ -303,8 +328,7 @@ export class DynamoDbDedupStore implements DedupStore {
   async deliveredSinks(cluster: string, messageId: string): Promise<ReadonlySet<string>> {
     const { Item: item } = await this.dynamodb.send(
       new GetItemCommand({
-        TableName: this.tableName,
-        Key: key(cluster, `message#${messageId}`),
+        ...this.at(cluster, `message#${messageId}`),
         ConsistentRead: true,
         ProjectionExpression: 'delivered',
       }),
@@ -315,8 +339,7 @@ export class DynamoDbDedupStore implements DedupStore {
   async markDelivered(cluster: string, messageId: string, sink: string, expiresAt: number): Promise<void> {
     await this.dynamodb.send(
       new UpdateItemCommand({
-        TableName: this.tableName,
-        Key: key(cluster, `message#${messageId}`),
+        ...this.at(cluster, `message#${messageId}`),
         UpdateExpression: 'ADD delivered :sink SET expiresAt = :expires',
         ExpressionAttributeValues: { ':sink': { SS: [sink] }, ':expires': n(expiresAt) },
       }),
@@ -334,26 +357,32 @@ export class DynamoDbDedupStore implements DedupStore {
       }),
     );
     if (claimed) return { kind: 'new' };
-    const { Item: item } = await this.dynamodb.send(
-      new GetItemCommand({
-        TableName: this.tableName,
-        Key: key(cluster, `batch#${batchId}`),
-        ConsistentRead: true,
-      }),
-    );
+    const item = await this.item(cluster, `batch#${batchId}`);
     return { kind: 'retry', recorded: item?.state?.S === 'recorded' };
   }
 
   async markBatchRecorded(cluster: string, batchId: string): Promise<void> {
     await this.dynamodb.send(
       new UpdateItemCommand({
-        TableName: this.tableName,
-        Key: key(cluster, `batch#${batchId}`),
+        ...this.at(cluster, `batch#${batchId}`),
         UpdateExpression: 'SET #state = :recorded',
         ExpressionAttributeNames: { '#state': 'state' },
         ExpressionAttributeValues: { ':recorded': s('recorded') },
       }),
     );
+  }
+
+  /** The table and key of an item of `cluster`'s partition. */
+  private at(cluster: string, sortKey: string) {
+    return { TableName: this.tableName, Key: key(cluster, sortKey) };
+  }
+
+  /** One item, read consistently. */
+  private async item(cluster: string, sortKey: string): Promise<Item | undefined> {
+    const { Item: item } = await this.dynamodb.send(
+      new GetItemCommand({ ...this.at(cluster, sortKey), ConsistentRead: true }),
+    );
+    return item;
   }
 
   /** Runs a conditional write: `false` when the condition failed (someone else got there first). */
@@ -403,6 +432,7 @@ function problemFrom(cluster: string, id: string, item: Item): ProblemWindow {
     openedBy: item.openedBy?.S ?? '',
     subject: item.subject?.S ?? '',
     capped: item.capped?.BOOL,
+    digestScope: item.digestScope?.S === 'account' ? 'account' : undefined,
     lastFollowup,
     counted: item.counted?.L?.flatMap((value) => (value.S === undefined ? [] : [value.S])),
   };

@@ -51,7 +51,28 @@ export type Decision =
 
 export interface FloodControlSettings {
   readonly windowMs: number;
+  /** Capped messages (identity alerts and follow-ups) per cluster and window. */
   readonly cap: number;
+  /**
+   * Capped messages per window across every cluster of the account (the function serves one
+   * account); past it, new problems of any cluster go into one combined account digest.
+   * @default ACCOUNT_CAP_FACTOR × cap
+   */
+  readonly accountCap?: number;
+}
+
+/** The account-wide ceiling, when not set: the caps of this many clusters. */
+export const ACCOUNT_CAP_FACTOR = 5;
+
+/**
+ * Where the account-wide ceiling and digest are kept: a pseudo-cluster no EKS cluster can be named
+ * (cluster names are letters, digits, `-` and `_`), so its cap and digest items sit beside the clusters'.
+ */
+export const ACCOUNT_SCOPE = '*account';
+
+/** The account-wide ceiling of `settings`. */
+export function accountCapOf(settings: FloodControlSettings): number {
+  return settings.accountCap ?? ACCOUNT_CAP_FACTOR * settings.cap;
 }
 
 /** Many writers on one problem at once: reading again this often and still losing means something is wrong. */
@@ -91,7 +112,9 @@ export class DedupContentionError extends Error {
  * once; repeats within the window are counted and summarised in one follow-up when the window closes
  * (the sweep) or when the next occurrence after it arrives; a window that closes without repeats
  * forgets the problem, so a recurrence alerts again. Past `cap` alerts per cluster per window, new
- * problems are folded into one digest per window.
+ * problems are folded into one digest per window; past the account-wide ceiling (`accountCap`, all
+ * clusters together, kept under {@link ACCOUNT_SCOPE}), new problems of any cluster are folded into
+ * one combined account digest per window.
  *
  * Every decision is an atomic conditional step on the store, retried on conflict, so concurrent
  * invocations cannot both alert or lose a count. Time is a parameter: tests close windows without
@@ -101,6 +124,8 @@ export class FloodControl {
   /** Cap windows found full during this invocation: later new problems skip the slot attempt. */
   private readonly fullBuckets = new Set<string>();
   private readonly dueWritten = new Set<string>();
+  /** Windows read ahead for the batch (`prefetch`), each used by its problem's first attempt only. */
+  private readonly readAhead = new Map<string, ProblemWindow | undefined>();
   /** A batch's digest additions, per cluster and cap window: written once per batch by `flushDigests`. */
   private readonly digestBuffer = new Map<string, { cluster: string; bucket: number; addition: Addition }>();
 
@@ -109,16 +134,34 @@ export class FloodControl {
     private readonly settings: FloodControlSettings,
   ) {}
 
+  /**
+   * Reads the windows of a batch's problems ahead, in as few calls as the store allows (BatchGetItem:
+   * one per 100 problems instead of one GetItem each). Safe however old the read gets: every write
+   * that follows is conditional on what was read, and a refused one reads again, alone.
+   */
+  async prefetch(cluster: string, problems: readonly Problem[]): Promise<void> {
+    const ids = problems.map((problem) => problemId(problem.key));
+    const found = await this.store.getProblems(cluster, ids);
+    for (const [id, window] of found) this.readAhead.set(`${cluster}#${id}`, window);
+  }
+
   /** Counts one problem of a batch in `cluster` (the log group's): alert, count as repeats, or digest. */
   async record(cluster: string, problem: Problem, batchId: string, now: number): Promise<Decision> {
     const { lastSeen } = problem.occurrences;
     const id = problemId(problem.key);
     const closed: ClosedWindow[] = [];
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      const window = await this.store.getProblem(cluster, id);
+      // The first attempt uses the batch's read-ahead, if any; a retry reads again.
+      const ahead = `${cluster}#${id}`;
+      const window =
+        attempt === 0 && this.readAhead.has(ahead)
+          ? this.readAhead.get(ahead)
+          : await this.store.getProblem(cluster, id);
+      this.readAhead.delete(ahead);
       if (window && now < window.windowEnd) {
         if (window.mode === 'digest') {
-          this.buffer(cluster, window.bucket, problem.finding.category, problem.occurrences, 0);
+          const scope = window.digestScope === 'account' ? ACCOUNT_SCOPE : cluster;
+          this.buffer(scope, window.bucket, problem.finding.category, problem.occurrences, 0);
           return { outcome: 'digested', closed };
         }
         // A retry of the invocation that alerted: the same alert again (its delivery state stops a re-send).
@@ -139,7 +182,8 @@ export class FloodControl {
       }
       const bucket = this.bucketOf(now);
       const capped = budgetOf(problem) === 'capped';
-      if (!capped || (await this.takeSlot(cluster, bucket))) {
+      const refused = capped ? await this.takeSlots(cluster, bucket) : undefined;
+      if (refused === undefined) {
         const opened: ProblemWindow = {
           cluster,
           id,
@@ -158,9 +202,11 @@ export class FloodControl {
         if (await this.store.createProblem(opened, this.expiresAt(opened.windowEnd))) {
           return { outcome: 'alerted', messageId: alertMessageId(opened), closed };
         }
-        if (capped) await this.store.releaseAlertSlot(cluster, bucket);
+        if (capped) await this.releaseSlots(cluster, bucket);
         continue;
       }
+      // Past the cluster's cap: the cluster's digest; past the account's ceiling: the account's.
+      const scope = refused === 'account' ? ACCOUNT_SCOPE : cluster;
       const digested: ProblemWindow = {
         cluster,
         id,
@@ -173,9 +219,10 @@ export class FloodControl {
         bucket,
         openedBy: '',
         subject: '',
+        ...(refused === 'account' ? { digestScope: 'account' as const } : {}),
       };
       if (await this.store.createProblem(digested, this.expiresAt(digested.windowEnd))) {
-        this.buffer(cluster, bucket, problem.finding.category, problem.occurrences, 1);
+        this.buffer(scope, bucket, problem.finding.category, problem.occurrences, 1);
         return { outcome: 'digested', closed };
       }
     }
@@ -245,7 +292,8 @@ export class FloodControl {
     // principals each hour plus repeats of the old ones cannot grow the messages hour after hour.
     const bucket = this.bucketOf(now);
     const capped = window.capped !== false;
-    if (capped && !(await this.takeSlot(window.cluster, bucket))) {
+    const refused = capped ? await this.takeSlots(window.cluster, bucket) : undefined;
+    if (refused !== undefined) {
       // No slot: the repeats go into this window's digest and the problem is forgotten (it alerts again,
       // or is digested, when it comes back). Forgotten first: a conflict then counts nothing twice.
       if (!(await this.store.deleteProblem(window))) return 'conflict';
@@ -254,7 +302,7 @@ export class FloodControl {
         firstSeen: window.pendingSince ?? window.windowStart,
         lastSeen: window.lastSeen,
       };
-      await this.addToDigest(window.cluster, bucket, {
+      await this.addToDigest(refused === 'account' ? ACCOUNT_SCOPE : window.cluster, bucket, {
         ...repeats,
         newPrincipals: 0,
         categories: { [categoryOfKey(window.problemKey)]: repeats.count },
@@ -275,26 +323,37 @@ export class FloodControl {
       target: { kind: 'problem', id: window.id },
     });
     const rolled = await this.store.rollWindow(window, next, followup, this.expiresAt(next.windowEnd));
-    if (!rolled && capped) await this.releaseSlot(window.cluster, bucket);
+    if (!rolled && capped) await this.releaseSlots(window.cluster, bucket);
     return rolled ? { window, followup, due } : 'conflict';
   }
 
-  private async takeSlot(cluster: string, bucket: number): Promise<boolean> {
-    const key = `${cluster}#${bucket}`;
+  /**
+   * One slot of the cluster's cap and one of the account's ceiling for a capped message; `undefined`
+   * when both were taken, else whose was full (a cluster slot taken first is given back).
+   */
+  private async takeSlots(cluster: string, bucket: number): Promise<'cluster' | 'account' | undefined> {
+    if (!(await this.takeSlot(cluster, bucket, this.settings.cap))) return 'cluster';
+    if (await this.takeSlot(ACCOUNT_SCOPE, bucket, accountCapOf(this.settings))) return undefined;
+    await this.releaseSlot(cluster, bucket);
+    return 'account';
+  }
+
+  private async releaseSlots(cluster: string, bucket: number): Promise<void> {
+    await this.releaseSlot(cluster, bucket);
+    await this.releaseSlot(ACCOUNT_SCOPE, bucket);
+  }
+
+  private async takeSlot(scope: string, bucket: number, cap: number): Promise<boolean> {
+    const key = `${scope}#${bucket}`;
     if (this.fullBuckets.has(key)) return false;
-    const taken = await this.store.takeAlertSlot(
-      cluster,
-      bucket,
-      this.settings.cap,
-      this.expiresAt(this.bucketEnd(bucket)),
-    );
+    const taken = await this.store.takeAlertSlot(scope, bucket, cap, this.expiresAt(this.bucketEnd(bucket)));
     if (!taken) this.fullBuckets.add(key);
     return taken;
   }
 
-  private async releaseSlot(cluster: string, bucket: number): Promise<void> {
-    this.fullBuckets.delete(`${cluster}#${bucket}`);
-    await this.store.releaseAlertSlot(cluster, bucket);
+  private async releaseSlot(scope: string, bucket: number): Promise<void> {
+    this.fullBuckets.delete(`${scope}#${bucket}`);
+    await this.store.releaseAlertSlot(scope, bucket);
   }
 
   /**

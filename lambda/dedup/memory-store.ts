@@ -40,6 +40,13 @@ export class MemoryDedupStore implements DedupStore {
     return this.problems.get(`${cluster}#${id}`);
   }
 
+  async getProblems(
+    cluster: string,
+    ids: readonly string[],
+  ): Promise<Map<string, ProblemWindow | undefined>> {
+    return new Map(ids.map((id) => [id, this.problems.get(`${cluster}#${id}`)]));
+  }
+
   async createProblem(window: ProblemWindow): Promise<boolean> {
     const key = `${window.cluster}#${window.id}`;
     if (this.problems.has(key)) return false;

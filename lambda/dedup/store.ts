@@ -30,6 +30,11 @@ export interface ProblemWindow {
    * Absent on windows written before budgets: capped.
    */
   readonly capped?: boolean;
+  /**
+   * For a `digest` window: `account` when the account-wide ceiling (not the cluster's cap) sent the
+   * problem to the account's combined digest; absent: the cluster's digest.
+   */
+  readonly digestScope?: 'account';
   /** What a follow-up needs to be written without the original batch: `storedProblem`'s text. */
   readonly subject: string;
   /** The last follow-up sent for this problem, so a failed delivery can be retried without recounting. */
@@ -100,6 +105,14 @@ export type BatchClaim = { readonly kind: 'new' } | { readonly kind: 'retry'; re
  */
 export interface DedupStore {
   getProblem(cluster: string, id: string): Promise<ProblemWindow | undefined>;
+  /**
+   * Several problems' windows at once (a consistent read each): an ID in the answer was read
+   * (`undefined`: the problem has no window), an ID missing from it could not be read this time.
+   */
+  getProblems(
+    cluster: string,
+    ids: readonly string[],
+  ): Promise<ReadonlyMap<string, ProblemWindow | undefined>>;
   /** Creates the window if the problem has none. */
   createProblem(window: ProblemWindow, expiresAt: number): Promise<boolean>;
   /**

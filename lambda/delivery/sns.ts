@@ -55,10 +55,12 @@ export function snsPublishInput(
   form: SnsMessageForm = 'per-protocol',
 ): PublishCommandInput {
   const chatbot = JSON.stringify(renderChatbot(n));
-  const message =
-    form === 'per-protocol'
-      ? JSON.stringify({ default: renderText(n), email: renderText(n), https: chatbot })
-      : chatbot;
+  let message = chatbot;
+  if (form === 'per-protocol') {
+    // One rendering for both keys: e-mail reads the same text as the default.
+    const text = renderText(n);
+    message = JSON.stringify({ default: text, email: text, https: chatbot });
+  }
   if (Buffer.byteLength(message) > MESSAGE_MAX_BYTES) {
     throw new DeliveryError(`the SNS message for ${n.kind} ${n.problemKey.slice(0, 80)} is over 256 KB`);
   }

@@ -63,6 +63,11 @@ export async function decide(
   });
   const failOpen = new FailOpen(batch, deps.settings.cap, observability);
   const ordered = inPriorityOrder(diagnosis.problems);
+  // Every window of the batch in one read (per 100 problems) rather than one read per problem.
+  if (health.downBecause === undefined && ordered.length > 1) {
+    // Failing, it marks the store down: every problem then fails open, and says so.
+    await flood.prefetch(batch.cluster, ordered).catch((error: unknown) => health.fail(error));
+  }
   let deferred = 0;
   for (const [index, problem] of ordered.entries()) {
     // Checked before every problem: what matters most was decided first, the rest waits for the retry.

@@ -20,8 +20,6 @@ export interface Diagnosis {
 
 /** Principal lookups (EKS access entries, log history) per invocation; past it the fix is generic. */
 const MAX_PRINCIPAL_LOOKUPS = 50;
-/** Principals looked up at once. */
-const LOOKUP_CONCURRENCY = 5;
 
 /**
  * The second step: the cluster's live facts, then the engine over the batch (parse → join → classify
@@ -105,17 +103,23 @@ async function withLiveContext(
   memory: LogMemory,
   source: ContextSource,
 ): Promise<Problem[]> {
-  let lookups = 0;
-  const refined = await mapConcurrently(problems, LOOKUP_CONCURRENCY, async (problem): Promise<Problem> => {
+  // The first unmapped principals are looked up, all in one call; past the bound the fix is generic.
+  const cluster: ClusterContext = base.cluster ?? { clusterName };
+  const asked = problems
+    .filter((problem) => problem.finding.category === 'IDENTITY_NOT_MAPPED' && problem.finding.principal)
+    .slice(0, MAX_PRINCIPAL_LOOKUPS);
+  const answers = await source.principals(
+    clusterName,
+    cluster,
+    asked.map((problem) => ({ finding: problem.finding, deniedAtMs: problem.occurrences.firstSeen })),
+  );
+  const lookups = new Map(asked.map((problem, i) => [problem, answers[i]]));
+  const refined = problems.map((problem): Problem => {
     const { finding } = problem;
     const arn = finding.principal?.arn;
     if (finding.category !== 'IDENTITY_NOT_MAPPED' || arn === undefined) return problem;
     const learned = memory.contextFor(arn);
-    const cluster: ClusterContext = base.cluster ?? { clusterName };
-    const lookup =
-      lookups++ < MAX_PRINCIPAL_LOOKUPS
-        ? await source.principal(clusterName, cluster, finding, problem.occurrences.firstSeen)
-        : undefined;
+    const lookup = lookups.get(problem);
     const context: DiagnosisContext = {
       ...learned,
       principal: lookup ? mergePrincipal(learned.principal, lookup.principal) : learned.principal,
@@ -152,22 +156,4 @@ function mergePrincipal(learned: PrincipalContext | undefined, live: PrincipalCo
 function joinReasons(...reasons: (string | undefined)[]): string | undefined {
   const present = reasons.filter((reason): reason is string => reason !== undefined && reason !== '');
   return present.length > 0 ? present.join('; ') : undefined;
-}
-
-/** `Promise.all` over `items` with at most `limit` running at once, results in input order. */
-async function mapConcurrently<T, R>(
-  items: readonly T[],
-  limit: number,
-  map: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await map(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

@@ -7,6 +7,8 @@ import { runSweep } from './sweep';
 /** The part of the Lambda context the pipeline uses. */
 export interface InvocationContext {
   getRemainingTimeInMillis(): number;
+  /** The function's own ARN: its account is the cluster's when the payload does not say (Lambda always sets it). */
+  readonly invokedFunctionArn?: string;
 }
 
 /** What an invocation did (returned for tests and replay; Lambda ignores it for async events). */
@@ -33,7 +35,10 @@ export function createDiagnoseHandler(deps: PipelineDeps) {
     let result: InvocationResult;
     try {
       if (isSubscriptionEvent(event)) {
-        result = { kind: 'subscription', ...(await processSubscription(event.awslogs.data, deps, budget)) };
+        result = {
+          kind: 'subscription',
+          ...(await processSubscription(event.awslogs.data, deps, budget, context?.invokedFunctionArn)),
+        };
       } else if (isSweepEvent(event)) {
         result = { kind: 'sweep', ...(await runSweep(deps, budget)) };
       } else {

@@ -65,9 +65,11 @@ export async function processSubscription(
   data: unknown,
   deps: PipelineDeps,
   budget: TimeBudget,
+  functionArn?: string,
 ): Promise<StepResult> {
-  const batch = admit(data, deps.observability);
-  if (!batch) return { messages: [], failures: [] };
+  const admitted = admit(data, deps.observability);
+  if (!admitted) return { messages: [], failures: [] };
+  const batch = withAccount(admitted, functionArn);
   // A canary (lambda/watch) is counted and never delivered.
   if (recordCanary(deps.selfWatch, batch.logStream, batch.cluster, batch.events))
     return { messages: [], failures: [] };
@@ -99,6 +101,21 @@ export async function processSubscription(
   }
   return { messages, failures, deferred };
 }
+
+/**
+ * The cluster's account when the payload's `owner` is missing or not an account: the function's own.
+ * A subscription filter delivers to "a Lambda function that belongs to the same account as the
+ * subscription filter, for same-account delivery" (CloudWatch Logs API Reference, PutSubscriptionFilter),
+ * so the function's account is the log group's, and so the cluster's.
+ */
+function withAccount(batch: AdmittedBatch, functionArn: string | undefined): AdmittedBatch {
+  if (batch.owner !== undefined) return batch;
+  const account = FUNCTION_ARN.exec(functionArn ?? '')?.[1];
+  return account === undefined ? batch : { ...batch, owner: account };
+}
+
+/** `arn:<partition>:lambda:<region>:<account>:function:<name>[:<qualifier>]`. */
+const FUNCTION_ARN = /^arn:[^:]+:lambda:[^:]+:(\d{12}):/;
 
 /** The batch marker, claimed or found; `undefined` when the store cannot say, which marks it down. */
 async function claimBatch(

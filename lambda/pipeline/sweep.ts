@@ -1,10 +1,19 @@
-import { type ClosedDigest, type ClosedWindow, FloodControl } from '../dedup/flood-control';
+import {
+  ACCOUNT_SCOPE,
+  accountCapOf,
+  type ClosedDigest,
+  type ClosedWindow,
+  FloodControl,
+} from '../dedup/flood-control';
 import type { DeliveryFailure, OutgoingMessage } from '../delivery/deliver';
 import type { TimeBudget } from '../delivery/sink';
 import { deliver, type Send } from './deliver';
 import type { PipelineDeps, StepResult } from './deps';
 import { digestMessage, followupMessage } from './messages';
 import { StoreHealth } from './store-health';
+
+/** What the account's combined digest names as its cluster (subject, message). */
+export const ACCOUNT_DIGEST_NAME = 'all clusters';
 
 /** Due entries handled per round; a round is one query, its sends, and their bookkeeping. */
 const PAGE = 100;
@@ -64,9 +73,18 @@ async function dueMessages(
     await flood.done(closed.due);
   }
   for (const digest of digests) {
-    const { cluster } = await deps.context.cluster(digest.cluster);
+    // The account's combined digest is about every cluster: no one cluster to describe.
+    const account = digest.cluster === ACCOUNT_SCOPE;
+    const { cluster } = account
+      ? { cluster: { clusterName: ACCOUNT_DIGEST_NAME } }
+      : await deps.context.cluster(digest.cluster);
+    const notes = account
+      ? [
+          `Across every cluster of this account: past the account-wide ceiling of ${accountCapOf(deps.settings)} messages this window.`,
+        ]
+      : [];
     sends.push({
-      message: digestMessage(digest.cluster, digest.messageId, cluster, digest.tally),
+      message: digestMessage(digest.cluster, digest.messageId, cluster, digest.tally, notes),
       settles: digest.due,
     });
   }

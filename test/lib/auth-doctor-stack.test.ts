@@ -502,6 +502,7 @@ describe('the IAM statements of the diagnosis function', () => {
         Sid: 'UseDedupTable',
         Effect: 'Allow',
         Action: [
+          'dynamodb:BatchGetItem',
           'dynamodb:DeleteItem',
           'dynamodb:GetItem',
           'dynamodb:PutItem',

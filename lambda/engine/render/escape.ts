@@ -33,6 +33,10 @@ const LINE_BREAK = /\r\n|[\r\u0085\u2028\u2029]/g;
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
 // Bidi overrides, embeddings and isolates (Trojan Source), plus the invisible direction marks.
 const BIDI = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g;
+/** Any character one of the passes of `stripControl` changes (surrogates, breaks, tab, controls, bidi). */
+const NEEDS_CLEANING =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+  /[\u0000-\u0009\u000B-\u001F\u007F-\u009F\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069\u2028\u2029\uD800-\uDFFF]/;
 const BROADCAST_MENTION = /@(?=(?:here|channel|everyone))/gi;
 const ZERO_WIDTH_JOINER = '\u200D';
 const BACKTICK_LOOKALIKE = '\u02CB';
@@ -46,12 +50,15 @@ const SLACK_ENTITY = /^&(?:amp|lt|gt);/;
  * @example stripControl('a\u001b[31mb\nc') === 'a[31mb\\nc'
  */
 export function stripControl(text: string, newlines: NewlineMode = 'visible'): string {
-  const clean = text
-    .replace(LONE_SURROGATE, '\uFFFD')
-    .replace(LINE_BREAK, '\n')
-    .replaceAll('\t', ' ')
-    .replace(CONTROL, '')
-    .replace(BIDI, '');
+  // Most text holds none of these: one scan instead of five replacing passes, same result.
+  const clean = !NEEDS_CLEANING.test(text)
+    ? text
+    : text
+        .replace(LONE_SURROGATE, '\uFFFD')
+        .replace(LINE_BREAK, '\n')
+        .replaceAll('\t', ' ')
+        .replace(CONTROL, '')
+        .replace(BIDI, '');
   if (newlines === 'keep') return clean;
   return clean.replaceAll('\n', newlines === 'visible' ? '\\n' : ' ');
 }

@@ -2,9 +2,9 @@ import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cl
 import { DescribeClusterCommand, EKSClient, ListAccessEntriesCommand } from '@aws-sdk/client-eks';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { LiveContextSource } from '../../../lambda/context/context-source';
+import { LiveContextSource, type PrincipalLookup } from '../../../lambda/context/context-source';
 import { EksLookup, hasAccessEntryFor } from '../../../lambda/context/eks-lookup';
-import { LogHistoryLookup } from '../../../lambda/context/log-history';
+import { LogHistoryLookup, type PrincipalHistory } from '../../../lambda/context/log-history';
 import { classify } from '../../../lambda/engine/classify/classify';
 import type { ClusterContext, Finding } from '../../../lambda/engine/types';
 import { ACCOUNT, notMappedLine, stsResponseLine, T0 } from '../../helpers/fixtures';
@@ -41,6 +41,18 @@ function source(clock = { now: T0 }, timeoutMs = 300) {
 
 function finding(line: string): Finding {
   return classify(parsedLine(line));
+}
+
+/** One principal's lookup: the batch call with one request. */
+async function lookupOne(context: LiveContextSource, cluster: ClusterContext, denied: Finding, at: number) {
+  const [lookup] = await context.principals('prod', cluster, [{ finding: denied, deniedAtMs: at }]);
+  return lookup as PrincipalLookup;
+}
+
+/** One principal's history: the batch call with one request. */
+async function historyOne(history: LogHistoryLookup, denied: Finding, at: number) {
+  const [found] = await history.principalHistories('prod', [{ finding: denied, deniedAtMs: at }]);
+  return found as PrincipalHistory;
 }
 
 const apiCluster: ClusterContext = { clusterName: 'prod', accountId: ACCOUNT, authenticationMode: 'API' };
@@ -166,8 +178,8 @@ describe('access entries', () => {
     const context = source();
 
     // Act
-    const first = await context.principal('prod', apiCluster, finding(notMappedLine('developer', T0, 1)), T0);
-    const second = await context.principal('prod', apiCluster, finding(notMappedLine('other', T0, 2)), T0);
+    const first = await lookupOne(context, apiCluster, finding(notMappedLine('developer', T0, 1)), T0);
+    const second = await lookupOne(context, apiCluster, finding(notMappedLine('other', T0, 2)), T0);
 
     // Assess
     expect(first.principal.hasAccessEntry).toBe(true);
@@ -180,8 +192,8 @@ describe('access entries', () => {
     logs.on(FilterLogEventsCommand).resolves({ events: [] });
 
     // Act
-    const lookup = await source().principal(
-      'prod',
+    const lookup = await lookupOne(
+      source(),
       { ...apiCluster, authenticationMode: 'CONFIG_MAP' },
       finding(notMappedLine('developer', T0, 1)),
       T0,
@@ -200,12 +212,7 @@ describe('access entries', () => {
     logs.on(FilterLogEventsCommand).resolves({ events: [] });
 
     // Act
-    const lookup = await source().principal(
-      'prod',
-      apiCluster,
-      finding(notMappedLine('developer', T0, 1)),
-      T0,
-    );
+    const lookup = await lookupOne(source(), apiCluster, finding(notMappedLine('developer', T0, 1)), T0);
 
     // Assess
     expect(lookup.principal.hasAccessEntry).toBeUndefined();
@@ -224,7 +231,7 @@ describe('the log history of a denied principal', () => {
     const history = new LogHistoryLookup(new CloudWatchLogsClient({ region: 'eu-west-1' }));
 
     // Act
-    const found = await history.principalHistory('prod', finding(notMappedLine('developer', T0, 1)), T0);
+    const found = await historyOne(history, finding(notMappedLine('developer', T0, 1)), T0);
 
     // Assess
     expect(found.lastGrantedAt).toBe('2026-11-24T13:58:00Z');
@@ -243,7 +250,7 @@ describe('the log history of a denied principal', () => {
     const history = new LogHistoryLookup(new CloudWatchLogsClient({ region: 'eu-west-1' }));
 
     // Act
-    const found = await history.principalHistory('prod', finding(notMappedLine('developer', T0, 1)), T0);
+    const found = await historyOne(history, finding(notMappedLine('developer', T0, 1)), T0);
 
     // Assess
     expect(found.lastGrantedAt).toBeUndefined();
@@ -264,7 +271,7 @@ describe('the log history of a denied principal', () => {
     const history = new LogHistoryLookup(new CloudWatchLogsClient({ region: 'eu-west-1' }));
 
     // Act
-    const found = await history.principalHistory('prod', finding(notMappedLine('developer', T0, 7)), T0);
+    const found = await historyOne(history, finding(notMappedLine('developer', T0, 7)), T0);
 
     // Assess
     expect(found.stsResponse?.fields.session).toBe('alice');

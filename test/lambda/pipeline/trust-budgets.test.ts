@@ -1,8 +1,9 @@
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OfflineContextSource } from '../../../lambda/context/context-source';
 import { DynamoDbDedupStore } from '../../../lambda/dedup/dynamodb-store';
+import { ACCOUNT_CAP_FACTOR } from '../../../lambda/dedup/flood-control';
 import { MemoryDedupStore } from '../../../lambda/dedup/memory-store';
 import type { DedupStore } from '../../../lambda/dedup/store';
 import type { Sink } from '../../../lambda/delivery/sink';
@@ -10,6 +11,7 @@ import { trustOf } from '../../../lambda/engine/diagnose/problem-key';
 import type { Notification } from '../../../lambda/engine/types';
 import { RecordingObservability } from '../../../lambda/observability/observability';
 import { createDiagnoseHandler } from '../../../lambda/pipeline/handler';
+import { ACCOUNT_DIGEST_NAME } from '../../../lambda/pipeline/sweep';
 import { encodeSubscriptionData, subscriptionPayload } from '../../../lambda/subscription/encode';
 import { ACCOUNT, notMappedLine, rejectedHostLine, subscriptionEvent, T0 } from '../../helpers/fixtures';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../../helpers/local-dynamodb';
@@ -148,6 +150,124 @@ describe('context the payload already has', () => {
     const alert = h.sink.sent[0]?.n;
     expect(alert?.finding?.subCause).toBe('FOREIGN_ACCOUNT');
     expect(alert?.cluster.accountId).toBe(ACCOUNT);
+  });
+});
+
+describe('an account-wide ceiling across clusters', () => {
+  /** `principals` distinct unmapped roles denied once in each of `clusters` clusters, one batch per cluster. */
+  async function flood(h: ReturnType<typeof harness>, clusters: number, principals: number) {
+    for (let c = 0; c < clusters; c++) {
+      const lines = Array.from({ length: principals }, (_, p) =>
+        notMappedLine(`c${c}-role-${p}`, T0, 20000 + p),
+      );
+      await h.handler(subscriptionEvent(lines, { cluster: `cluster-${c}` }), lambdaContext);
+    }
+    h.clock.now = T0 + HOUR + 60_000;
+    await h.handler({ sweep: true }, lambdaContext);
+    return h.sink.sent.map(({ n }) => n);
+  }
+
+  it.each([
+    ['DynamoDB (dynalite)', 7, 24],
+    ['memory', 50, 100],
+  ])(
+    'alerts at most 5 × cap across the clusters, then sums up the rest in one account digest (%s: %i clusters × %i principals)',
+    async (name, clusters, principals) => {
+      // Prepare
+      const store =
+        name === 'memory'
+          ? new MemoryDedupStore()
+          : new DynamoDbDedupStore(dynamodb.client, await dynamodb.createTable());
+      const h = harness(store);
+
+      // Act
+      const sent = await flood(h, clusters, principals);
+
+      // Assess: the first 5 clusters take the 100 slots; their overflow is in their own digests, every
+      // later cluster's problems in the one account digest; every denial is counted exactly once.
+      const alerts = sent.filter((n) => n.kind === 'alert');
+      const digests = sent.filter((n) => n.kind === 'digest');
+      const account = digests.filter((n) => n.cluster.clusterName === ACCOUNT_DIGEST_NAME);
+      expect(alerts).toHaveLength(ACCOUNT_CAP_FACTOR * CAP);
+      expect(new Set(alerts.map((n) => n.cluster.clusterName)).size).toBe(ACCOUNT_CAP_FACTOR);
+      expect(account).toHaveLength(1);
+      expect(digests).toHaveLength(ACCOUNT_CAP_FACTOR + 1);
+      expect(account[0]?.count).toBe((clusters - ACCOUNT_CAP_FACTOR) * principals);
+      expect(account[0]?.distinctPrincipals).toBe((clusters - ACCOUNT_CAP_FACTOR) * principals);
+      expect(account[0]?.notes[0]).toContain('Across every cluster of this account');
+      const counted = alerts.length + digests.reduce((sum, n) => sum + (n.count ?? 0), 0);
+      expect(counted).toBe(clusters * principals);
+    },
+  );
+
+  it('still alerts a broken aws-auth in a cluster past the account ceiling, with its fix', async () => {
+    // Prepare: 6 clusters' worth of new principals have spent the account's 100 slots
+    const h = harness(new MemoryDedupStore());
+    for (let c = 0; c < 6; c++) {
+      const lines = Array.from({ length: 25 }, (_, p) => notMappedLine(`c${c}-role-${p}`, T0, 20000 + p));
+      await h.handler(subscriptionEvent(lines, { cluster: `cluster-${c}` }), lambdaContext);
+    }
+
+    // Act
+    await h.handler(subscriptionEvent([awsAuthBrokenLine(T0 + 1000)], { cluster: 'late' }), lambdaContext);
+
+    // Assess
+    const last = h.sink.sent.at(-1)?.n;
+    expect(last?.kind).toBe('alert');
+    expect(last?.finding?.category).toBe('AWS_AUTH_PARSE_ERROR');
+    expect(last?.cluster.clusterName).toBe('late');
+  });
+});
+
+describe('the function knows its own account', () => {
+  /** The payload without its `owner` field at all. */
+  const withoutOwner = (event: { awslogs: { data: string } }) => {
+    const decoded = JSON.parse(gunzipSync(Buffer.from(event.awslogs.data, 'base64')).toString('utf8'));
+    const { owner: _owner, ...payload } = decoded;
+    return { awslogs: { data: gzipSync(JSON.stringify(payload)).toString('base64') } };
+  };
+  const asIs = (event: { awslogs: { data: string } }) => event;
+
+  it.each([
+    ['missing', withoutOwner],
+    ['all zeros (replay without --account)', asIs],
+  ])(
+    'calls a principal of another account external from the function ARN when the owner is %s',
+    async (_what, shape) => {
+      // Prepare: no EKS, a payload whose owner says nothing; Lambda's context names the function
+      const h = harness(new MemoryDedupStore());
+      const event = shape(
+        subscriptionEvent([notMappedLine('intruder', T0, 30000, '999988887777')], { owner: '000000000000' }),
+      );
+      const context = {
+        ...lambdaContext,
+        invokedFunctionArn: `arn:aws:lambda:eu-west-1:${ACCOUNT}:function:eks-auth-doctor-diagnose`,
+      };
+
+      // Act
+      await h.handler(event, context);
+
+      // Assess
+      const alert = h.sink.sent[0]?.n;
+      expect(alert?.finding?.subCause).toBe('FOREIGN_ACCOUNT');
+      expect(alert?.cluster.accountId).toBe(ACCOUNT);
+    },
+  );
+
+  it('leaves the account unknown, and guesses no FOREIGN_ACCOUNT, without an owner or a function ARN', async () => {
+    // Prepare
+    const h = harness(new MemoryDedupStore());
+
+    // Act
+    await h.handler(
+      subscriptionEvent([notMappedLine('intruder', T0, 30000, '999988887777')], { owner: '000000000000' }),
+      lambdaContext,
+    );
+
+    // Assess
+    const alert = h.sink.sent[0]?.n;
+    expect(alert?.cluster.accountId).toBeUndefined();
+    expect(alert?.finding?.subCause).not.toBe('FOREIGN_ACCOUNT');
   });
 });
 

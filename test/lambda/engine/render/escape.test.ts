@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   ELLIPSIS,
@@ -70,6 +71,35 @@ describe('stripControl removes what must never reach a reader', () => {
     // Assess
     expect(clean).toBe('a b\uFFFDc\uFFFD😀');
     expect(clean).not.toMatch(LONE_SURROGATE);
+  });
+
+  it('gives, for any text, exactly what its five cleaning passes give (the clean-text shortcut changes nothing)', () => {
+    // Prepare: text mixing plain characters with every kind the passes touch.
+    const special = fc.constantFrom(
+      ...'\u0000\u0007\t\n\u000b\r\u001b\u007f\u0085\u009b\u061c\u200e\u202e\u2066\u2028\u2029\ud800\udc00😀é'.split(
+        '',
+      ),
+    );
+    const text = fc
+      .array(fc.oneof(fc.string({ maxLength: 8 }), special), { maxLength: 20 })
+      .map((parts) => parts.join(''));
+    const passes = (raw: string, newlines: 'keep' | 'visible' | 'space') => {
+      const clean = raw
+        .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
+        .replace(/\r\n|[\r\u0085\u2028\u2029]/g, '\n')
+        .replaceAll('\t', ' ')
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: the pass under test.
+        .replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g, '')
+        .replace(/[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/g, '');
+      return newlines === 'keep' ? clean : clean.replaceAll('\n', newlines === 'visible' ? '\\n' : ' ');
+    };
+
+    // Act & Assess
+    fc.assert(
+      fc.property(text, fc.constantFrom('keep', 'visible', 'space' as const), (raw, newlines) => {
+        expect(stripControl(raw, newlines)).toBe(passes(raw, newlines));
+      }),
+    );
   });
 });
 
