@@ -68,14 +68,3 @@ export function errorShape(text: string): string {
   shape = shape.replace(/\s+/g, ' ').trim();
   return shape.length > SHAPE_MAX ? `${shape.slice(0, SHAPE_MAX)}…` : shape;
 }
-
-/** FNV-1a (32 bit) of an error's shape: short, stable, not a security boundary. */
-export function fingerprint(text: string): string {
-  const shape = errorShape(text);
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < shape.length; i++) {
-    hash ^= shape.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return (hash >>> 0).toString(16).padStart(8, '0');
-}
