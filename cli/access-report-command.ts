@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { CloudWatchLogsClient, type QueryStatistics } from '@aws-sdk/client-cloudwatch-logs';
 import { EKSClient } from '@aws-sdk/client-eks';
 import { IAMClient } from '@aws-sdk/client-iam';
@@ -12,6 +11,7 @@ import { renderAccessReportJson } from './access-report/render-json';
 import { renderAccessReportText } from './access-report/render-text';
 import { sinceMs } from './access-report/since';
 import { checkedAccount, checkedChoice, checkedCluster, checkedRegion, parseCommandArgs } from './args';
+import { readAwsAuthText } from './aws-auth-file';
 import { type CliCommand, type CliIo, UsageError } from './io';
 import { OutputWriter } from './output-writer';
 import { InputError } from './read-lines';
@@ -184,14 +184,7 @@ function windowStart(since: string, nowMs: number): number {
 }
 
 async function readAwsAuth(path: string): Promise<AwsAuth> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new InputError(`cannot read the aws-auth file ${path}: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
+  const text = await readAwsAuthText(path);
   try {
     return awsAuthOf(text);
   } catch (error) {

@@ -13,15 +13,19 @@ export function awsAuthArns(configMap: string): string[] {
   return [...configMap.matchAll(MAPPED_ARN)].map((match) => match[1] ?? '');
 }
 
-export async function readAwsAuthFile(path: string): Promise<string[]> {
-  let text: string;
+/** The text of the `--aws-auth` file, or an InputError that names it. */
+export async function readAwsAuthText(path: string): Promise<string> {
   try {
-    text = await readFile(path, 'utf8');
+    return await readFile(path, 'utf8');
   } catch (error) {
     throw new InputError(`cannot read the aws-auth file ${path}: ${(error as Error).message}`, {
       cause: error,
     });
   }
+}
+
+export async function readAwsAuthFile(path: string): Promise<string[]> {
+  const text = await readAwsAuthText(path);
   const arns = awsAuthArns(text);
   if (arns.length === 0) {
     throw new InputError(
