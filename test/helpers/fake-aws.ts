@@ -397,19 +397,13 @@ export class FakeAws {
   // SNS (query protocol)
 
   private sns(call: Call): RoutedCall {
-    const params = Object.fromEntries(new URLSearchParams(call.body));
-    const operation = params.Action ?? 'Unknown';
-    return {
-      operation,
-      params,
-      reply: () => {
-        const topicArn = params.TopicArn ?? '';
-        if (operation !== 'Publish' && operation !== 'PublishBatch')
-          return errorReply('sns', 'NotFound', `fake AWS: SNS ${operation} is not faked`);
-        if (!this.topics.has(topicArn)) return errorReply('sns', 'NotFound', 'Topic does not exist');
-        return operation === 'Publish' ? this.publish(topicArn, params) : this.publishBatch(topicArn, params);
-      },
-    };
+    return queryCall(call, (operation, params) => {
+      const topicArn = params.TopicArn ?? '';
+      if (operation !== 'Publish' && operation !== 'PublishBatch')
+        return errorReply('sns', 'NotFound', `fake AWS: SNS ${operation} is not faked`);
+      if (!this.topics.has(topicArn)) return errorReply('sns', 'NotFound', 'Topic does not exist');
+      return operation === 'Publish' ? this.publish(topicArn, params) : this.publishBatch(topicArn, params);
+    });
   }
 
   private publish(topicArn: string, params: Record<string, string>): Reply {
@@ -482,25 +476,19 @@ export class FakeAws {
   // STS (query protocol)
 
   private sts(call: Call): RoutedCall {
-    const params = Object.fromEntries(new URLSearchParams(call.body));
-    const operation = params.Action ?? 'Unknown';
-    return {
-      operation,
-      params,
-      reply: () => {
-        if (operation === 'GetCallerIdentity') {
-          const caller = this.callerOf(call.accessKeyId);
-          if (!caller) return errorReply('sts', 'InvalidClientToken');
-          return xmlReply(
-            'GetCallerIdentity',
-            STS_NAMESPACE,
-            `<Arn>${xml(caller.arn)}</Arn><UserId>${xml(caller.userId)}</UserId><Account>${xml(caller.account)}</Account>`,
-          );
-        }
-        if (operation === 'AssumeRole') return this.assumeRole(call, params);
-        return errorReply('sts', 'NotFound', `fake AWS: STS ${operation} is not faked`);
-      },
-    };
+    return queryCall(call, (operation, params) => {
+      if (operation === 'GetCallerIdentity') {
+        const caller = this.callerOf(call.accessKeyId);
+        if (!caller) return errorReply('sts', 'InvalidClientToken');
+        return xmlReply(
+          'GetCallerIdentity',
+          STS_NAMESPACE,
+          `<Arn>${xml(caller.arn)}</Arn><UserId>${xml(caller.userId)}</UserId><Account>${xml(caller.account)}</Account>`,
+        );
+      }
+      if (operation === 'AssumeRole') return this.assumeRole(call, params);
+      return errorReply('sts', 'NotFound', `fake AWS: STS ${operation} is not faked`);
+    });
   }
 
   private assumeRole(call: Call, params: Record<string, string>): Reply {
@@ -532,26 +520,20 @@ export class FakeAws {
   // IAM (query protocol)
 
   private iam(call: Call): RoutedCall {
-    const params = Object.fromEntries(new URLSearchParams(call.body));
-    const operation = params.Action ?? 'Unknown';
-    return {
-      operation,
-      params,
-      reply: () => {
-        if (operation !== 'GetRole')
-          return errorReply('iam', 'NotFound', `fake AWS: IAM ${operation} is not faked`);
-        const role = this.iamRoles.get(params.RoleName ?? '');
-        if (!role)
-          return errorReply('iam', 'NotFound', `The role with name ${params.RoleName} cannot be found.`);
-        return xmlReply(
-          'GetRole',
-          IAM_NAMESPACE,
-          `<Role><Path>${xml(role.path)}</Path><Arn>${xml(role.arn)}</Arn><RoleName>${xml(role.roleName)}</RoleName>` +
-            `<RoleId>${xml(role.roleId)}</RoleId><CreateDate>2024-01-01T00:00:00Z</CreateDate>` +
-            '<AssumeRolePolicyDocument>%7B%7D</AssumeRolePolicyDocument><MaxSessionDuration>3600</MaxSessionDuration></Role>',
-        );
-      },
-    };
+    return queryCall(call, (operation, params) => {
+      if (operation !== 'GetRole')
+        return errorReply('iam', 'NotFound', `fake AWS: IAM ${operation} is not faked`);
+      const role = this.iamRoles.get(params.RoleName ?? '');
+      if (!role)
+        return errorReply('iam', 'NotFound', `The role with name ${params.RoleName} cannot be found.`);
+      return xmlReply(
+        'GetRole',
+        IAM_NAMESPACE,
+        `<Role><Path>${xml(role.path)}</Path><Arn>${xml(role.arn)}</Arn><RoleName>${xml(role.roleName)}</RoleName>` +
+          `<RoleId>${xml(role.roleId)}</RoleId><CreateDate>2024-01-01T00:00:00Z</CreateDate>` +
+          '<AssumeRolePolicyDocument>%7B%7D</AssumeRolePolicyDocument><MaxSessionDuration>3600</MaxSessionDuration></Role>',
+      );
+    });
   }
 
   // EKS (REST-JSON)
@@ -691,6 +673,16 @@ interface Call {
   readonly url: URL;
   readonly body: string;
   readonly request: IncomingMessage;
+}
+
+/** A query-protocol call (STS, IAM, SNS): form-encoded parameters, the operation in `Action`. */
+function queryCall(
+  call: Call,
+  reply: (operation: string, params: Readonly<Record<string, string>>) => Reply,
+): RoutedCall {
+  const params = Object.fromEntries(new URLSearchParams(call.body));
+  const operation = params.Action ?? 'Unknown';
+  return { operation, params, reply: () => reply(operation, params) };
 }
 
 interface RoutedCall {
