@@ -3,7 +3,7 @@ import { switchedMode } from '../categories/lifecycle';
 import { categoryOf } from '../classify/classify';
 import { parseArn } from '../parse/arn';
 import { detach } from '../parse/detach';
-import { type ParseOptions, parseLine, TimeStrings } from '../parse/parse';
+import { type FieldsByMessage, type ParseOptions, parseLine, TimeStrings } from '../parse/parse';
 import type { AuthenticatorRecord, ClusterContext, DiagnosisContext } from '../types';
 import { StsResponseJoin, withStsFields } from './join';
 import { mayBeCreatorGrant } from './log-memory';
@@ -41,7 +41,7 @@ export class LogTimeline {
   private readonly pendingSts = new Map<string, string[]>();
   private readonly stsFacts = new Map<string, AuthenticatorRecord>();
   private readonly forwardJoin = new StsResponseJoin();
-  private readonly parseOptions: ParseOptions = { times: new TimeStrings() };
+  private readonly parseOptions: ParseOptions = { times: new TimeStrings(), fieldsByMessage: LEARNED_FIELDS };
   private cachedAt = -2;
   private lastTimeText: string | undefined;
   private lastEpoch = Number.NaN;
@@ -60,14 +60,14 @@ export class LogTimeline {
       this.keepStsFacts(record, line);
       return;
     }
+    if (record.msg === 'access denied') {
+      this.learnDenial(record, line);
+      return;
+    }
     const category = categoryOf(record);
     const epoch = this.epochOf(record.time);
     if (category === 'ACCESS_GRANTED') {
       this.learnGrant(record, line, epoch);
-      return;
-    }
-    if (record.msg === 'access denied') {
-      this.learnDenial(record, line);
       return;
     }
     const effect = CATEGORY_ENTRIES.get(category)?.effect;
@@ -293,6 +293,18 @@ const REPAIR_GRACE_MS = 5_000;
 const EC2_JOIN_MS = 60_000;
 
 const STS_FIELDS = { fields: ['accesskeyid', 'accountid', 'arn', 'client', 'session', 'userid'] } as const;
+
+/**
+ * What the first pass reads of each kind of line: who, and which request. Never the error text, the
+ * costliest value to unquote: what a line teaches the timeline depends on its message and level alone,
+ * and the second pass reads the error to diagnose.
+ */
+const LEARNED_FIELDS: FieldsByMessage = {
+  'access denied': ['arn', 'client'],
+  'STS response': [],
+  'access granted': ['arn'],
+  other: [],
+};
 
 interface ClusterEvent {
   readonly epoch: number;
