@@ -79,7 +79,10 @@ export const runClassify: CliCommand = async (argv, io) => {
   const files = inputsOrStdin(options.files, io.stdin);
   const multipleFiles = files.length > 1;
   for (const file of files) {
-    const timeline = new LogTimeline(options.context);
+    // Standard input is diagnosed in the order its time window releases the lines, not as read.
+    const timeline = new LogTimeline(options.context, {
+      secondPass: file === '-' ? 'time-window' : 'same-order',
+    });
     const diagnose = createTimelineDiagnoser(timeline);
     // Diagnoses a line; in JSON, gives its record. A batch's records are written in one go.
     const emit = (line: string, lineNumber: number): string | undefined => {
