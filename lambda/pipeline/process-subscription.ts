@@ -77,7 +77,9 @@ export async function processSubscription(
   const health = new StoreHealth();
   const claim = await claimBatch(batch, deps, health, now);
   const diagnosis = await diagnose(batch, deps);
-  const flood = new FloodControl(deps.store, deps.settings);
+  // A retry decides with what its earlier attempt recorded: the problems it counted.
+  const earlier = claim?.kind === 'retry' ? { counted: claim.counted ?? new Set<string>() } : undefined;
+  const flood = new FloodControl(deps.store, deps.settings, earlier);
   const { sends, deferred } = await decide(batch, diagnosis, flood, health, deps, now, budget);
   const unsure = claim?.kind === 'retry' && !claim.recorded;
   const { messages, failures, delivered, unrecorded } = await deliver(sends, deps, budget, health, unsure);
