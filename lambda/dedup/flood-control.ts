@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { unsetValue, WHOLE_NUMBER_SETTINGS } from '../contract';
 import type { Category } from '../engine/categories';
 import type { Occurrences, Problem } from '../engine/diagnose/problem';
 import { trustOf } from '../engine/diagnose/problem-key';
@@ -56,14 +57,15 @@ export interface FloodControlSettings {
   readonly cap: number;
   /**
    * Capped messages per window across every cluster of the account (the function serves one
-   * account); past it, new problems of any cluster go into one combined account digest.
+   * account); past it, new problems of any cluster go into one combined account digest. The setting
+   * `accountAlertCap` (`ACCOUNT_ALERT_CAP`).
    * @default ACCOUNT_CAP_FACTOR × cap
    */
   readonly accountCap?: number;
 }
 
-/** The account-wide ceiling, when not set: the caps of this many clusters. */
-export const ACCOUNT_CAP_FACTOR = 5;
+/** The account-wide ceiling, when not set: the caps of this many clusters (the contract's derived default). */
+export const ACCOUNT_CAP_FACTOR = WHOLE_NUMBER_SETTINGS.accountAlertCap.derivedDefault.times;
 
 /**
  * Where the account-wide ceiling and digest are kept: a pseudo-cluster no EKS cluster can be named
@@ -73,7 +75,7 @@ export const ACCOUNT_SCOPE = '*account';
 
 /** The account-wide ceiling of `settings`. */
 export function accountCapOf(settings: FloodControlSettings): number {
-  return settings.accountCap ?? ACCOUNT_CAP_FACTOR * settings.cap;
+  return settings.accountCap ?? unsetValue('accountAlertCap', { alertCap: settings.cap });
 }
 
 /** Many writers on one problem at once: reading again this often and still losing means something is wrong. */

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbDedupStore } from '../../../lambda/dedup/dynamodb-store';
-import { FloodControl, problemId } from '../../../lambda/dedup/flood-control';
+import { ACCOUNT_SCOPE, FloodControl, problemId } from '../../../lambda/dedup/flood-control';
 import { MemoryDedupStore } from '../../../lambda/dedup/memory-store';
 import { COUNTED_BATCHES_KEPT, type DedupStore } from '../../../lambda/dedup/store';
 import type { Category } from '../../../lambda/engine/categories';
@@ -245,6 +245,31 @@ describe.each(STORES)('flood control on the %s store', (_name, makeStore) => {
 
       // Assess
       expect([first, again, other, third, whenFull]).toEqual(['taken', 'held', 'taken', 'full', 'held']);
+    });
+
+    it('takes the account-wide ceiling from the setting: past it, another cluster digests into the account digest', async () => {
+      // Prepare: 2 alerts per cluster, 3 across the account.
+      const store = await makeStore();
+      const flood = new FloodControl(store, { windowMs: WINDOW, cap: 2, accountCap: 3 });
+      const principals = [
+        ['east', 'a'],
+        ['east', 'b'],
+        ['west', 'c'],
+        ['west', 'd'],
+      ] as const;
+
+      // Act
+      const outcomes = [];
+      for (const [cluster, principal] of principals)
+        outcomes.push(
+          (await flood.record(cluster, problem(principal, 1, T0), `batch-${principal}`, T0)).outcome,
+        );
+      await flood.flushDigests('batch-d');
+      const swept = await flood.sweep(T0 + 2 * WINDOW);
+
+      // Assess
+      expect(outcomes).toEqual(['alerted', 'alerted', 'alerted', 'digested']);
+      expect(swept.digests.map((digest) => digest.cluster)).toEqual([ACCOUNT_SCOPE]);
     });
 
     it("alerts on a retry with the slot its earlier attempt took before dying, even when that was the window's last", async () => {
