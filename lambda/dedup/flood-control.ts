@@ -397,13 +397,14 @@ export class FloodControl {
     const own = await this.takeSlot(cluster, bucket, this.settings.cap, holder);
     if (own === 'full') return { full: 'cluster', slots: { bucket, holder, taken: [] } };
     const account = await this.takeSlot(ACCOUNT_SCOPE, bucket, accountCapOf(this.settings), holder);
-    const taken = [own, account].flatMap((answer, i) =>
-      answer === 'taken' ? [i === 0 ? cluster : ACCOUNT_SCOPE] : [],
-    );
-    if (account !== 'full') return { slots: { bucket, holder, taken } };
-    const slots = { bucket, holder, taken };
+    const slots: Slots = {
+      bucket,
+      holder,
+      taken: [...(own === 'taken' ? [cluster] : []), ...(account === 'taken' ? [ACCOUNT_SCOPE] : [])],
+    };
+    if (account !== 'full') return { slots };
     await this.releaseSlots(slots);
-    return { full: 'account', slots: { bucket, holder, taken: [] } };
+    return { full: 'account', slots: { ...slots, taken: [] } };
   }
 
   /** Gives back the slots `slots` took. */

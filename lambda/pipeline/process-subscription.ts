@@ -76,10 +76,10 @@ import { StoreHealth } from './store-health';
  *   its count alerts again). Windows last `dedupWindowMinutes`, 60 by default: hours, not minutes;
  * - a duplicate delivery running at the same time as the attempt it duplicates, when between its
  *   claim and its count the attempt records its count and 64 other batches count the same problem;
- * - a slot taken just before the attempt died, when another batch opens the same problem's window
- *   before the retry (or the retry falls into the next cap window): that slot stays spent until its
- *   cap window ends; a follow-up's slot likewise (its repeats still go out, in a follow-up or the
- *   digest). The budget shrinks by one; nothing is sent twice or lost.
+ * - a slot taken just before the attempt died that the retry does not use — another batch opened the
+ *   problem's window first, the account ceiling filled meanwhile, or the retry falls into the next cap
+ *   window: it stays spent until its cap window ends; a follow-up's slot likewise (its repeats still
+ *   go out, in a follow-up or the digest). The budget shrinks by one; nothing is sent twice or lost.
  */
 export async function processSubscription(
   data: unknown,
