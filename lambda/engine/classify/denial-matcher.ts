@@ -113,22 +113,35 @@ export function denialMatcher(families: DenialFamilies): (error: string | undefi
     return undefined;
   }
 
+  /** Lower-case STS error codes, for completing one cut off at the end of a line. */
+  const stsCodes = [...stsCategoryByCode.keys()];
+
   function categorizeCaseInsensitively(lower: string): DenialCategory {
     for (const { prefix, category } of decidingPrefixes) if (lower.startsWith(prefix)) return category;
-    const code = stsErrorCode(lower);
+    const code = stsErrorCode(lower) ?? cutStsCode(lower, stsCodes);
     for (const family of [token, sts, mapping]) {
       for (const prefix of family.prefixes) {
         if (lower.startsWith(prefix))
-          return firstMatch(family.rules, lower, prefix.length, code) ?? family.otherwise;
+          return (
+            firstMatch(family.rules, lower, prefix.length, code) ??
+            cutAtEnd(family.rules, lower, prefix.length) ??
+            family.otherwise
+          );
       }
     }
     const mapped = firstMatch(mapping.rules, lower, 0, undefined);
-    if (mapped) return mapped;
+    // A specific phrase cut off (`… SessionName did not cont`) outranks the wrapper words left whole
+    // (`mapper … error:`) that a later, more general entry matches on.
+    if (mapped) return cutAtEnd(mapping.rules, lower, 0, mappingRank(mapped)) ?? mapped;
     for (const family of unprefixedOrder) {
       const loose = firstMatch(family.rules, lower, LOOSE, code);
       if (loose) return loose;
     }
-    return mapping.otherwise;
+    return cutAtEnd(mapping.rules, lower, 0) ?? mapping.otherwise;
+  }
+
+  function mappingRank(category: DenialCategory): number {
+    return mapping.rules.findIndex((rule) => rule.category === category);
   }
 
   /** The first rule matching `text` from `start` (the family prefix's end), or anywhere when LOOSE. */
@@ -193,6 +206,60 @@ function cutPhrase(rules: readonly Rule[], head: string): DenialCategory | undef
       .map((rule) => rule.category),
   );
   return categories.size === 1 ? [...categories][0] : undefined;
+}
+
+/**
+ * A line cut mid-error in the STS or mapping family (reference §4.1), once no whole phrase matched:
+ * the text ends in the start of exactly one category's phrase, long enough to be its distinctive
+ * words — anchored where the phrase must stand (`startsWith`, after the family prefix) or anywhere
+ * (`contains`). Only the authenticator's and AWS's own wording is read this way: token errors, which
+ * echo client text, never get here (their family is decided by its prefix first, see `cutPhrase`).
+ */
+function cutAtEnd(
+  rules: readonly Rule[],
+  lower: string,
+  start: number,
+  /** Only the entries before this one: those a cut phrase would outrank. */
+  before = rules.length,
+): DenialCategory | undefined {
+  const text = lower.trimEnd();
+  const anchored = text.slice(start);
+  let found: DenialCategory | undefined;
+  for (let index = 0; index < before; index++) {
+    const rule = rules[index] as Rule;
+    const cut =
+      (anchored.length >= CUT_PHRASE_MIN && rule.startsWith.some((phrase) => isCutOf(anchored, phrase))) ||
+      rule.contains.some((phrase) => {
+        // Where the phrase's first words stand last, if they do: the rest of the text must be its start.
+        const at = text.lastIndexOf(phrase.slice(0, CUT_PHRASE_MIN));
+        return at >= start && isCutOf(text.slice(at), phrase);
+      });
+    if (!cut) continue;
+    if (found !== undefined && found !== rule.category) return undefined;
+    found = rule.category;
+  }
+  return found;
+}
+
+/** `text` is `phrase` cut short. */
+function isCutOf(text: string, phrase: string): boolean {
+  return phrase.length > text.length && phrase.startsWith(text);
+}
+
+/** A cut STS error code names its code once this much of it is left (`"Code":"Invalid…` is not yet). */
+const CUT_CODE_MIN = 8;
+
+/**
+ * The code of an STS error body cut inside it (`…"Code":"InvalidClientTok`), completed when exactly
+ * one known code starts with what is left; `undefined` otherwise. Lower-case in, lower-case out.
+ */
+function cutStsCode(lower: string, codes: readonly string[]): string | undefined {
+  const at = lower.indexOf('"code":"');
+  if (at === -1) return undefined;
+  const rest = lower.slice(at + 8).replace(/[\\"\s]+$/, '');
+  if (rest.length < CUT_CODE_MIN || /[^a-z.]/.test(rest)) return undefined;
+  const completions = codes.filter((code) => code.startsWith(rest));
+  return completions.length === 1 ? completions[0] : undefined;
 }
 
 /** Classifies an `error=` text (reference §2) by the category tables. Pure; never throws. */

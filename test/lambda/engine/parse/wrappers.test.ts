@@ -69,6 +69,47 @@ describe('the wrappers of reference §4.1', () => {
     expect(category).toBe('TOKEN_EXPIRED');
   });
 
+  describe('cut line in the STS and mapping families: the longest recognisable start of the wording decides', () => {
+    const denial = (error: string) =>
+      `time="2026-11-24T10:00:00Z" level=warning msg="access denied" arn="arn:aws:iam::111122223333:role/dev" client="127.0.0.1:1" error="${error}`;
+    const sts =
+      'sts getCallerIdentity failed: error from AWS (expected 200, got 403). Body: {\\"Error\\":{\\"Code\\":\\"';
+
+    it.each([
+      ['an STS error code cut inside it', `${sts}InvalidClientTok`, 'STS_INVALID_CLIENT_TOKEN'],
+      ['another STS error code cut inside it', `${sts}SignatureDoesNo`, 'STS_SIGNATURE_MISMATCH'],
+      ['an STS error code cut too short to tell', `${sts}Expi`, 'STS_OTHER'],
+      [
+        'an STS phrase cut after its distinctive words',
+        'sts getCallerIdentity failed: error reading HTTP re',
+        'STS_UNREACHABLE',
+      ],
+      ['the commonest mapping failure cut', 'identity is not ma', 'IDENTITY_NOT_MAPPED'],
+      [
+        'a mapping phrase cut after the mapper wrapper',
+        '[mapper DynamicFile Map error: ARN does not match Us',
+        'IDENTITY_ARN_MISMATCH',
+      ],
+      [
+        'a template phrase cut, outranking the mapper words left whole',
+        'mapper EKSConfigMap renderTemplates error: error rendering username template \\"system:node:{{SessionName}}\\": SessionName did not cont',
+        'TEMPLATE_SESSION_NOT_INSTANCE_ID',
+      ],
+      ['a mapping phrase cut too short to tell', 'identity i', 'UNKNOWN'],
+    ])('%s', (_case, error, expected) => {
+      expect(categoryOfLine(denial(error))).toBe(expected);
+    });
+
+    it('still decides whole lines by their whole wording (a complete line ending in another phrase’s start)', () => {
+      // The mapper words are whole and name their entry; nothing is cut.
+      expect(
+        categoryOfLine(
+          'time="2026-11-24T10:00:00Z" level=warning msg="access denied" client="127.0.0.1:1" error="mapper CRD Map error: index with name arn does not exist" method=POST path=/authenticate',
+        ),
+      ).toBe('MAPPER_LOOKUP_ERROR');
+    });
+  });
+
   it('terminal-wrapped line: the first half classifies, the second half invents no record', () => {
     // Act
     const first = categoryOfLine(
