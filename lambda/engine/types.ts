@@ -106,6 +106,12 @@ export interface Fix {
   readonly steps: readonly FixStep[];
   /** Caveats worth reading before acting (e.g. `system:masters` is full admin). */
   readonly warnings: readonly string[];
+  /**
+   * The warnings (each also in `warnings`) that only optional steps need, such as the caveat of
+   * editing aws-auth by hand where the hand edit is the alternative: a compact sink that leaves those
+   * steps out leaves these out too.
+   */
+  readonly optionalWarnings?: readonly string[];
 }
 
 /** What an outgoing message is about. */

@@ -27,6 +27,8 @@ export interface MessageContent {
   /** A follow-up repeats the fix briefly: step texts only. */
   readonly briefSteps: boolean;
   readonly warnings: readonly string[];
+  /** The warnings only optional steps need: a sink that leaves those steps out leaves these out too. */
+  readonly optionalWarnings: readonly string[];
   readonly notes: readonly string[];
   /** Label (trusted) and value (raw), at most ten: Slack's context-block limit. */
   readonly facts: readonly Fact[];
@@ -81,6 +83,7 @@ function describeAlert(n: Notification): MessageContent {
     steps: n.fix?.steps ?? [],
     briefSteps: false,
     warnings: n.fix?.warnings ?? [],
+    optionalWarnings: n.fix?.optionalWarnings ?? [],
     notes: n.notes,
     facts: problemFacts(n),
     fallback: n.fix?.summary ? `${headline}: ${n.fix.summary}` : headline,
@@ -105,6 +108,7 @@ function describeFollowup(n: Notification): MessageContent {
     // The commands too: an on-call engineer who missed the first alert must not have to find it.
     briefSteps: false,
     warnings: [],
+    optionalWarnings: [],
     notes: n.notes,
     facts: problemFacts(n),
     fallback: headline,
@@ -129,6 +133,7 @@ function describeDigest(n: Notification): MessageContent {
     steps: [],
     briefSteps: false,
     warnings: [],
+    optionalWarnings: [],
     notes: n.notes,
     facts: [
       ...clusterFacts(n),
@@ -178,6 +183,7 @@ function describeSelftest(n: Notification): MessageContent {
     steps: [],
     briefSteps: false,
     warnings: [],
+    optionalWarnings: [],
     notes: n.notes,
     facts: [
       ...clusterFacts(n),

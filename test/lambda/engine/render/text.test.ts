@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderText } from '../../../../lambda/engine/render/text';
 import type { Notification } from '../../../../lambda/engine/types';
-import { ALERT, DIGEST, FOLLOWUP, NOT_MAPPED_FIX, SELFTEST } from './fixtures';
+import { ALERT, DIGEST, FOLLOWUP, NOT_MAPPED_FINDING, NOT_MAPPED_FIX, SELFTEST } from './fixtures';
 
 describe('renderText: an alert for e-mail and the terminal', () => {
   it('prints title, cause, numbered steps with indented commands, warnings, then context lines', () => {
@@ -83,6 +83,84 @@ describe('renderText: an alert for e-mail and the terminal', () => {
       '     $ eksctl create iamidentitymapping',
       '  (1 optional step and the reasons behind each case are in the Slack or chat message, or run eks-auth-doctor classify on the log.)',
     ]);
+  });
+
+  it('says where the reasons are when it printed a case as one line, even with no optional step left out', () => {
+    // Prepare
+    const n: Notification = {
+      ...ALERT,
+      fix: {
+        ...NOT_MAPPED_FIX,
+        steps: [
+          {
+            text: 'Create an entry (needs eks:CreateAccessEntry).',
+            command: 'aws eks create-access-entry',
+            route: 'An entry',
+          },
+          { text: 'Give it a policy.', command: 'aws eks associate-access-policy', route: 'An entry' },
+        ],
+        warnings: [],
+      },
+    };
+
+    // Act
+    const lines = renderText(n).split('\n');
+
+    // Assess
+    expect(lines.slice(4, 8)).toEqual([
+      '  1. An entry:',
+      '     $ aws eks create-access-entry',
+      '     $ aws eks associate-access-policy',
+      '  (The reasons behind each case are in the Slack or chat message, or run eks-auth-doctor classify on the log.)',
+    ]);
+  });
+
+  it('leaves out the warnings that only the optional steps it left out need', () => {
+    // Prepare
+    const handEdit = 'A YAML mistake in aws-auth drops every mapping in its block.';
+    const n: Notification = {
+      ...ALERT,
+      fix: {
+        ...NOT_MAPPED_FIX,
+        steps: [
+          { text: 'Map it.', command: 'eksctl create iamidentitymapping' },
+          {
+            text: 'Or edit by hand.',
+            command: 'kubectl edit configmap aws-auth -n kube-system',
+            optional: true,
+          },
+        ],
+        warnings: ['Only a cluster admin can change aws-auth.', handEdit],
+        optionalWarnings: [handEdit],
+      },
+    };
+
+    // Act
+    const text = renderText(n);
+
+    // Assess
+    expect(text).toContain('\n! Only a cluster admin can change aws-auth.\n');
+    expect(text).not.toContain(handEdit);
+  });
+
+  it('does not repeat a detail that the cause or the authenticator already quotes', () => {
+    // Prepare
+    const n: Notification = {
+      ...ALERT,
+      finding: {
+        ...NOT_MAPPED_FINDING,
+        error: 'unexpected hostname "sts.evil.example" in pre-signed URL',
+        details: { host: 'sts.evil.example', region: 'eu-central-1' },
+      },
+      fix: { ...NOT_MAPPED_FIX, summary: 'The token was presigned for the host "sts.evil.example".' },
+    };
+
+    // Act
+    const text = renderText(n);
+
+    // Assess
+    expect(text).toContain('\nDetails: region: eu-central-1\n');
+    expect(text).not.toContain('host: sts.evil.example');
   });
 
   it('prints each note on a line of its own', () => {
