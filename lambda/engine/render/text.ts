@@ -1,5 +1,5 @@
 import type { FixStep, Notification } from '../types';
-import { describeNotification, type Fact, type MessageContent } from './content';
+import { describeNotification, type Fact, type MessageContent, whomText } from './content';
 import { escapePlainText, escapeWithin } from './escape';
 
 /**
@@ -7,6 +7,8 @@ import { escapePlainText, escapeWithin } from './escape';
  * buries the fix; the authenticator itself rejects tokens over 4096 bytes.
  */
 const TEXT_VALUE_MAX = 4000;
+/** Per principal a digest names: IAM ARNs are far shorter, and five forged ones must not bury the rest. */
+const PRINCIPAL_MAX = 300;
 /** Facts are packed onto lines of about this width ("Cluster: prod | Region: eu-west-1 | …"). */
 const FACT_LINE_WIDTH = 120;
 
@@ -36,7 +38,12 @@ export function renderText(n: Notification): string {
     '',
   ];
 
-  if (content.lead) lines.push(prose(content.lead), '');
+  if (content.lead) lines.push(prose(content.lead));
+  if (content.whom) {
+    const arn = (raw: string) => escapeWithin(raw, PRINCIPAL_MAX, escapePlainText);
+    lines.push(`Top principals: ${whomText(content.whom, arn, prose)}`);
+  }
+  if (content.lead || content.whom) lines.push('');
   if (content.cause) lines.push(`Cause: ${prose(content.cause)}`);
   const details = unquotedDetails(content);
   if (details.length > 0) {

@@ -106,6 +106,7 @@ export const TEXT_LINE_SHAPES: readonly RegExp[] = [
   /^ {2}\(The reasons behind each case are in /,
   /^! /,
   /^Note: /,
+  /^Top principals: /,
   new RegExp(`^(?:${FACT_LABELS.join('|')}): +`),
 ];
 

@@ -257,8 +257,53 @@ describe('renderText: a digest says whom it is about', () => {
 
     // Assess
     expect(text).toContain(
-      ' Top principals: arn:aws:iam::111122223333:role/a x40, arn:aws:iam::111122223333:role/b x30, arn:aws:iam::111122223333:role/c x20, arn:aws:iam::999988887777:role/x x2. This looks like an outage: 3 of the top principals are of this account (111122223333).',
+      '\nTop principals: arn:aws:iam::111122223333:role/a x40, arn:aws:iam::111122223333:role/b x30, arn:aws:iam::111122223333:role/c x20, arn:aws:iam::999988887777:role/x x2, and 393 more. This looks like an outage: 3 of the top principals are of this account (111122223333).\n',
     );
+  });
+
+  it('names at most five principals and counts the others of the digest', () => {
+    // Prepare
+    const topPrincipals = ['a', 'b', 'c', 'd', 'e', 'f'].map((name, i) => ({
+      arn: `arn:aws:iam::999988887777:role/${name}`,
+      count: 10 - i,
+    }));
+    const n: Notification = { ...DIGEST, distinctPrincipals: 6, topPrincipals };
+
+    // Act
+    const text = renderText(n);
+
+    // Assess
+    expect(text).toContain('role/e x6, and 1 more.');
+    expect(text).not.toContain('role/f');
+  });
+
+  it('calls a few principals of this account among others still a probe, and says how many are not', () => {
+    // Prepare
+    const n: Notification = {
+      ...DIGEST,
+      topPrincipals: [
+        { arn: 'arn:aws:iam::999988887777:role/x', count: 50 },
+        { arn: 'arn:aws:iam::999988887777:role/y', count: 40 },
+        { arn: 'arn:aws:iam::111122223333:role/dev', count: 3 },
+      ],
+    };
+
+    // Act
+    const text = renderText(n);
+
+    // Assess
+    expect(text).toContain('This looks like a probe: 2 of the top 3 principals are not of this account.');
+  });
+
+  it('says that the authenticator log has no client addresses, and where they are', () => {
+    // Act
+    const text = renderText(DIGEST);
+
+    // Assess
+    expect(text).toContain(
+      '\nNote: The authenticator logs no client addresses (it sees every client as 127.0.0.1); the kube-apiserver audit log has their source IPs.\n',
+    );
+    expect(text).not.toMatch(/\b(?!127\.0\.0\.1\b)\d{1,3}(\.\d{1,3}){3}\b/);
   });
 
   it('calls principals of other accounts only a probe', () => {
