@@ -6,10 +6,11 @@ import { DEFAULT_WINDOW, TimeWindow } from '../lambda/engine/diagnose/time-windo
 import { parseArn } from '../lambda/engine/parse/arn';
 import { remediate } from '../lambda/engine/remediate';
 import { renderChatbot, renderSlack } from '../lambda/engine/render';
-import type { ClusterContext, DiagnosisContext, Finding, Notification } from '../lambda/engine/types';
+import type { ClusterContext, DiagnosisContext, Notification } from '../lambda/engine/types';
 import { checkedAccount, checkedChoice, checkedCluster, checkedRegion, parseCommandArgs } from './args';
 import { readAwsAuthFile } from './aws-auth-file';
 import { type CliCommand, EXIT_CODES, UsageError } from './io';
+import { JsonRecords } from './json-records';
 import { OutputWriter } from './output-writer';
 import { type BookedProblem, ProblemBook } from './problem-book';
 import { inputsOrStdin, readLineBatches } from './read-lines';
@@ -74,11 +75,14 @@ export const runClassify: CliCommand = async (argv, io) => {
   const out = new OutputWriter(io.stdout);
   const book = new ProblemBook(options.context);
   const report = options.format === 'text' ? new Report(options.context, book) : undefined;
-  const json = options.format === 'json';
+  const jsonRecords = options.format === 'json' ? new JsonRecords() : undefined;
   const files = inputsOrStdin(options.files, io.stdin);
   const multipleFiles = files.length > 1;
   for (const file of files) {
-    const timeline = new LogTimeline(options.context);
+    // Standard input is diagnosed in the order its time window releases the lines, not as read.
+    const timeline = new LogTimeline(options.context, {
+      secondPass: file === '-' ? 'time-window' : 'same-order',
+    });
     const diagnose = createTimelineDiagnoser(timeline);
     // Diagnoses a line; in JSON, gives its record. A batch's records are written in one go.
     const emit = (line: string, lineNumber: number): string | undefined => {
@@ -92,7 +96,7 @@ export const runClassify: CliCommand = async (argv, io) => {
           : { ...options.context, cluster: { ...options.context.cluster, creatorArn } };
       report?.add(finding);
       const booked = book.add(finding, context);
-      return json ? jsonRecord(finding, lineNumber, multipleFiles ? file : undefined, booked) : undefined;
+      return jsonRecords?.record(finding, lineNumber, multipleFiles ? file : undefined, booked);
     };
     const records: string[] = [];
     const flush = async () => {
@@ -183,35 +187,6 @@ function failed(failOn: Severity | undefined, book: ProblemBook): boolean {
     book.worst !== undefined &&
     SEVERITIES.indexOf(book.worst) <= SEVERITIES.indexOf(failOn)
   );
-}
-
-/**
- * One record of `--format json`: the public contract (`line`, `category`) and what a program filters
- * on. A problem's fix is written once, on the first record that points at it (`problem`); later
- * records of the same problem carry only its ID. Past the CLI's cap on distinct problems, records
- * carry no `problem` and no fix.
- */
-function jsonRecord(
-  finding: Finding,
-  line: number,
-  file: string | undefined,
-  booked: BookedProblem | 'untracked' | undefined,
-): string {
-  const problem = typeof booked === 'object' ? booked : undefined;
-  const first = problem !== undefined && !problem.fixWritten;
-  if (first) problem.fixWritten = true;
-  return safeJson({
-    ...(file ? { file } : {}),
-    line,
-    category: finding.category,
-    ...(finding.subCause ? { subCause: finding.subCause } : {}),
-    severity: finding.severity,
-    ...(finding.principal ? { principal: finding.principal.arn } : {}),
-    ...(finding.time ? { time: finding.time } : {}),
-    ...(problem ? { problem: problem.id } : {}),
-    ...(finding.error ? { error: finding.error } : {}),
-    ...(first ? { fix: remediate(problem.problem.finding, problem.problem.context) } : {}),
-  });
 }
 
 /** One object of `--format problems`. */

@@ -42,7 +42,22 @@ export class ProblemBook {
   /** The most severe problem seen, kept or not (`--fail-on`). */
   worst: Severity | undefined;
 
-  constructor(private readonly context: DiagnosisContext) {}
+  private readonly keys: ProblemKeys;
+  private lastTime: string | undefined;
+  private lastEpoch = Number.NaN;
+
+  constructor(private readonly context: DiagnosisContext) {
+    this.keys = new ProblemKeys(context.cluster?.clusterName ?? '');
+  }
+
+  /** Date.parse, remembering the last answer: a storm's denials share their second. */
+  private epochOf(time: string | undefined): number {
+    if (time !== this.lastTime) {
+      this.lastTime = time;
+      this.lastEpoch = time === undefined ? Number.NaN : Date.parse(time);
+    }
+    return this.lastEpoch;
+  }
 
   /**
    * Books the finding under its problem; `'untracked'` past the cap, `undefined` when it is no problem.
@@ -52,9 +67,9 @@ export class ProblemBook {
     if (!isAlertable(finding.category)) return undefined;
     if (this.worst === undefined || SEVERITIES.indexOf(finding.severity) < SEVERITIES.indexOf(this.worst))
       this.worst = finding.severity;
-    const key = problemKey(this.context.cluster?.clusterName ?? '', finding);
+    const key = this.keys.of(finding);
     // The log's time text, converted at this edge: the problem counts in epoch ms like the Lambda's.
-    const time = finding.time === undefined ? Number.NaN : Date.parse(finding.time);
+    const time = this.epochOf(finding.time);
     let booked = this.byKey.get(key);
     if (booked) {
       booked.problem.occurrences.add(time);
@@ -104,6 +119,51 @@ export class ProblemBook {
     this.untrackedKeys.add(fnv1a(key, 0x811c9dc5) * 0x200000 + (fnv1a(key, 0x01000193) & 0x1fffff));
   }
 }
+
+/**
+ * `problemKey` for each finding, remembered: a key depends only on the category, the sub-cause and
+ * the principal's ARN (see problem-key.ts), and a storm repeats the same few on every line. Looked up
+ * by those three, strings the engine shares from line to line, rather than built and hashed anew.
+ * Bounded: past {@link MAX_REMEMBERED_KEYS} principals of one cause, that cause starts afresh.
+ */
+class ProblemKeys {
+  private readonly byCause = new Map<string, Map<string, CauseKeys>>();
+
+  constructor(private readonly clusterName: string) {}
+
+  of(finding: Finding): string {
+    let bySubCause = this.byCause.get(finding.category);
+    if (bySubCause === undefined) {
+      bySubCause = new Map();
+      this.byCause.set(finding.category, bySubCause);
+    }
+    const subCause = finding.subCause ?? '-';
+    let keys = bySubCause.get(subCause);
+    if (keys === undefined || keys.byArn.size >= MAX_REMEMBERED_KEYS) {
+      keys = { byArn: new Map() };
+      bySubCause.set(subCause, keys);
+    }
+    const arn = finding.principal?.arn;
+    if (arn === undefined) {
+      keys.withoutPrincipal ??= problemKey(this.clusterName, finding);
+      return keys.withoutPrincipal;
+    }
+    let key = keys.byArn.get(arn);
+    if (key === undefined) {
+      key = problemKey(this.clusterName, finding);
+      keys.byArn.set(detach(arn), key);
+    }
+    return key;
+  }
+}
+
+/** The keys of one category and sub-cause: of the records without a principal, and by principal. */
+interface CauseKeys {
+  withoutPrincipal?: string;
+  readonly byArn: Map<string, string>;
+}
+
+const MAX_REMEMBERED_KEYS = 10_000;
 
 /**
  * A problem's public ID: `p-` and 12 hex digits of the key's SHA-256, stable across runs and

@@ -31,6 +31,7 @@ export class AuthDoctorStack extends Stack {
       ...(config.chatbot ? { chatbot: config.chatbot } : {}),
       dedupWindowMinutes: config.dedupWindowMinutes,
       alertCap: config.alertCap,
+      ...(config.accountAlertCap === undefined ? {} : { accountAlertCap: config.accountAlertCap }),
       logRetention: config.logRetentionDays as RetentionDays,
       reservedConcurrency: config.reservedConcurrency,
       restoreLoggingOnDelete: config.restoreLoggingOnDelete,

@@ -50,6 +50,13 @@ export interface AuthDoctorProps {
    */
   readonly alertCap?: number;
   /**
+   * Most alerts and follow-ups per dedup window across all clusters of the account (one stack serves
+   * one account and region); past it, new problems of any cluster go into one combined account digest.
+   * The function accepts 1 to 5000 and refuses anything else at cold start.
+   * @default 5 × alertCap
+   */
+  readonly accountAlertCap?: number;
+  /**
    * Retention of the stack's own log groups, and of cluster log groups this stack has to create.
    * Existing cluster log groups keep theirs.
    * @default logs.RetentionDays.ONE_MONTH
@@ -127,6 +134,7 @@ const KNOWN_PROPS: Readonly<Record<keyof AuthDoctorProps, true>> = {
   chatbot: true,
   dedupWindowMinutes: true,
   alertCap: true,
+  accountAlertCap: true,
   logRetention: true,
   reservedConcurrency: true,
   restoreLoggingOnDelete: true,
@@ -200,6 +208,7 @@ export class AuthDoctor extends Construct {
       ...(props.slackWebhookSecretName ? { slackWebhookSecretName: props.slackWebhookSecretName } : {}),
       dedupWindowMinutes: props.dedupWindowMinutes ?? DEFAULTS.dedupWindowMinutes,
       alertCap: props.alertCap ?? DEFAULTS.alertCap,
+      ...(props.accountAlertCap === undefined ? {} : { accountAlertCap: props.accountAlertCap }),
       logRetention,
       ...(typeof props.reservedConcurrency === 'number'
         ? { reservedConcurrency: props.reservedConcurrency }

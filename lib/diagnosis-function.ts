@@ -44,6 +44,11 @@ export interface DiagnosisFunctionProps {
   readonly dedupWindowMinutes: number;
   /** Alerts per cluster and window before the digest (1 to 1000), passed to the function. */
   readonly alertCap: number;
+  /**
+   * Alerts and follow-ups per window across all clusters (1 to 5000), passed to the function.
+   * @default - 5 × alertCap, derived by the function (the variable is left empty)
+   */
+  readonly accountAlertCap?: number;
   /** Retention of the function's own log group. */
   readonly logRetention: logs.RetentionDays;
   /**
@@ -145,6 +150,7 @@ export class DiagnosisFunction extends Construct {
         [EnvVar.SlackWebhookSecretName]: props.slackWebhookSecretName ?? '',
         [EnvVar.DedupWindowMinutes]: String(props.dedupWindowMinutes),
         [EnvVar.AlertCap]: String(props.alertCap),
+        [EnvVar.AccountAlertCap]: props.accountAlertCap === undefined ? '' : String(props.accountAlertCap),
         [EnvVar.ContextCacheTtlSeconds]: String(WHOLE_NUMBER_SETTINGS.contextCacheTtlSeconds.default),
         [EnvVar.CreatorArn]: props.creatorArn ?? '',
         [PowertoolsEnvVar.ServiceName]: SERVICE_NAME,

@@ -16,6 +16,8 @@ export const EnvVar = {
   DedupWindowMinutes: 'DEDUP_WINDOW_MINUTES',
   /** See `WHOLE_NUMBER_SETTINGS.alertCap`. */
   AlertCap: 'ALERT_CAP',
+  /** See `WHOLE_NUMBER_SETTINGS.accountAlertCap`; empty = its derived default, 5 × ALERT_CAP. */
+  AccountAlertCap: 'ACCOUNT_ALERT_CAP',
   /** Whole seconds; see `WHOLE_NUMBER_SETTINGS.contextCacheTtlSeconds`. */
   ContextCacheTtlSeconds: 'CONTEXT_CACHE_TTL_SECONDS',
   /** The cluster creator's IAM role or user ARN, named in every lock-out fix; empty = learned from the log. */

@@ -24,6 +24,7 @@ import {
   type FollowupRecord,
   type ProblemWindow,
   parseDueSortKey,
+  type SlotAnswer,
   withCounted,
 } from './store';
 import { mergeTopPrincipals } from './top-principals';
@@ -43,11 +44,13 @@ const BATCH_GET_ATTEMPTS = 3;
  *
  * Layout — one partition per cluster, plus one for what is due:
  * - `cluster#<name>` / `problem#<id>`: a problem's window, pending repeats and last follow-up;
- * - `cluster#<name>` / `cap#<bucket>`: alerts taken in a cap window;
+ * - `cluster#<name>` / `cap#<bucket>`: the slots taken in a cap window, and the holder of each (the
+ *   message it pays for, about 50 bytes; at most the cap of them);
  * - `cluster#<name>` / `digest#<bucket>`: the digest of everything past the cap, with its top 10
  *   principals (`topPrincipals`, under `topVersion`) and the cluster's account;
  * - `cluster#<name>` / `message#<id>`: which sinks a message reached (delivery state for retries);
- * - `cluster#<name>` / `batch#<id>`: a subscription batch's marker (`counting` → `recorded`), about 100 bytes;
+ * - `cluster#<name>` / `batch#<id>`: a subscription batch's marker (`counting` → `recorded`), about 100
+ *   bytes, plus 22 per problem whose repeats the batch counted (`counted`);
  * - `due` / `<closing time, 15 digits>#<cluster>#<target>`: the sweep's work list, read with one range
  *   query (`sk < now`) instead of a table scan.
  * Every write is conditional where a race matters, so concurrent invocations agree on who alerts.
@@ -127,7 +130,7 @@ export class DynamoDbDedupStore implements DedupStore {
     );
   }
 
-  addRepeats(current: ProblemWindow, repeats: Occurrences, batchId: string): Promise<boolean> {
+  async addRepeats(current: ProblemWindow, repeats: Occurrences, batchId: string): Promise<boolean> {
     const values: Item = {
       ':count': n(repeats.count),
       ':last': n(repeats.lastSeen),
@@ -155,8 +158,10 @@ export class DynamoDbDedupStore implements DedupStore {
         }),
       );
     }
-    // The list is full: one writer trims it to the newest half, checked against the version it read
-    // (`pending` only grows within a window, so window end and pending together are the version).
+    // The list is full: one writer trims it of the batches whose marker records the count, checked
+    // against the version it read (`pending` only grows within a window, so window end and pending
+    // together are the version). A batch that counted and has not recorded it stays in the list.
+    const settled = await this.settledBatches(current.cluster, current.counted ?? [], current.id);
     return this.conditional(
       new UpdateItemCommand({
         ...this.at(current.cluster, `problem#${current.id}`),
@@ -165,10 +170,48 @@ export class DynamoDbDedupStore implements DedupStore {
         ExpressionAttributeValues: {
           ...values,
           ':pending': n(current.pending),
-          ':counted': { L: withCounted(current, batchId).map(s) },
+          ':counted': { L: withCounted(current, batchId, settled).map(s) },
         },
       }),
     );
+  }
+
+  /**
+   * Of `batchIds`, those a window of problem `problemId` may forget: their marker records that they
+   * counted it, or the marker is gone (its TTL is 2 days, past any retry). One BatchGetItem per 100;
+   * a marker that stays unread counts as not settled, so it is kept.
+   */
+  private async settledBatches(
+    cluster: string,
+    batchIds: readonly string[],
+    problemId: string,
+  ): Promise<Set<string>> {
+    const settled = new Set<string>();
+    const table = this.tableName;
+    const unique = [...new Set(batchIds)];
+    for (let from = 0; from < unique.length; from += BATCH_GET_MAX_KEYS) {
+      const asked = unique.slice(from, from + BATCH_GET_MAX_KEYS);
+      const out = await this.dynamodb.send(
+        new BatchGetItemCommand({
+          RequestItems: {
+            [table]: {
+              Keys: asked.map((id) => key(cluster, `batch#${id}`)),
+              ConsistentRead: true,
+              ProjectionExpression: 'sk, counted',
+            },
+          },
+        }),
+      );
+      const markers = new Map((out.Responses?.[table] ?? []).map((item) => [item.sk?.S, item]));
+      const unread = new Set((out.UnprocessedKeys?.[table]?.Keys ?? []).map((item) => item.sk?.S));
+      for (const id of asked) {
+        const sortKey = `batch#${id}`;
+        if (unread.has(sortKey)) continue;
+        const marker = markers.get(sortKey);
+        if (!marker || (marker.counted?.SS ?? []).includes(problemId)) settled.add(id);
+      }
+    }
+    return settled;
   }
 
   rollWindow(
@@ -207,25 +250,47 @@ export class DynamoDbDedupStore implements DedupStore {
     );
   }
 
-  takeAlertSlot(cluster: string, bucket: number, cap: number, expiresAt: number): Promise<boolean> {
-    return this.conditional(
+  async takeAlertSlot(
+    cluster: string,
+    bucket: number,
+    cap: number,
+    expiresAt: number,
+    holder: string,
+  ): Promise<SlotAnswer> {
+    // The count and the holder's name in one write: a slot is never taken without saying for what.
+    const taken = await this.conditional(
       new UpdateItemCommand({
         ...this.at(cluster, `cap#${bucket}`),
-        UpdateExpression: 'ADD alerts :one SET expiresAt = :expires',
-        ConditionExpression: 'attribute_not_exists(alerts) OR alerts < :cap',
-        ExpressionAttributeValues: { ':one': n(1), ':cap': n(cap), ':expires': n(expiresAt) },
+        UpdateExpression: 'ADD alerts :one, holders :holders SET expiresAt = :expires',
+        ConditionExpression:
+          '(attribute_not_exists(alerts) OR alerts < :cap) AND NOT contains(holders, :holder)',
+        ExpressionAttributeValues: {
+          ':one': n(1),
+          ':cap': n(cap),
+          ':expires': n(expiresAt),
+          ':holders': { SS: [holder] },
+          ':holder': s(holder),
+        },
       }),
     );
+    if (taken) return 'taken';
+    // Refused: every slot is taken, or one of them is this holder's already.
+    const item = await this.item(cluster, `cap#${bucket}`);
+    return (item?.holders?.SS ?? []).includes(holder) ? 'held' : 'full';
   }
 
-  async releaseAlertSlot(cluster: string, bucket: number): Promise<void> {
+  async releaseAlertSlot(cluster: string, bucket: number, holder: string): Promise<void> {
     await this.dynamodb
       .send(
         new UpdateItemCommand({
           ...this.at(cluster, `cap#${bucket}`),
-          UpdateExpression: 'ADD alerts :minusOne',
-          ConditionExpression: 'alerts > :zero',
-          ExpressionAttributeValues: { ':minusOne': n(-1), ':zero': n(0) },
+          UpdateExpression: 'ADD alerts :minusOne DELETE holders :holders',
+          ConditionExpression: 'contains(holders, :holder)',
+          ExpressionAttributeValues: {
+            ':minusOne': n(-1),
+            ':holders': { SS: [holder] },
+            ':holder': s(holder),
+          },
         }),
       )
       .catch(ignoreConditionFailure);
@@ -423,7 +488,11 @@ export class DynamoDbDedupStore implements DedupStore {
     );
     if (claimed) return { kind: 'new' };
     const item = await this.item(cluster, `batch#${batchId}`);
-    return { kind: 'retry', recorded: item?.state?.S === 'recorded' };
+    const recorded = item?.state?.S === 'recorded';
+    const counted = item?.counted?.SS ?? [];
+    return counted.length > 0
+      ? { kind: 'retry', recorded, counted: new Set(counted) }
+      : { kind: 'retry', recorded };
   }
 
   async markBatchRecorded(cluster: string, batchId: string): Promise<void> {
@@ -433,6 +502,19 @@ export class DynamoDbDedupStore implements DedupStore {
         UpdateExpression: 'SET #state = :recorded',
         ExpressionAttributeNames: { '#state': 'state' },
         ExpressionAttributeValues: { ':recorded': s('recorded') },
+      }),
+    );
+  }
+
+  async markCounted(cluster: string, batchId: string, problemIds: readonly string[]): Promise<void> {
+    // A string set cannot be empty. Only on the marker the claim wrote: never a marker without its TTL.
+    if (problemIds.length === 0) return;
+    await this.conditional(
+      new UpdateItemCommand({
+        ...this.at(cluster, `batch#${batchId}`),
+        UpdateExpression: 'ADD counted :ids',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':ids': { SS: [...new Set(problemIds)] } },
       }),
     );
   }

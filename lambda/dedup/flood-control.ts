@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import { unsetValue, WHOLE_NUMBER_SETTINGS } from '../contract';
 import type { Category } from '../engine/categories';
 import type { Occurrences, Problem } from '../engine/diagnose/problem';
 import { trustOf } from '../engine/diagnose/problem-key';
@@ -9,6 +10,7 @@ import type {
   DueEntry,
   FollowupRecord,
   ProblemWindow,
+  SlotAnswer,
 } from './store';
 import { problemOfWindow, storedProblem } from './stored-problem';
 import { mergeTopPrincipals } from './top-principals';
@@ -59,14 +61,15 @@ export interface FloodControlSettings {
   readonly cap: number;
   /**
    * Capped messages per window across every cluster of the account (the function serves one
-   * account); past it, new problems of any cluster go into one combined account digest.
+   * account); past it, new problems of any cluster go into one combined account digest. The setting
+   * `accountAlertCap` (`ACCOUNT_ALERT_CAP`).
    * @default ACCOUNT_CAP_FACTOR × cap
    */
   readonly accountCap?: number;
 }
 
-/** The account-wide ceiling, when not set: the caps of this many clusters. */
-export const ACCOUNT_CAP_FACTOR = 5;
+/** The account-wide ceiling, when not set: the caps of this many clusters (the contract's derived default). */
+export const ACCOUNT_CAP_FACTOR = WHOLE_NUMBER_SETTINGS.accountAlertCap.derivedDefault.times;
 
 /**
  * Where the account-wide ceiling and digest are kept: a pseudo-cluster no EKS cluster can be named
@@ -76,7 +79,7 @@ export const ACCOUNT_SCOPE = '*account';
 
 /** The account-wide ceiling of `settings`. */
 export function accountCapOf(settings: FloodControlSettings): number {
-  return settings.accountCap ?? ACCOUNT_CAP_FACTOR * settings.cap;
+  return settings.accountCap ?? unsetValue('accountAlertCap', { alertCap: settings.cap });
 }
 
 /** Many writers on one problem at once: reading again this often and still losing means something is wrong. */
@@ -112,6 +115,22 @@ function categoryOfKey(problemKey: string): Category {
   return (problemKey.split('|')[1] ?? 'UNKNOWN') as Category;
 }
 
+/**
+ * What an earlier attempt of the same batch left, as its batch marker says: given to the flood control
+ * of a retry.
+ */
+export interface EarlierAttempt {
+  /** The problems whose repeats an earlier attempt counted and recorded on the marker. */
+  readonly counted: ReadonlySet<string>;
+}
+
+/** Slots taken for one message: the cap window, the holder (the message), and the scopes this call took. */
+interface Slots {
+  readonly bucket: number;
+  readonly holder: string;
+  readonly taken: readonly string[];
+}
+
 /** The dedup store kept changing under us; the caller fails open (sends, marked "possibly a duplicate"). */
 export class DedupContentionError extends Error {
   override readonly name = 'DedupContentionError';
@@ -138,10 +157,19 @@ export class FloodControl {
   private readonly readAhead = new Map<string, ProblemWindow | undefined>();
   /** A batch's digest additions, per cluster and cap window: written once per batch by `flushDigests`. */
   private readonly digestBuffer = new Map<string, { cluster: string; bucket: number; addition: Addition }>();
+  /** Problems whose repeats this batch counted (or found counted by itself): written by `markCounted`. */
+  private readonly countedNow = new Set<string>();
+  /**
+   * Names this invocation in the holders of the follow-up slots it takes: two invocations closing one
+   * window at once each hold their own slot, and the one whose close loses gives back only its own.
+   */
+  private readonly invocation = randomUUID().slice(0, 8);
 
+  /** `earlier`: set on a retry, from the batch marker an earlier attempt claimed. */
   constructor(
     private readonly store: DedupStore,
     private readonly settings: FloodControlSettings,
+    private readonly earlier?: EarlierAttempt,
   ) {}
 
   /**
@@ -160,6 +188,13 @@ export class FloodControl {
     const { lastSeen } = problem.occurrences;
     const id = problemId(problem.key);
     const closed: ClosedWindow[] = [];
+    // A retry whose batch marker records that an earlier attempt counted this problem: nothing to count,
+    // whichever window the count went into and whatever became of it since.
+    if (this.earlier?.counted.has(id)) return { outcome: 'suppressed', closed };
+    // The slot an alert of this batch holds: named by problem and batch, so a retry names it the same.
+    const holder = `alert#${id}#${batchId}`;
+    // Slots this call took for the alert and no window of this batch uses yet.
+    let unpaid: Slots | undefined;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       // The first attempt uses the batch's read-ahead, if any; a retry reads again.
       const ahead = `${cluster}#${id}`;
@@ -169,17 +204,24 @@ export class FloodControl {
           : await this.store.getProblem(cluster, id);
       this.readAhead.delete(ahead);
       if (window && now < window.windowEnd) {
+        // A retry of the invocation that alerted: the same alert again (its delivery state stops a re-send).
+        if (window.mode === 'alert' && window.openedBy === batchId)
+          return { outcome: 'alerted', messageId: alertMessageId(window), closed };
+        // Another batch's window: the slots taken here for an alert of this one pay for nothing.
+        if (unpaid) await this.releaseSlots(unpaid);
+        unpaid = undefined;
         if (window.mode === 'digest') {
           const scope = window.digestScope === 'account' ? ACCOUNT_SCOPE : cluster;
           this.buffer(scope, window.bucket, problem, 0);
           return { outcome: 'digested', closed };
         }
-        // A retry of the invocation that alerted: the same alert again (its delivery state stops a re-send).
-        if (window.openedBy === batchId)
-          return { outcome: 'alerted', messageId: alertMessageId(window), closed };
         // A retry of a batch whose repeats this window counted already: nothing to count again.
-        if (window.counted?.includes(batchId)) return { outcome: 'suppressed', closed };
+        if (window.counted?.includes(batchId)) {
+          this.countedNow.add(id);
+          return { outcome: 'suppressed', closed };
+        }
         if (await this.store.addRepeats(window, problem.occurrences, batchId)) {
+          this.countedNow.add(id);
           return { outcome: 'suppressed', closed };
         }
         continue;
@@ -192,8 +234,10 @@ export class FloodControl {
       }
       const bucket = this.bucketOf(now);
       const capped = budgetOf(problem) === 'capped';
-      const refused = capped ? await this.takeSlots(cluster, bucket) : undefined;
-      if (refused === undefined) {
+      // A retry whose earlier attempt took the slot and died before opening the window finds it held.
+      const slots = capped ? await this.takeSlots(cluster, bucket, holder) : undefined;
+      if (slots?.full === undefined) {
+        unpaid ??= slots?.slots;
         const opened: ProblemWindow = {
           cluster,
           id,
@@ -212,11 +256,11 @@ export class FloodControl {
         if (await this.store.createProblem(opened, this.expiresAt(opened.windowEnd))) {
           return { outcome: 'alerted', messageId: alertMessageId(opened), closed };
         }
-        if (capped) await this.releaseSlots(cluster, bucket);
+        // Someone opened it first; the next read says whose it is (this batch's: the slots are its).
         continue;
       }
       // Past the cluster's cap: the cluster's digest; past the account's ceiling: the account's.
-      const scope = refused === 'account' ? ACCOUNT_SCOPE : cluster;
+      const scope = slots.full === 'account' ? ACCOUNT_SCOPE : cluster;
       const digested: ProblemWindow = {
         cluster,
         id,
@@ -229,16 +273,27 @@ export class FloodControl {
         bucket,
         openedBy: '',
         subject: '',
-        ...(refused === 'account' ? { digestScope: 'account' as const } : {}),
+        ...(slots.full === 'account' ? { digestScope: 'account' as const } : {}),
       };
       if (await this.store.createProblem(digested, this.expiresAt(digested.windowEnd))) {
         this.buffer(scope, bucket, problem, 1);
         return { outcome: 'digested', closed };
       }
     }
+    if (unpaid) await this.releaseSlots(unpaid);
     throw new DedupContentionError(
       `the dedup state of one problem in cluster ${cluster} changed ${MAX_ATTEMPTS} times while this invocation counted it`,
     );
+  }
+
+  /**
+   * Records on the batch marker the problems whose repeats this batch counted (one write per batch):
+   * a retry then knows them from the marker, and their windows may forget the batch.
+   */
+  async markCounted(cluster: string, batchId: string): Promise<void> {
+    if (this.countedNow.size === 0) return;
+    await this.store.markCounted(cluster, batchId, [...this.countedNow]);
+    this.countedNow.clear();
   }
 
   /**
@@ -298,12 +353,21 @@ export class FloodControl {
     if (window.mode === 'digest' || window.pending === 0) {
       return (await this.store.deleteProblem(window)) ? undefined : 'conflict';
     }
+    const followup: FollowupRecord = {
+      messageId: `followup#${window.id}#${window.windowEnd}`,
+      count: window.pending,
+      firstSeen: window.pendingSince ?? window.windowStart,
+      lastSeen: window.lastSeen,
+      closedWindowEnd: window.windowEnd,
+    };
     // A follow-up of a capped problem spends a slot of the window it goes out in, like an alert: new
     // principals each hour plus repeats of the old ones cannot grow the messages hour after hour.
     const bucket = this.bucketOf(now);
     const capped = window.capped !== false;
-    const refused = capped ? await this.takeSlots(window.cluster, bucket) : undefined;
-    if (refused !== undefined) {
+    const slots = capped
+      ? await this.takeSlots(window.cluster, bucket, `${followup.messageId}#${this.invocation}`)
+      : undefined;
+    if (slots?.full !== undefined) {
       // No slot: the repeats go into this window's digest and the problem is forgotten (it alerts again,
       // or is digested, when it comes back). Forgotten first: a conflict then counts nothing twice.
       if (!(await this.store.deleteProblem(window))) return 'conflict';
@@ -315,7 +379,7 @@ export class FloodControl {
       // Who they were comes from the window's stored problem, written when it alerted.
       const stored = problemOfWindow(window, repeats);
       const arn = stored?.finding.principal?.arn;
-      await this.addToDigest(refused === 'account' ? ACCOUNT_SCOPE : window.cluster, bucket, {
+      await this.addToDigest(slots.full === 'account' ? ACCOUNT_SCOPE : window.cluster, bucket, {
         ...repeats,
         newPrincipals: 0,
         categories: { [categoryOfKey(window.problemKey)]: repeats.count },
@@ -325,50 +389,56 @@ export class FloodControl {
       return undefined;
     }
     const next = { windowStart: window.windowEnd, windowEnd: window.windowEnd + this.settings.windowMs };
-    const followup: FollowupRecord = {
-      messageId: `followup#${window.id}#${window.windowEnd}`,
-      count: window.pending,
-      firstSeen: window.pendingSince ?? window.windowStart,
-      lastSeen: window.lastSeen,
-      closedWindowEnd: window.windowEnd,
-    };
     await this.addDue({
       at: next.windowEnd,
       cluster: window.cluster,
       target: { kind: 'problem', id: window.id },
     });
     const rolled = await this.store.rollWindow(window, next, followup, this.expiresAt(next.windowEnd));
-    if (!rolled && capped) await this.releaseSlots(window.cluster, bucket);
+    if (!rolled && slots) await this.releaseSlots(slots.slots);
     return rolled ? { window, followup, due } : 'conflict';
   }
 
   /**
-   * One slot of the cluster's cap and one of the account's ceiling for a capped message; `undefined`
-   * when both were taken, else whose was full (a cluster slot taken first is given back).
+   * One slot of the cluster's cap and one of the account's ceiling for `holder`; `full` when one of
+   * them had none left (whose), and a cluster slot taken here for it is given back. Only slots this
+   * call took are ever given back: one `held` from an earlier attempt may be paying for a message.
    */
-  private async takeSlots(cluster: string, bucket: number): Promise<'cluster' | 'account' | undefined> {
-    if (!(await this.takeSlot(cluster, bucket, this.settings.cap))) return 'cluster';
-    if (await this.takeSlot(ACCOUNT_SCOPE, bucket, accountCapOf(this.settings))) return undefined;
-    await this.releaseSlot(cluster, bucket);
-    return 'account';
+  private async takeSlots(
+    cluster: string,
+    bucket: number,
+    holder: string,
+  ): Promise<{ full?: 'cluster' | 'account'; slots: Slots }> {
+    const own = await this.takeSlot(cluster, bucket, this.settings.cap, holder);
+    if (own === 'full') return { full: 'cluster', slots: { bucket, holder, taken: [] } };
+    const account = await this.takeSlot(ACCOUNT_SCOPE, bucket, accountCapOf(this.settings), holder);
+    const slots: Slots = {
+      bucket,
+      holder,
+      taken: [...(own === 'taken' ? [cluster] : []), ...(account === 'taken' ? [ACCOUNT_SCOPE] : [])],
+    };
+    if (account !== 'full') return { slots };
+    await this.releaseSlots(slots);
+    return { full: 'account', slots: { ...slots, taken: [] } };
   }
 
-  private async releaseSlots(cluster: string, bucket: number): Promise<void> {
-    await this.releaseSlot(cluster, bucket);
-    await this.releaseSlot(ACCOUNT_SCOPE, bucket);
+  /** Gives back the slots `slots` took. */
+  private async releaseSlots(slots: Slots): Promise<void> {
+    for (const scope of slots.taken) {
+      this.fullBuckets.delete(`${scope}#${slots.bucket}`);
+      await this.store.releaseAlertSlot(scope, slots.bucket, slots.holder);
+    }
   }
 
-  private async takeSlot(scope: string, bucket: number, cap: number): Promise<boolean> {
+  private async takeSlot(scope: string, bucket: number, cap: number, holder: string): Promise<SlotAnswer> {
     const key = `${scope}#${bucket}`;
-    if (this.fullBuckets.has(key)) return false;
-    const taken = await this.store.takeAlertSlot(scope, bucket, cap, this.expiresAt(this.bucketEnd(bucket)));
-    if (!taken) this.fullBuckets.add(key);
-    return taken;
-  }
-
-  private async releaseSlot(scope: string, bucket: number): Promise<void> {
-    this.fullBuckets.delete(`${scope}#${bucket}`);
-    await this.store.releaseAlertSlot(scope, bucket);
+    // Found full earlier in this invocation: no slot for a new holder. A retry asks all the same, since
+    // its earlier attempt may hold one.
+    if (this.fullBuckets.has(key) && this.earlier === undefined) return 'full';
+    const expiresAt = this.expiresAt(this.bucketEnd(bucket));
+    const answer = await this.store.takeAlertSlot(scope, bucket, cap, expiresAt, holder);
+    if (answer === 'full') this.fullBuckets.add(key);
+    return answer;
   }
 
   /**

@@ -10,6 +10,7 @@ import {
   dueSortKey,
   type FollowupRecord,
   type ProblemWindow,
+  type SlotAnswer,
   withCounted,
 } from './store';
 import { mergeTopPrincipals } from './top-principals';
@@ -34,11 +35,12 @@ interface Digest {
  */
 export class MemoryDedupStore implements DedupStore {
   private readonly problems = new Map<string, ProblemWindow>();
-  private readonly slots = new Map<string, number>();
+  /** Per cap window, the holders of its taken slots. */
+  private readonly slots = new Map<string, Set<string>>();
   private readonly digests = new Map<string, Digest>();
   private readonly due = new Map<string, DueEntry>();
   private readonly deliveries = new Map<string, Set<string>>();
-  private readonly batches = new Map<string, { recorded: boolean }>();
+  private readonly batches = new Map<string, { recorded: boolean; counted: Set<string> }>();
 
   async getProblem(cluster: string, id: string): Promise<ProblemWindow | undefined> {
     return this.problems.get(`${cluster}#${id}`);
@@ -63,9 +65,14 @@ export class MemoryDedupStore implements DedupStore {
     const current = this.problems.get(key);
     if (!current || current.windowEnd !== window.windowEnd || current.counted?.includes(batchId))
       return false;
+    const settled = new Set(
+      (current.counted ?? []).filter((id) =>
+        this.batches.get(`${window.cluster}#${id}`)?.counted.has(window.id),
+      ),
+    );
     this.problems.set(key, {
       ...current,
-      counted: withCounted(current, batchId),
+      counted: withCounted(current, batchId, settled),
       pending: current.pending + repeats.count,
       pendingSince: current.pendingSince ?? repeats.firstSeen,
       lastSeen: repeats.lastSeen,
@@ -99,18 +106,23 @@ export class MemoryDedupStore implements DedupStore {
     return true;
   }
 
-  async takeAlertSlot(cluster: string, bucket: number, cap: number): Promise<boolean> {
+  async takeAlertSlot(
+    cluster: string,
+    bucket: number,
+    cap: number,
+    _expiresAt: number,
+    holder: string,
+  ): Promise<SlotAnswer> {
     const key = `${cluster}#${bucket}`;
-    const taken = this.slots.get(key) ?? 0;
-    if (taken >= cap) return false;
-    this.slots.set(key, taken + 1);
-    return true;
+    const holders = this.slots.get(key) ?? new Set<string>();
+    if (holders.has(holder)) return 'held';
+    if (holders.size >= cap) return 'full';
+    this.slots.set(key, holders.add(holder));
+    return 'taken';
   }
 
-  async releaseAlertSlot(cluster: string, bucket: number): Promise<void> {
-    const key = `${cluster}#${bucket}`;
-    const taken = this.slots.get(key) ?? 0;
-    if (taken > 0) this.slots.set(key, taken - 1);
+  async releaseAlertSlot(cluster: string, bucket: number, holder: string): Promise<void> {
+    this.slots.get(`${cluster}#${bucket}`)?.delete(holder);
   }
 
   async addToDigest(
@@ -184,13 +196,27 @@ export class MemoryDedupStore implements DedupStore {
   async claimBatch(cluster: string, batchId: string): Promise<BatchClaim> {
     const key = `${cluster}#${batchId}`;
     const earlier = this.batches.get(key);
-    if (earlier) return { kind: 'retry', recorded: earlier.recorded };
-    this.batches.set(key, { recorded: false });
+    if (earlier) {
+      const { recorded, counted } = earlier;
+      return counted.size > 0
+        ? { kind: 'retry', recorded, counted: new Set(counted) }
+        : { kind: 'retry', recorded };
+    }
+    this.batches.set(key, { recorded: false, counted: new Set() });
     return { kind: 'new' };
   }
 
   async markBatchRecorded(cluster: string, batchId: string): Promise<void> {
-    this.batches.set(`${cluster}#${batchId}`, { recorded: true });
+    const marker = this.batches.get(`${cluster}#${batchId}`);
+    if (marker) marker.recorded = true;
+    else this.batches.set(`${cluster}#${batchId}`, { recorded: true, counted: new Set() });
+  }
+
+  async markCounted(cluster: string, batchId: string, problemIds: readonly string[]): Promise<void> {
+    const key = `${cluster}#${batchId}`;
+    const marker = this.batches.get(key) ?? { recorded: false, counted: new Set<string>() };
+    for (const id of problemIds) marker.counted.add(id);
+    this.batches.set(key, marker);
   }
 
   /** The conditional checks of the DynamoDB store: the same window, with the same count. */

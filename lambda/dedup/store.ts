@@ -41,23 +41,32 @@ export interface ProblemWindow {
   /** The last follow-up sent for this problem, so a failed delivery can be retried without recounting. */
   readonly lastFollowup?: FollowupRecord;
   /**
-   * The batches whose repeats this window counted, newest last, at most {@link COUNTED_BATCHES_KEPT}:
-   * a retried batch finds itself here and counts nothing twice.
+   * The batches whose repeats this window counted, oldest first: a retried batch finds itself here and
+   * counts nothing twice. A batch leaves the list only once its own marker records the count (see
+   * {@link withCounted}), so the mark a retry looks for cannot be pushed out by other batches.
    */
   readonly counted?: readonly string[];
 }
 
 /**
- * Batch IDs a problem window remembers (22 characters each: about 1.5 KB). A retry is recognised while
- * fewer than half this many other batches counted the same problem since; Lambda retries an async event
- * after about 1 and 2 minutes.
+ * The length of a window's `counted` list (22 characters per batch: about 1.5 KB) at which it is trimmed
+ * of the batches whose own marker records their count; below it, batches are appended without a check.
  */
 export const COUNTED_BATCHES_KEPT = 64;
 
-/** The window's `counted` list with `batchId` added; a full list is trimmed to its newest half first. */
-export function withCounted(window: ProblemWindow, batchId: string): string[] {
+/**
+ * The window's `counted` list with `batchId` added. A full list first drops the batches in `settled`:
+ * those whose marker records that they counted this problem (`DedupStore.markCounted`) or whose marker is
+ * gone (older than any retry). A batch that counted and died before recording it stays, however many
+ * others count after it, so its retry still finds itself here.
+ */
+export function withCounted(
+  window: ProblemWindow,
+  batchId: string,
+  settled: ReadonlySet<string> = new Set(),
+): string[] {
   const counted = window.counted ?? [];
-  const kept = counted.length < COUNTED_BATCHES_KEPT ? counted : counted.slice(-COUNTED_BATCHES_KEPT / 2);
+  const kept = counted.length < COUNTED_BATCHES_KEPT ? counted : counted.filter((id) => !settled.has(id));
   return [...kept, batchId];
 }
 
@@ -104,9 +113,13 @@ export interface DueEntry {
 /**
  * What the batch marker says about an earlier attempt of the same batch. `new`: none (this attempt
  * claimed it). `retry`: an earlier attempt claimed it; `recorded` when that attempt wrote the delivery
- * state of everything it sent, so a message without a record for a sink was never sent there.
+ * state of everything it sent, so a message without a record for a sink was never sent there;
+ * `counted`, the problems whose repeats an earlier attempt counted and recorded on the marker
+ * (absent: none).
  */
-export type BatchClaim = { readonly kind: 'new' } | { readonly kind: 'retry'; readonly recorded: boolean };
+export type BatchClaim =
+  | { readonly kind: 'new' }
+  | { readonly kind: 'retry'; readonly recorded: boolean; readonly counted?: ReadonlySet<string> };
 
 /**
  * The atomic operations flood control is built from. Each is one conditional write (DynamoDB) or one
@@ -128,8 +141,8 @@ export interface DedupStore {
   /** Creates the window if the problem has none. */
   createProblem(window: ProblemWindow, expiresAt: number): Promise<boolean>;
   /**
-   * Counts a batch's repeats into `current`, if it is unchanged (same window end, same pending count),
-   * and remembers the batch in its `counted` list.
+   * Counts a batch's repeats into `current`, if it is still that window and has not counted this batch,
+   * and remembers the batch in its `counted` list in the same write.
    */
   addRepeats(current: ProblemWindow, repeats: Occurrences, batchId: string): Promise<boolean>;
   /** Closes a window with repeats: starts the next one empty and records the follow-up. */
@@ -142,9 +155,21 @@ export interface DedupStore {
   /** Forgets a window that closed without repeats: the problem went quiet. */
   deleteProblem(current: ProblemWindow): Promise<boolean>;
 
-  /** Takes one of the cluster's `cap` alerts of cap window `bucket`; false when none is left. */
-  takeAlertSlot(cluster: string, bucket: number, cap: number, expiresAt: number): Promise<boolean>;
-  releaseAlertSlot(cluster: string, bucket: number): Promise<void>;
+  /**
+   * Takes one of the `cap` message slots of cap window `bucket` (of a cluster, or of the account) for
+   * `holder`, the message it pays for; the slot keeps its holder's name. `taken`: taken now. `held`:
+   * `holder` holds one already (an earlier attempt took it and died), so none is taken twice. `full`:
+   * every slot is held by others.
+   */
+  takeAlertSlot(
+    cluster: string,
+    bucket: number,
+    cap: number,
+    expiresAt: number,
+    holder: string,
+  ): Promise<SlotAnswer>;
+  /** Gives back the slot `holder` holds, if it holds one. */
+  releaseAlertSlot(cluster: string, bucket: number, holder: string): Promise<void>;
 
   /**
    * Adds to the cap window's digest; false when that digest has already been sent. With `batchId`, once
@@ -174,7 +199,15 @@ export interface DedupStore {
   claimBatch(cluster: string, batchId: string, expiresAt: number): Promise<BatchClaim>;
   /** Marks the batch's delivery state complete: every message it sent has its record. */
   markBatchRecorded(cluster: string, batchId: string): Promise<void>;
+  /**
+   * Records on the batch marker the problems whose repeats the batch counted (22 characters each): from
+   * then on a retry knows it from the marker, and the windows may forget the batch.
+   */
+  markCounted(cluster: string, batchId: string, problemIds: readonly string[]): Promise<void>;
 }
+
+/** What `takeAlertSlot` did; see there. */
+export type SlotAnswer = 'taken' | 'held' | 'full';
 
 /**
  * When a record of what one invocation did (its batch, which sinks a message reached) may expire, in

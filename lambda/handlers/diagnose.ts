@@ -55,7 +55,11 @@ const secretName = config.slackWebhookSecretName;
 if (secretName !== undefined) sinks.push(new SlackSink(() => slackWebhookUrlFromSecret(secretName, 300)));
 
 export const handler = createDiagnoseHandler({
-  settings: { windowMs: config.dedupWindowMinutes * 60_000, cap: config.alertCap },
+  settings: {
+    windowMs: config.dedupWindowMinutes * 60_000,
+    cap: config.alertCap,
+    ...(config.accountAlertCap === undefined ? {} : { accountCap: config.accountAlertCap }),
+  },
   store: new DynamoDbDedupStore(dynamodb, config.dedupTableName),
   context,
   sinks,

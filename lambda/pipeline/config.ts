@@ -26,6 +26,11 @@ export interface Config {
   readonly dedupWindowMinutes: number;
   /** Alerts per cluster per window before the rest are folded into one digest. */
   readonly alertCap: number;
+  /**
+   * Alerts and follow-ups per window across every cluster of the account, before one account digest.
+   * `undefined` when unset: flood control derives it, 5 × `alertCap` (`unsetValue('accountAlertCap')`).
+   */
+  readonly accountAlertCap?: number;
   /** How long EKS and log-history lookups are reused within one execution environment. */
   readonly contextCacheTtlSeconds: number;
   /**
@@ -91,6 +96,7 @@ export function loadConfig(env: Environment): Config {
     slackWebhookSecretName: secretName === '' ? undefined : secretName,
     dedupWindowMinutes: wholeNumber(env, EnvVar.DedupWindowMinutes, WHOLE_NUMBER_SETTINGS.dedupWindowMinutes),
     alertCap: wholeNumber(env, EnvVar.AlertCap, WHOLE_NUMBER_SETTINGS.alertCap),
+    ...accountAlertCap(env),
     contextCacheTtlSeconds: wholeNumber(
       env,
       EnvVar.ContextCacheTtlSeconds,
@@ -115,14 +121,31 @@ function checkTopicArn(name: string, arn: string): void {
   }
 }
 
-function wholeNumber(env: Environment, name: string, setting: WholeNumberSetting): number {
+function wholeNumber(
+  env: Environment,
+  name: string,
+  setting: WholeNumberSetting,
+  unset = 'the default when unset',
+): number {
   const raw = env[name]?.trim();
   if (raw === undefined || raw === '') return setting.default;
   const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
   if (!Number.isSafeInteger(value) || value < setting.min || value > setting.max) {
     throw new EnvironmentError(
-      `${name} is "${raw}"; it must be a whole number from ${setting.min} to ${setting.max}, e.g. ${name}=${setting.default} (the default when unset)`,
+      `${name} is "${raw}"; it must be a whole number from ${setting.min} to ${setting.max}, e.g. ${name}=${setting.default} (${unset})`,
     );
   }
   return value;
+}
+
+/**
+ * `ACCOUNT_ALERT_CAP` when set; unset or empty, `{}`: its default follows `ALERT_CAP`
+ * (`derivedDefault`), and flood control, the one place that derives it, does.
+ */
+function accountAlertCap(env: Environment): Pick<Config, 'accountAlertCap'> {
+  const name = EnvVar.AccountAlertCap;
+  if (!env[name]?.trim()) return {};
+  const setting = WHOLE_NUMBER_SETTINGS.accountAlertCap;
+  const unset = `empty: ${setting.derivedDefault.times} × ${EnvVar.AlertCap}`;
+  return { accountAlertCap: wholeNumber(env, name, setting, unset) };
 }

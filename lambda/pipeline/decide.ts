@@ -87,6 +87,16 @@ export async function decide(
     sends.push(...decision.sends);
     logOutcome(batch.cluster, problem, decision.outcome, observability);
   }
+  // Which problems this batch counted repeats of, on its own marker (one write): a retry knows them from
+  // there, and their windows may forget the batch. Lost with the store down: the windows keep the batch.
+  if (health.downBecause === undefined) {
+    await flood.markCounted(batch.cluster, batch.batchId).catch((error: unknown) =>
+      observability.warn('counted problems not recorded on the batch marker; the windows keep the batch', {
+        cluster: batch.cluster,
+        error: errorName(error),
+      }),
+    );
+  }
   // The digest additions of the whole batch: one write per cap window, marked with the batch. Lost
   // with the store down: nothing marks them, so the retry adds them (once). Not written by an attempt
   // that left problems undecided: the mark would refuse the retry's additions, so the retry (which

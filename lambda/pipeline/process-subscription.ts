@@ -22,27 +22,37 @@ import { StoreHealth } from './store-health';
  *
  * A batch is the payload's stable identity (`batchId`: same events, same ID). Its state lives in
  * small items, never in one item holding the content (20 maximum-size lines would not fit in
- * DynamoDB's 400 KB):
+ * DynamoDB's 400 KB), and every step is one single-item conditional write (no transactions: the
+ * local DynamoDB the tests run against has none):
  *
- * - the **batch marker** `batch#<id>` (about 100 bytes): `counting` → `recorded`;
- * - the **counting marks** on the state counted into: a window opened by the batch names it
- *   (`openedBy`), a window it added repeats to lists it (`counted`, at least the last 32 batches, written in
- *   the same conditional update as the count), a digest it added to holds it (`batches`, in the
- *   same update). Each count and its mark are one atomic write: there is no moment at which a batch
- *   is counted and not marked, so no failure between steps can make a retry count it again;
+ * - the **batch marker** `batch#<id>` (about 100 bytes, kept 2 days): `counting` → `recorded`, and
+ *   `counted`, the problems whose repeats the batch counted (22 bytes each, one write after deciding);
+ * - the **counting marks** on the state counted into, each written in the same conditional update as
+ *   its count: a window opened by the batch names it (`openedBy`), a window it added repeats to lists
+ *   it (`counted`), a digest it added to holds it (`batches`). A window's list is trimmed, when it
+ *   reaches 64, only of batches whose marker records the count (or is gone, past any retry): a batch
+ *   that counted and has not recorded it stays listed however many batches count after it;
+ * - the **slot holders** on the cap items: each slot of a cluster's cap and of the account's ceiling
+ *   names what it pays for, `alert#<problem>#<batch>` for an alert, so a retry asking for the slot its
+ *   earlier attempt took is told it holds it (`held`) and takes none twice;
  * - the **delivery state** `message#<messageId>`: the sinks each message reached, written after each send.
  *
  * States of one attempt, and what a failure at each leaves behind:
  * 1. *claim* — conditional put of the marker. Fails (store down): nothing was written; the batch
  *    fails open (every alert marked "possibly a duplicate") and a retry counts it afresh — nothing
  *    was counted. Already there: this is a **retry**; `recorded` says whether the earlier attempt's
- *    delivery state is complete.
- * 2. *count* — one atomic step per distinct problem (above). Dies halfway: the problems counted are
- *    marked, the rest are not; the retry re-decides every problem: a marked one is recognised
- *    (`openedBy` → the same alert under the same message ID; `counted` → nothing to count), an
- *    unmarked one is counted now. The store failing halfway (throttling): the rest fail open, counted
- *    nowhere, so the retry counts them once.
- * 3. *deliver* — per message and sink: skip if the delivery state says it went, else send, then
+ *    delivery state is complete, `counted` which problems it counted.
+ * 2. *count* — per distinct problem, one atomic step (above); a new capped problem takes its slots
+ *    first (cluster, then account), then opens its window naming the batch. Dies halfway: the retry
+ *    re-decides every problem. Counted and recorded on the marker → nothing to count, whatever became
+ *    of the window since. Counted, not recorded → its window still lists the batch → nothing to count.
+ *    Window opened (`openedBy`) → the same alert under the same message ID. Slot taken, window not
+ *    opened → the retry is told the slot is its own and opens the window with it, so the alert goes
+ *    out even when that was the window's last slot. Not reached → counted now. The store failing
+ *    halfway (throttling): the rest fail open, counted nowhere, so the retry counts them once.
+ * 3. *record counts* — one write to the marker: the problems counted (step 2), from then on known to
+ *    the retry from the marker, so their windows may drop the batch. Fails: the windows keep it.
+ * 4. *deliver* — per message and sink: skip if the delivery state says it went, else send, then
  *    record. Dies between a send and its record: the marker is still `counting`, so the retry sends
  *    every message without a record **with the "possibly a duplicate" note**: where state could not
  *    be written, the copy says so every time. A sink that answered with an error (Slack 500) was not
@@ -52,14 +62,24 @@ import { StoreHealth } from './store-health';
  *    is left uncounted and the invocation fails so Lambda retries; the retry recognises the decided
  *    problems by their marks and decides the rest. Digest additions are written only by an attempt
  *    that decided every problem (their mark would refuse a second, partial write).
- * 4. *recorded* — when every send of the attempt has its record (and the store stayed up), the marker
+ * 5. *recorded* — when every send of the attempt has its record (and the store stayed up), the marker
  *    says `recorded`: a retry then sends no note, since a sink without a record was never reached.
  *
- * A retry thus neither double-counts (every count carries its mark) nor double-sends (every send
- * that was recorded is skipped, every one that may not have been is labelled). What is not covered:
- * a repeat counted by more than 32 other batches between the attempt and its retry is counted again
- * (Lambda retries after about 1 and 2 minutes); a slot taken just before the attempt died is spent
- * without an alert (the budget shrinks by one, nothing is sent twice).
+ * A retry thus neither double-counts (every count carries a mark no other batch can push out before
+ * the batch's own marker holds it) nor double-sends (every send that was recorded is skipped, every
+ * one that may not have been is labelled), and the slot it took is its own. Lambda retries a failed
+ * event after about 1 and 2 minutes, and keeps a throttled one up to 6 hours; the marker lives 2 days.
+ * What is not covered:
+ * - a retry that comes after the window its attempt opened or counted into has closed: the follow-up
+ *   clears `openedBy` (the alert, if unsent, is not sent; its occurrences are counted as repeats), and
+ *   a window that then closes quiet is deleted with its list (an attempt that died before recording
+ *   its count alerts again). Windows last `dedupWindowMinutes`, 60 by default: hours, not minutes;
+ * - a duplicate delivery running at the same time as the attempt it duplicates, when between its
+ *   claim and its count the attempt records its count and 64 other batches count the same problem;
+ * - a slot taken just before the attempt died that the retry does not use — another batch opened the
+ *   problem's window first, the account ceiling filled meanwhile, or the retry falls into the next cap
+ *   window: it stays spent until its cap window ends; a follow-up's slot likewise (its repeats still
+ *   go out, in a follow-up or the digest). The budget shrinks by one; nothing is sent twice or lost.
  */
 export async function processSubscription(
   data: unknown,
@@ -77,7 +97,9 @@ export async function processSubscription(
   const health = new StoreHealth();
   const claim = await claimBatch(batch, deps, health, now);
   const diagnosis = await diagnose(batch, deps);
-  const flood = new FloodControl(deps.store, deps.settings);
+  // A retry decides with what its earlier attempt recorded: the problems it counted.
+  const earlier = claim?.kind === 'retry' ? { counted: claim.counted ?? new Set<string>() } : undefined;
+  const flood = new FloodControl(deps.store, deps.settings, earlier);
   const { sends, deferred } = await decide(batch, diagnosis, flood, health, deps, now, budget);
   const unsure = claim?.kind === 'retry' && !claim.recorded;
   const { messages, failures, delivered, unrecorded } = await deliver(sends, deps, budget, health, unsure);

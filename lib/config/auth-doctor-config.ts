@@ -18,6 +18,8 @@ export interface AuthDoctorConfig {
   readonly chatbot?: ChatbotChannel;
   readonly dedupWindowMinutes: number;
   readonly alertCap: number;
+  /** Alerts and follow-ups per window across all clusters; unset: 5 × `alertCap`. */
+  readonly accountAlertCap?: number;
   readonly logRetentionDays: number;
   /** `null`: no reserved concurrency. */
   readonly reservedConcurrency: number | null;

@@ -175,6 +175,22 @@ const alertCap: Setting<'alertCap'> = {
   read: (raw, report) => wholeNumber(raw, 'alertCap', WHOLE_NUMBER_SETTINGS.alertCap, report),
 };
 
+const accountAlertCap: Setting<'accountAlertCap'> = {
+  key: 'accountAlertCap',
+  // Unset, it follows alertCap (the contract's `derivedDefault`): the construct derives it.
+  defaultValue: undefined,
+  read(raw, report) {
+    if (raw === undefined || raw === null || raw === '') return undefined;
+    return wholeNumber(
+      raw,
+      'accountAlertCap',
+      WHOLE_NUMBER_SETTINGS.accountAlertCap,
+      report,
+      ' (unset: 5 × alertCap)',
+    );
+  },
+};
+
 const logRetentionDays: Setting<'logRetentionDays'> = {
   key: 'logRetentionDays',
   defaultValue: DEFAULTS.logRetention,
@@ -312,6 +328,7 @@ export const SETTINGS: readonly Setting[] = [
   chatbot,
   dedupWindowMinutes,
   alertCap,
+  accountAlertCap,
   logRetentionDays,
   reservedConcurrency,
   restoreLoggingOnDelete,

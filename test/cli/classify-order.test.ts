@@ -103,3 +103,50 @@ describe('classify gives the same diagnoses whatever the order of the file', () 
     expect(jsonLines(result.stdout)).toHaveLength(41);
   });
 });
+
+/** `count` requests of one node role in one second, each STS line just before its denial (EKS's order). */
+function busySecond(count: number): string[] {
+  return Array.from({ length: count }, (_, index) => {
+    const session = `i-0123456789ab${String(index).padStart(5, '0')}`;
+    const client = `127.0.0.1:${30000 + index}`;
+    return [
+      `time="2026-11-24T10:00:00Z" level=info msg="STS response" accesskeyid=ASIAX accountid=111122223333 arn="arn:aws:sts::111122223333:assumed-role/fleet/${session}" client="${client}" method=POST path=/authenticate session=${session} userid=AROAX`,
+      `time="2026-11-24T10:00:00Z" level=warning msg="access denied" arn="arn:aws:iam::111122223333:role/fleet" client="${client}" error="identity is not mapped" method=POST path=/authenticate`,
+    ];
+  }).flat();
+}
+
+/** The sub-cause of each mapping denial of a `--format json` output. */
+function denialSubCauses(stdout: string): unknown[] {
+  return jsonLines(stdout)
+    .filter((record) => record.category === 'IDENTITY_NOT_MAPPED')
+    .map((record) => record.subCause);
+}
+
+describe('classify joins each denial to its STS line on a busy cluster', () => {
+  // More requests in one second than the join's ring of recent STS lines holds (256).
+  const lines = busySecond(400);
+
+  it('in a file read twice', async () => {
+    // Prepare
+    const file = join(tempDir(), 'busy.log');
+    await writeFile(file, `${lines.join('\n')}\n`);
+
+    // Act
+    const result = await runCli(['classify', '--format', 'json', ...DEMO, '--auth-mode', 'CONFIG_MAP', file]);
+
+    // Assess
+    expect(denialSubCauses(result.stdout)).toEqual(Array(400).fill('NODE_ROLE_NOT_MAPPED'));
+  });
+
+  it("on standard input, whose window puts each second's STS lines first", async () => {
+    // Act
+    const result = await runCli(
+      ['classify', '--format', 'json', ...DEMO, '--auth-mode', 'CONFIG_MAP', '-'],
+      `${lines.join('\n')}\n`,
+    );
+
+    // Assess
+    expect(denialSubCauses(result.stdout)).toEqual(Array(400).fill('NODE_ROLE_NOT_MAPPED'));
+  });
+});

@@ -163,6 +163,21 @@ describe('the diagnosis function', () => {
     });
   });
 
+  it('leaves the account ceiling empty, for the function to derive as 5 × alertCap, unless it is configured', () => {
+    // Act
+    const ceiling = synthesise({ accountAlertCap: '60' });
+
+    // Assess
+    shipped.template.hasResourceProperties('AWS::Lambda::Function', {
+      Handler: 'index.handler',
+      Environment: { Variables: Match.objectLike({ ACCOUNT_ALERT_CAP: '', ALERT_CAP: '20' }) },
+    });
+    ceiling.template.hasResourceProperties('AWS::Lambda::Function', {
+      Handler: 'index.handler',
+      Environment: { Variables: Match.objectLike({ ACCOUNT_ALERT_CAP: '60' }) },
+    });
+  });
+
   it('gets every environment variable the handler validates at cold start', () => {
     // Prepare
     const { template } = full;

@@ -47,10 +47,9 @@ export function createTimelineDiagnoser(timeline: LogTimeline, options?: ParseOp
     if (parsed === undefined) return undefined;
     const record = timeline.join(parsed, line);
     const category = categoryOf(record);
+    // Only a mapping failure is explained by what the rest of the log says about its time.
     const context =
-      category === 'IDENTITY_NOT_MAPPED'
-        ? timeline.contextAt(record.fields.arn, record.time)
-        : timeline.contextAt(undefined, record.time);
+      category === 'IDENTITY_NOT_MAPPED' ? timeline.contextAt(record.fields.arn, record.time) : undefined;
     return findingOf(record, category, context, memo);
   };
 }

@@ -65,7 +65,7 @@ export class LogMemory {
 
   constructor(
     private readonly base: DiagnosisContext = {},
-    private readonly capacity = 10_000,
+    private readonly capacity = 50_000,
   ) {}
 
   /** The context to classify a denial of `arn` with: the caller's facts first, then what was learned. */

@@ -3,7 +3,7 @@ import { switchedMode } from '../categories/lifecycle';
 import { categoryOf } from '../classify/classify';
 import { parseArn } from '../parse/arn';
 import { detach } from '../parse/detach';
-import { type ParseOptions, parseLine, TimeStrings } from '../parse/parse';
+import { type FieldsByMessage, type ParseOptions, parseLine, TimeStrings } from '../parse/parse';
 import type { AuthenticatorRecord, ClusterContext, DiagnosisContext } from '../types';
 import { StsResponseJoin, withStsFields } from './join';
 import { mayBeCreatorGrant } from './log-memory';
@@ -18,12 +18,14 @@ import { mayBeCreatorGrant } from './log-memory';
  *   file, a later aws-auth change or file load that repairs them) and mode switches, as a time line;
  * - the creator (a `kubernetes-admin` grant, CONFIG_MAP-era signal, §5), for the whole log;
  * - each principal's grants, as runs of time;
- * - the STS facts of every request that ended in a mapping denial;
+ * - the STS facts of the requests that ended in a mapping denial whose STS line was not just before it
+ *   (out of order): in EKS's order the second pass finds the STS line itself, in a ring of its own
+ *   (a stream diagnosed in another order than it was learned keeps every request's: `secondPass`);
  * - the EC2 batch failures, joined to the TEMPLATE_EC2_LOOKUP_FAILED denials within a minute.
  *
- * Memory is flat in the length of the log: every collection is capped (see the constants); past a
- * cap, the oldest grant runs of a principal and new principals are not remembered, and the newest
- * events win over the oldest.
+ * Memory is flat in the length of the log: every collection is capped (see LogTimelineOptions); past a
+ * cap, the oldest grant runs of a principal and new principals are not remembered, the newest events
+ * win over the oldest, and out-of-order requests are not joined.
  */
 export class LogTimeline {
   private readonly events: ClusterEvent[] = [];
@@ -31,7 +33,10 @@ export class LogTimeline {
   private ec2Failures: Ec2Failure[] = [];
   private creator: { epoch: number; arn: string } | undefined;
   private readonly grants = new Map<string, GrantRuns>();
-  /** `time client` of each request that ended in a mapping denial, and its STS facts once found. */
+  /**
+   * `time client` of each mapping denial whose STS line the second pass's ring will not find (an
+   * out-of-order request; in a stream, every one), and its STS facts once found.
+   */
   private readonly wantedSts = new Set<string>();
   /**
    * The clients, by time, of wanted requests whose STS line is not found yet: an STS line is parsed
@@ -40,39 +45,61 @@ export class LogTimeline {
    */
   private readonly pendingSts = new Map<string, string[]>();
   private readonly stsFacts = new Map<string, AuthenticatorRecord>();
-  private readonly forwardJoin = new StsResponseJoin();
-  private readonly parseOptions: ParseOptions = { times: new TimeStrings() };
+  /** The first pass's ring of recent STS lines, and the second pass's: both see the same calls. */
+  private readonly learningJoin = new StsResponseJoin();
+  private readonly diagnosingJoin = new StsResponseJoin();
+  private readonly parseOptions: ParseOptions = { times: new TimeStrings(), fieldsByMessage: LEARNED_FIELDS };
+  /** One per pass: a stream learns and diagnoses in turns, each at its own place in the log. */
+  private readonly learnedEpochs = new EpochMemo();
+  private readonly diagnosedEpochs = new EpochMemo();
+  /** A storm of one principal asks about the same last grant on every denial: its ISO text, built once. */
+  private readonly grantTimes = new IsoMemo();
+  private readonly settings: Required<LogTimelineOptions>;
   private cachedAt = -2;
-  private lastTimeText: string | undefined;
-  private lastEpoch = Number.NaN;
   private cachedCluster: ClusterContext | undefined;
   /** Whether events were learned since the last `finish` (a stream learns and diagnoses in turns). */
   private unfinished = false;
 
-  constructor(private readonly base: DiagnosisContext = {}) {}
+  constructor(
+    private readonly base: DiagnosisContext = {},
+    options: LogTimelineOptions = {},
+  ) {
+    this.settings = {
+      secondPass: options.secondPass ?? DEFAULTS.secondPass,
+      maxEvents: options.maxEvents ?? DEFAULTS.maxEvents,
+      maxPrincipals: options.maxPrincipals ?? DEFAULTS.maxPrincipals,
+      maxRunsPerPrincipal: options.maxRunsPerPrincipal ?? DEFAULTS.maxRunsPerPrincipal,
+      maxStoredRequests: options.maxStoredRequests ?? DEFAULTS.maxStoredRequests,
+    };
+  }
+
+  /** How many requests the first pass keeps for the second (waiting for their STS line, or holding its facts). */
+  get storedRequests(): number {
+    return this.wantedSts.size;
+  }
 
   /** The first pass: what this line teaches (never throws; lines without a record teach nothing). */
   learn(line: string): void {
     const record = parseLine(line, this.parseOptions);
     if (record === undefined) return;
     if (record.msg === 'STS response') {
-      this.forwardJoin.accept(record, line);
+      this.learningJoin.accept(record, line);
       this.keepStsFacts(record, line);
-      return;
-    }
-    const category = categoryOf(record);
-    const epoch = this.epochOf(record.time);
-    if (category === 'ACCESS_GRANTED') {
-      this.learnGrant(record, line, epoch);
       return;
     }
     if (record.msg === 'access denied') {
       this.learnDenial(record, line);
       return;
     }
+    const category = categoryOf(record);
+    const epoch = this.learnedEpochs.of(record.time);
+    if (category === 'ACCESS_GRANTED') {
+      this.learnGrant(record, line, epoch);
+      return;
+    }
     const effect = CATEGORY_ENTRIES.get(category)?.effect;
     if (effect === undefined || Number.isNaN(epoch) || record.time === undefined) return;
-    if (this.events.length >= MAX_EVENTS) this.events.shift();
+    if (this.events.length >= this.settings.maxEvents) this.events.shift();
     this.unfinished = true;
     this.events.push({
       epoch,
@@ -106,9 +133,12 @@ export class LogTimeline {
   /**
    * The record with what other lines say about its request: the STS facts of a mapping denial, the EC2
    * error of a node lookup failure (`ec2error`). Also keeps STS lines a denial elsewhere asked for.
+   * The second pass: call it on every line's record, in the order `learn` saw them (with
+   * `secondPass: 'time-window'`, as the window releases them).
    */
   join(record: AuthenticatorRecord, line: string): AuthenticatorRecord {
     if (record.msg === 'STS response') {
+      this.diagnosingJoin.accept(record, line);
       this.keepStsFacts(record, line);
       return record;
     }
@@ -116,8 +146,12 @@ export class LogTimeline {
     const client = record.fields.client;
     let joined = record;
     if (client !== undefined && record.fields.arn !== undefined && record.time !== undefined) {
-      const sts = this.stsFacts.get(`${record.time} ${client}`);
-      if (sts !== undefined) joined = withStsFields(record, sts);
+      // The same ring calls as `learnDenial`'s: what its ring found, this one finds, and the rest is stored.
+      joined = this.diagnosingJoin.accept(record, line);
+      if (joined === record) {
+        const sts = this.stsFacts.get(`${record.time} ${client}`);
+        if (sts !== undefined) joined = withStsFields(record, sts);
+      }
     }
     const error = record.fields.error;
     if (
@@ -125,7 +159,7 @@ export class LogTimeline {
       this.ec2Failures.length > 0 &&
       /failed querying private DNS|failed to find node/.test(error)
     ) {
-      const code = this.ec2FailureNear(epochOf(record.time));
+      const code = this.ec2FailureNear(this.diagnosedEpochs.of(record.time));
       if (code !== undefined) joined = { ...joined, fields: { ...joined.fields, ec2error: code } };
     }
     return joined;
@@ -133,7 +167,7 @@ export class LogTimeline {
 
   /** The context a denial of `arn` at `time` is diagnosed with: the caller's facts, then the log's at that time. */
   contextAt(arn: string | undefined, time: string | undefined): DiagnosisContext {
-    const epoch = epochOf(time);
+    const epoch = this.diagnosedEpochs.of(time);
     const cluster = this.clusterAt(epoch);
     const lastGrantedAt = arn === undefined ? undefined : this.lastGrantBefore(arn, epoch);
     if (lastGrantedAt === undefined) return { ...this.base, cluster };
@@ -187,26 +221,24 @@ export class LogTimeline {
   private learnDenial(record: AuthenticatorRecord, line: string): void {
     const client = record.fields.client;
     if (client === undefined || record.fields.arn === undefined || record.time === undefined) return;
-    if (this.wantedSts.size >= MAX_JOINED_REQUESTS) return;
-    const key = detach(`${record.time} ${client}`);
-    this.wantedSts.add(key);
-    // An STS line just before (the order EKS writes) is in the forward ring.
-    const joined = this.forwardJoin.accept(record, line);
+    // An STS line just before (the order EKS writes) is in the ring. Asked for every such denial, cap
+    // or not, exactly as `join` asks its own ring: a slot found here is consumed, and must be there too.
+    const joined = this.learningJoin.accept(record, line);
+    // Read again in the same order, the second pass's ring finds it the same way: nothing to keep.
+    if (joined !== record && this.settings.secondPass === 'same-order') return;
+    const key = `${record.time} ${client}`;
+    if (!this.wantedSts.has(key)) {
+      // Past the cap, a request is not stored: an out-of-order one is then diagnosed without its STS
+      // facts (a node's role, known by its `i-…` session, reads as any unmapped role).
+      if (this.wantedSts.size >= this.settings.maxStoredRequests) return;
+      this.wantedSts.add(detach(key));
+    }
     if (joined === record) {
       // Looked for among the STS lines still to come (and, in the second pass, all of them).
       if (!this.stsFacts.has(key)) this.pending(detach(record.time), detach(client));
       return;
     }
-    // Field by field with detached copies (no structuredClone): most denials of a storm take this path.
-    const from = joined.fields;
-    const fields: Record<string, string> = {};
-    if (from.accesskeyid !== undefined) fields.accesskeyid = detach(from.accesskeyid);
-    if (from.accountid !== undefined) fields.accountid = detach(from.accountid);
-    if (from.userid !== undefined) fields.userid = detach(from.userid);
-    if (from.session !== undefined) fields.session = detach(from.session);
-    if (from.stsarn !== undefined) fields.arn = detach(from.stsarn);
-    fields.client = detach(client);
-    this.stsFacts.set(key, { msg: 'STS response', fields });
+    this.stsFacts.set(detach(key), detachedStsFacts(joined, client));
     this.found(record.time, client);
   }
 
@@ -216,25 +248,16 @@ export class LogTimeline {
     else if (!clients.includes(client)) clients.push(client);
   }
 
-  /** Date.parse, remembering the last answer: a busy log has many lines per second. */
-  private epochOf(time: string | undefined): number {
-    if (time !== this.lastTimeText) {
-      this.lastTimeText = time;
-      this.lastEpoch = epochOf(time);
-    }
-    return this.lastEpoch;
-  }
-
   private learnGrant(record: AuthenticatorRecord, line: string, epoch: number): void {
     const arn = record.fields.arn;
     if (arn === undefined || Number.isNaN(epoch)) return;
     let runs = this.grants.get(arn);
     if (runs === undefined) {
-      if (this.grants.size >= MAX_PRINCIPALS) return;
+      if (this.grants.size >= this.settings.maxPrincipals) return;
       runs = { firsts: [], lasts: [] };
       this.grants.set(detach(arn), runs);
     }
-    addGrant(runs, epoch);
+    addGrant(runs, epoch, this.settings.maxRunsPerPrincipal);
     if (mayBeCreatorGrant(line) && (this.creator === undefined || epoch < this.creator.epoch)) {
       if (this.isCreatorGrant(line)) this.creator = { epoch, arn: detach(arn) };
     }
@@ -254,13 +277,13 @@ export class LogTimeline {
     if (runs === undefined) return undefined;
     if (Number.isNaN(epoch)) {
       const last = runs.lasts.at(-1);
-      return last === undefined ? undefined : new Date(last).toISOString();
+      return last === undefined ? undefined : this.grantTimes.of(last);
     }
     const index = lastNumberAtOrBefore(runs.firsts, epoch);
     if (index === -1) return undefined;
     const last = runs.lasts[index] as number;
     // Inside a run the latest grant before the denial is at most RUN_SPAN before it; its first is one.
-    return new Date(last <= epoch ? last : (runs.firsts[index] as number)).toISOString();
+    return this.grantTimes.of(last <= epoch ? last : (runs.firsts[index] as number));
   }
 
   private ec2FailureNear(epoch: number): string | undefined {
@@ -275,24 +298,71 @@ export class LogTimeline {
   }
 }
 
-/** At most this many cluster events (breakages, repairs, switches, EC2 failures) are kept; the newest win. */
-const MAX_EVENTS = 10_000;
-/** At most this many principals' grants are remembered. */
-const MAX_PRINCIPALS = 50_000;
-/** At most this many grant runs per principal; the oldest go first. */
-const MAX_RUNS = 64;
+/** How the second pass reads the log, and the caps that keep a timeline's memory flat in its length. */
+export interface LogTimelineOptions {
+  /**
+   * `same-order`: `join` sees the lines in the order `learn` did (a file read twice), so its ring finds
+   * every STS line the first pass's found, and only out-of-order requests are stored.
+   * `time-window`: `join` sees them as a TimeWindow releases them (a stream read once), which puts each
+   * second's STS lines first, further from their denials than the ring reaches on a busy second: every
+   * mapping denial's STS facts are stored, as the first pass found them.
+   * @default 'same-order'
+   */
+  readonly secondPass?: 'same-order' | 'time-window';
+  /**
+   * At most this many cluster events (breakages, repairs, switches, EC2 failures) are kept; the newest win.
+   * @default 10_000
+   */
+  readonly maxEvents?: number;
+  /**
+   * At most this many principals' grants are remembered; later principals are not.
+   * @default 50_000
+   */
+  readonly maxPrincipals?: number;
+  /**
+   * At most this many grant runs per principal; the oldest go first.
+   * @default 64
+   */
+  readonly maxRunsPerPrincipal?: number;
+  /**
+   * At most this many requests ending in a mapping denial are stored by the first pass, to be joined to
+   * their STS line wherever it stood; later ones are not stored. In `same-order`, only out-of-order
+   * requests (the STS line not just before the denial) are stored: the rest cost nothing.
+   * @default 100_000
+   */
+  readonly maxStoredRequests?: number;
+}
+
+const DEFAULTS: Required<LogTimelineOptions> = {
+  secondPass: 'same-order',
+  maxEvents: 10_000,
+  maxPrincipals: 50_000,
+  maxRunsPerPrincipal: 64,
+  maxStoredRequests: 100_000,
+};
+
 /** Grants closer than this belong to one run… */
 const RUN_GAP_MS = 5 * 60 * 1000;
 /** …and a run spans at most this long, so its first grant is at most this far from any later one. */
 const RUN_SPAN_MS = 60 * 60 * 1000;
-/** At most this many requests ending in a mapping denial are joined to their STS line across the file. */
-const MAX_JOINED_REQUESTS = 100_000;
 /** A change of aws-auth (or a reload of the access-entry file) followed by no breakage this soon repairs it. */
 const REPAIR_GRACE_MS = 5_000;
 /** An EC2 batch failure explains the node lookup failures within this much time of it. */
 const EC2_JOIN_MS = 60_000;
 
 const STS_FIELDS = { fields: ['accesskeyid', 'accountid', 'arn', 'client', 'session', 'userid'] } as const;
+
+/**
+ * What the first pass reads of each kind of line: who, and which request. Never the error text, the
+ * costliest value to unquote: what a line teaches the timeline depends on its message and level alone,
+ * and the second pass reads the error to diagnose.
+ */
+const LEARNED_FIELDS: FieldsByMessage = {
+  'access denied': ['arn', 'client'],
+  'STS response': [],
+  'access granted': ['arn'],
+  other: [],
+};
 
 interface ClusterEvent {
   readonly epoch: number;
@@ -322,7 +392,7 @@ interface GrantRuns {
   readonly lasts: number[];
 }
 
-function addGrant(runs: GrantRuns, epoch: number): void {
+function addGrant(runs: GrantRuns, epoch: number, maxRuns: number): void {
   const { firsts, lasts } = runs;
   let index = firsts.length - 1;
   while (index >= 0 && (firsts[index] as number) > epoch) index--;
@@ -347,7 +417,7 @@ function addGrant(runs: GrantRuns, epoch: number): void {
   }
   firsts.splice(next, 0, epoch);
   lasts.splice(next, 0, epoch);
-  if (firsts.length > MAX_RUNS) {
+  if (firsts.length > maxRuns) {
     firsts.shift();
     lasts.shift();
   }
@@ -427,6 +497,50 @@ function lastNumberAtOrBefore(sorted: readonly number[], value: number): number 
 
 function epochOf(time: string | undefined): number {
   return time === undefined ? Number.NaN : Date.parse(time);
+}
+
+/**
+ * What a denial joined in the first pass keeps of its STS line, field by field with detached copies
+ * (no structuredClone): in a stream, most denials of a storm take this path.
+ */
+function detachedStsFacts(joined: AuthenticatorRecord, client: string): AuthenticatorRecord {
+  const from = joined.fields;
+  const fields: Record<string, string> = {};
+  if (from.accesskeyid !== undefined) fields.accesskeyid = detach(from.accesskeyid);
+  if (from.accountid !== undefined) fields.accountid = detach(from.accountid);
+  if (from.userid !== undefined) fields.userid = detach(from.userid);
+  if (from.session !== undefined) fields.session = detach(from.session);
+  if (from.stsarn !== undefined) fields.arn = detach(from.stsarn);
+  fields.client = detach(client);
+  return { msg: 'STS response', fields };
+}
+
+/** Date.parse, remembering the last answer: a busy log has many lines per second, all with one time text. */
+class EpochMemo {
+  private text: string | undefined;
+  private epoch = Number.NaN;
+
+  of(time: string | undefined): number {
+    if (time !== this.text) {
+      this.text = time;
+      this.epoch = epochOf(time);
+    }
+    return this.epoch;
+  }
+}
+
+/** `new Date(epoch).toISOString()`, remembering the last answer. */
+class IsoMemo {
+  private epoch = Number.NaN;
+  private text = '';
+
+  of(epoch: number): string {
+    if (epoch !== this.epoch) {
+      this.epoch = epoch;
+      this.text = new Date(epoch).toISOString();
+    }
+    return this.text;
+  }
 }
 
 const EC2_CODE =

@@ -11,6 +11,9 @@ import type { Finding } from '../types';
  * by their category alone: for a probe the category *is* the error's shape (its family prefix and
  * wording decided it), and `errorShape` describes the echoed rest for the message, never for the key.
  *
+ * A function of the cluster, category, sub-cause and principal ARN alone: the CLI's ProblemBook
+ * remembers keys by those (tested there against this function).
+ *
  * @example
  * problemKey('prod', invalidClientTokenFinding) // 'prod|STS_INVALID_CLIENT_TOKEN|-|probe'
  * problemKey('prod', notMappedFinding) // 'prod|IDENTITY_NOT_MAPPED|PLAINLY_NOT_MAPPED|arn:aws:iam::1…:role/dev'

@@ -48,7 +48,11 @@ export class ArnCache {
   private readonly recentParsed: (ParsedArn | undefined)[] = new Array(RECENT).fill(undefined);
   private nextRecent = 0;
 
-  constructor(private readonly capacity = 4096) {}
+  /**
+   * `capacity`: an org-wide cluster names tens of thousands of principals; at 4,096 a log of 50,000
+   * roles missed on nine lines in ten (the bench's many-principals log). About 20 MB when full.
+   */
+  constructor(private readonly capacity = 65_536) {}
 
   parse(text: string): ParsedArn | undefined {
     for (let i = 0; i < RECENT; i++) if (this.recentArns[i] === text) return this.recentParsed[i];

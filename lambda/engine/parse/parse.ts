@@ -126,31 +126,38 @@ function firstNonSpace(line: string): number {
   return i;
 }
 
+/** Which fields one reader of the log keeps, by kind of line; the scan stops once they are found. */
+export interface FieldsByMessage {
+  readonly 'access denied': readonly string[];
+  readonly 'STS response': readonly string[];
+  readonly 'access granted': readonly string[];
+  readonly other: readonly string[];
+}
+
 /**
- * What the classifier reads of each kind of line; other fields are skipped unless all are asked for,
- * and the scan stops once these are found. Successful authentications are most of a log and need
- * little: an `STS response` nothing up front (the join parses one in full only when a denial matches
- * it), a grant its ARN (who had access; the log memory reads the rest of the line only if that ARN is
- * denied later).
+ * What the classifier reads of each kind of line; other fields are skipped unless all are asked for.
+ * Successful authentications are most of a log and need little: an `STS response` nothing up front
+ * (the join parses one in full only when a denial matches it), a grant its ARN (who had access; the
+ * log memory reads the rest of the line only if that ARN is denied later).
  */
-const FIELDS_BY_MSG = {
+export const CLASSIFIER_FIELDS = {
   'access denied': ['arn', 'client', 'error'],
   'STS response': [],
   'access granted': ['arn'],
   other: ['error'],
-} as const satisfies Record<string, readonly string[]>;
+} as const satisfies FieldsByMessage;
 
 /** A switch rather than a table lookup: no hashing of a fresh string on every line. */
-function fieldsFor(msg: string): readonly string[] {
+function fieldsFor(msg: string, table: FieldsByMessage): readonly string[] {
   switch (msg) {
     case 'access denied':
-      return FIELDS_BY_MSG['access denied'];
+      return table['access denied'];
     case 'STS response':
-      return FIELDS_BY_MSG['STS response'];
+      return table['STS response'];
     case 'access granted':
-      return FIELDS_BY_MSG['access granted'];
+      return table['access granted'];
     default:
-      return FIELDS_BY_MSG.other;
+      return table.other;
   }
 }
 
@@ -163,7 +170,7 @@ const KNOWN_KEYS_BY_LENGTH: readonly (readonly string[])[] = (() => {
   const keys = [
     ...['time', 'level', 'msg', 'method', 'path', 'sts', 'stsendpoint', 'http'],
     ...['accesskeyid', 'accountid', 'client', 'session', 'userid', 'groups', 'uid', 'username'],
-    ...new Set(Object.values(FIELDS_BY_MSG).flat()),
+    ...new Set(Object.values(CLASSIFIER_FIELDS).flat()),
   ];
   const byLength: string[][] = [];
   for (const key of keys) {
@@ -180,6 +187,8 @@ export interface ParseOptions {
   readonly allFields?: boolean;
   /** Keep exactly these fields (besides time, level and msg), whatever the kind of line. */
   readonly fields?: readonly string[];
+  /** Keep these fields for each kind of line (default: what the classifier reads). */
+  readonly fieldsByMessage?: FieldsByMessage;
   /** Hands out one string per distinct time; owned by whoever parses one stream (a diagnoser). */
   readonly times?: TimeStrings;
 }
@@ -202,7 +211,7 @@ function parseAfterHead(
 ): AuthenticatorRecord | undefined {
   if (head === undefined) return scanAll(line, options, undefined);
   if (options?.allFields === true) return scanAll(line, options, head);
-  const wanted = options?.fields ?? fieldsFor(head.msg);
+  const wanted = options?.fields ?? fieldsFor(head.msg, options?.fieldsByMessage ?? CLASSIFIER_FIELDS);
   // One bit per wanted field; a longer list (never asked for by the engine) takes the general scan.
   if (wanted.length > 31) return scanAll(line, options, head);
   head.fields = wanted.length === 0 ? NO_FIELDS : scanWanted(line, fieldsAfter(head), wanted);
@@ -355,7 +364,7 @@ function scanAll(line: string, options: ParseOptions | undefined, head: HeadReco
       if (msg !== undefined) continue;
       msg = value;
       if (!allFields) {
-        wanted = options?.fields ?? fieldsFor(msg);
+        wanted = options?.fields ?? fieldsFor(msg, options?.fieldsByMessage ?? CLASSIFIER_FIELDS);
         // Fields before msg (hand-reordered lines) may already hold some of them; time is always wanted.
         missing = time === undefined ? 1 : 0;
         for (const name of wanted) if (fields[name] === undefined) missing++;

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbDedupStore } from '../../../lambda/dedup/dynamodb-store';
-import { FloodControl, problemId } from '../../../lambda/dedup/flood-control';
+import { ACCOUNT_SCOPE, FloodControl, problemId } from '../../../lambda/dedup/flood-control';
 import { MemoryDedupStore } from '../../../lambda/dedup/memory-store';
-import type { DedupStore } from '../../../lambda/dedup/store';
+import { COUNTED_BATCHES_KEPT, type DedupStore } from '../../../lambda/dedup/store';
 import type { Category } from '../../../lambda/engine/categories';
 import type { Problem } from '../../../lambda/engine/diagnose/problem';
 import { T0 } from '../../helpers/fixtures';
@@ -40,6 +40,22 @@ function problem(principal: string, count: number, at: number, category = 'IDENT
     context: {},
     occurrences: { count, firstSeen: at, lastSeen: at },
   };
+}
+
+/** `store`, except that the first call of `method` throws: the invocation died there. */
+function diesOnFirst(store: DedupStore, method: keyof DedupStore): DedupStore {
+  let died = false;
+  return new Proxy(store, {
+    get(target, name, receiver) {
+      const value = Reflect.get(target, name, receiver);
+      if (name !== method || typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        if (died) return value.apply(target, args);
+        died = true;
+        return Promise.reject(new Error(`the invocation died in ${String(method)}`));
+      };
+    },
+  });
 }
 
 describe.each(STORES)('flood control on the %s store', (_name, makeStore) => {
@@ -206,13 +222,82 @@ describe.each(STORES)('flood control on the %s store', (_name, makeStore) => {
   describe('alert slots', () => {
     it('gives back only slots that were taken: releasing one twice does not raise the cap', async () => {
       const store = await makeStore();
-      await store.takeAlertSlot('prod', 1, 2, 0);
-      await store.releaseAlertSlot('prod', 1);
-      await store.releaseAlertSlot('prod', 1);
+      await store.takeAlertSlot('prod', 1, 2, 0, 'alert#a');
+      await store.releaseAlertSlot('prod', 1, 'alert#a');
+      await store.releaseAlertSlot('prod', 1, 'alert#a');
       const taken = [];
-      for (let i = 0; i < 3; i++) taken.push(await store.takeAlertSlot('prod', 1, 2, 0));
+      for (let i = 0; i < 3; i++) taken.push(await store.takeAlertSlot('prod', 1, 2, 0, `alert#${i}`));
 
-      expect(taken).toEqual([true, true, false]);
+      expect(taken).toEqual(['taken', 'taken', 'full']);
+    });
+
+    it('gives a holder one slot however often it asks, and gives it back only to that holder', async () => {
+      // Prepare
+      const store = await makeStore();
+
+      // Act
+      const first = await store.takeAlertSlot('prod', 1, 2, 0, 'alert#x');
+      const again = await store.takeAlertSlot('prod', 1, 2, 0, 'alert#x');
+      await store.releaseAlertSlot('prod', 1, 'alert#nobody');
+      const other = await store.takeAlertSlot('prod', 1, 2, 0, 'alert#y');
+      const third = await store.takeAlertSlot('prod', 1, 2, 0, 'alert#z');
+      const whenFull = await store.takeAlertSlot('prod', 1, 2, 0, 'alert#x');
+
+      // Assess
+      expect([first, again, other, third, whenFull]).toEqual(['taken', 'held', 'taken', 'full', 'held']);
+    });
+
+    it('takes the account-wide ceiling from the setting: past it, another cluster digests into the account digest', async () => {
+      // Prepare: 2 alerts per cluster, 3 across the account.
+      const store = await makeStore();
+      const flood = new FloodControl(store, { windowMs: WINDOW, cap: 2, accountCap: 3 });
+      const principals = [
+        ['east', 'a'],
+        ['east', 'b'],
+        ['west', 'c'],
+        ['west', 'd'],
+      ] as const;
+
+      // Act
+      const outcomes = [];
+      for (const [cluster, principal] of principals)
+        outcomes.push(
+          (await flood.record(cluster, problem(principal, 1, T0), `batch-${principal}`, T0)).outcome,
+        );
+      await flood.flushDigests('batch-d');
+      const swept = await flood.sweep(T0 + 2 * WINDOW);
+
+      // Assess
+      expect(outcomes).toEqual(['alerted', 'alerted', 'alerted', 'digested']);
+      expect(swept.digests.map((digest) => digest.cluster)).toEqual([ACCOUNT_SCOPE]);
+    });
+
+    it("alerts on a retry with the slot its earlier attempt took before dying, even when that was the window's last", async () => {
+      // Prepare: cap 1; the attempt takes the only slot and dies before it opens the window.
+      const store = await makeStore();
+      const settings = { windowMs: WINDOW, cap: 1 };
+      const dying = diesOnFirst(store, 'createProblem');
+      const died = await new FloodControl(dying, settings)
+        .record('prod', problem('oncall', 1, T0), 'batch-1', T0)
+        .then(
+          () => 'lived',
+          () => 'died',
+        );
+
+      // Act: the retry, then another batch's new problem
+      const retry = new FloodControl(store, settings, { counted: new Set() });
+      const again = await retry.record('prod', problem('oncall', 1, T0), 'batch-1', T0 + MINUTE);
+      const other = await new FloodControl(store, settings).record(
+        'prod',
+        problem('dev', 1, T0 + 2 * MINUTE),
+        'batch-2',
+        T0 + 2 * MINUTE,
+      );
+
+      // Assess: the slot went to the oncall alert, once; the cap still holds for the rest.
+      expect(died).toBe('died');
+      expect(again.outcome).toBe('alerted');
+      expect(other.outcome).toBe('digested');
     });
   });
 
@@ -315,6 +400,66 @@ describe.each(STORES)('flood control on the %s store', (_name, makeStore) => {
       // Assess
       expect(retry.outcome).toBe('suppressed');
       expect(window?.pending).toBe(107);
+    });
+
+    it('keeps a batch that counted and died before recording it in the window, however many batches count after it', async () => {
+      // Prepare: batch-1 counts 100 repeats and dies before its marker records that.
+      const store = await makeStore();
+      const settings = { windowMs: WINDOW, cap: 20 };
+      const dev = (count: number, at: number) => problem('dev', count, at);
+      await new FloodControl(store, settings).record('prod', dev(1, T0), 'batch-0', T0);
+      await store.claimBatch('prod', 'batch-1', 2e9);
+      await new FloodControl(store, settings).record('prod', dev(100, T0 + MINUTE), 'batch-1', T0 + MINUTE);
+      // 200 batches count a repeat each, as the pipeline does: claim, count, record on the marker.
+      for (let i = 0; i < 200; i++) {
+        const flood = new FloodControl(store, settings);
+        await store.claimBatch('prod', `other-${i}`, 2e9);
+        await flood.record('prod', dev(1, T0 + 2 * MINUTE + i), `other-${i}`, T0 + 2 * MINUTE + i);
+        await flood.markCounted('prod', `other-${i}`);
+      }
+
+      // Act: batch-1's retry
+      const claim = await store.claimBatch('prod', 'batch-1', 2e9);
+      const retry = new FloodControl(store, settings, { counted: new Set() });
+      const decision = await retry.record('prod', dev(100, T0 + MINUTE), 'batch-1', T0 + 10 * MINUTE);
+      const window = await store.getProblem('prod', problemId(dev(1, T0).key));
+
+      // Assess: counted once, and the list stays bounded by the batches that recorded their count.
+      expect(claim).toEqual({ kind: 'retry', recorded: false });
+      expect(decision.outcome).toBe('suppressed');
+      expect(window?.pending).toBe(300);
+      expect(window?.counted).toContain('batch-1');
+      expect(window?.counted?.length).toBeLessThanOrEqual(COUNTED_BATCHES_KEPT + 1);
+    });
+
+    it('counts nothing for a retry whose marker records the count, even after the window it counted into closed', async () => {
+      // Prepare: batch-1 counts 100 repeats and records it; the window closes with its follow-up.
+      const store = await makeStore();
+      const settings = { windowMs: WINDOW, cap: 20 };
+      const dev = (count: number, at: number) => problem('dev', count, at);
+      await new FloodControl(store, settings).record('prod', dev(1, T0), 'batch-0', T0);
+      await store.claimBatch('prod', 'batch-1', 2e9);
+      const attempt = new FloodControl(store, settings);
+      await attempt.record('prod', dev(100, T0 + MINUTE), 'batch-1', T0 + MINUTE);
+      await attempt.markCounted('prod', 'batch-1');
+      const swept = await new FloodControl(store, settings).sweep(T0 + WINDOW + MINUTE);
+
+      // Act: batch-1's retry, in the next window
+      const claim = await store.claimBatch('prod', 'batch-1', 2e9);
+      const earlier = claim.kind === 'retry' ? { counted: claim.counted ?? new Set<string>() } : undefined;
+      const decision = await new FloodControl(store, settings, earlier).record(
+        'prod',
+        dev(100, T0 + MINUTE),
+        'batch-1',
+        T0 + WINDOW + 2 * MINUTE,
+      );
+      const window = await store.getProblem('prod', problemId(dev(1, T0).key));
+
+      // Assess
+      expect(swept.followups.map((f) => f.followup.count)).toEqual([100]);
+      expect(earlier?.counted).toEqual(new Set([problemId(dev(1, T0).key)]));
+      expect(decision.outcome).toBe('suppressed');
+      expect(window?.pending).toBe(0);
     });
 
     it("adds a retried batch's digest additions once, in one write per cap window", async () => {

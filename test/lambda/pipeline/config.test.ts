@@ -131,10 +131,36 @@ describe('configuration from the environment', () => {
   );
 });
 
+describe('the account-wide ceiling', () => {
+  it('is left to follow the cluster cap when ACCOUNT_ALERT_CAP is unset or empty', () => {
+    // Act
+    const unset = loadConfig({ ...REQUIRED, ALERT_CAP: '30' });
+    const empty = loadConfig({ ...REQUIRED, ALERT_CAP: '30', ACCOUNT_ALERT_CAP: ' ' });
+
+    // Assess
+    expect(unset).not.toHaveProperty('accountAlertCap');
+    expect(empty).not.toHaveProperty('accountAlertCap');
+  });
+
+  it('reads ACCOUNT_ALERT_CAP when set, and says what empty means when it is not a number', () => {
+    // Act
+    const set = loadConfig({ ...REQUIRED, ACCOUNT_ALERT_CAP: '40' });
+    const bad = () => loadConfig({ ...REQUIRED, ACCOUNT_ALERT_CAP: 'lots' });
+
+    // Assess
+    expect(set.accountAlertCap).toBe(40);
+    expect(bad).toThrow(EnvironmentError);
+    expect(bad).toThrow(
+      'ACCOUNT_ALERT_CAP is "lots"; it must be a whole number from 1 to 5000, e.g. ACCOUNT_ALERT_CAP=100 (empty: 5 × ALERT_CAP)',
+    );
+  });
+});
+
 describe('the ranges of the whole-number variables', () => {
   const ranges = [
     [EnvVar.DedupWindowMinutes, 'dedupWindowMinutes', 1, 1440],
     [EnvVar.AlertCap, 'alertCap', 1, 1000],
+    [EnvVar.AccountAlertCap, 'accountAlertCap', 1, 5000],
     [EnvVar.ContextCacheTtlSeconds, 'contextCacheTtlSeconds', 0, 86_400],
   ] as const;
 

@@ -19,7 +19,14 @@ import { SnsSink, snsPublisher } from '../../../lambda/delivery/sns';
 import { RecordingObservability } from '../../../lambda/observability/observability';
 import { createDiagnoseHandler, TimeShortError } from '../../../lambda/pipeline/handler';
 import { FakeAws, type PublishedSnsMessage } from '../../helpers/fake-aws';
-import { type FaultProxy, failWith, startFaultProxy, throttle } from '../../helpers/fault-proxy';
+import {
+  type FaultProxy,
+  type FaultRule,
+  failWith,
+  type SeenRequest,
+  startFaultProxy,
+  throttle,
+} from '../../helpers/fault-proxy';
 import { ACCOUNT, notMappedLine, rejectedHostLine, subscriptionEvent, T0 } from '../../helpers/fixtures';
 import { type LocalDynamoDb, startLocalDynamoDb } from '../../helpers/local-dynamodb';
 import { WebhookServer } from '../../helpers/webhook-server';
@@ -124,6 +131,30 @@ function slackAlerts(): string[] {
   return slackServer.received.map((post) => post.body);
 }
 
+/**
+ * An invocation that dies right after the first DynamoDB call `last` picks: that call goes through,
+ * every later one fails, as if the function had stopped there.
+ */
+function diesAfter(last: (request: SeenRequest) => boolean): FaultRule {
+  let passed = false;
+  return {
+    matches: (request) => {
+      if (passed) return true;
+      passed = last(request);
+      return false;
+    },
+    fault: { kind: 'error', status: 500, message: 'the invocation died here' },
+  };
+}
+
+/** The conditional write that counts a batch's repeats into a problem's window. */
+const countsRepeats = (request: SeenRequest) =>
+  request.operation === 'UpdateItem' && request.body.includes('ADD pending');
+
+/** The write that takes one of a cluster's alert slots. */
+const takesAlertSlot = (request: SeenRequest) =>
+  request.operation === 'UpdateItem' && request.body.includes('cap#');
+
 describe('the fault matrix: no double send, no double count, nothing lost silently', () => {
   it('DynamoDB throttling mid-batch with Slack answering 500, then a healthy retry: SNS gets no alert twice without the duplicate note, Slack gets each once', async () => {
     // Prepare
@@ -224,6 +255,62 @@ describe('the fault matrix: no double send, no double count, nothing lost silent
     const followups = h.sns.copies('followup');
     expect(followups).toHaveLength(1);
     expect(followups[0]?.count).toBe(100);
+  });
+
+  it('an attempt that counts a repeat and dies, retried after 70 other batches counted the same problem: the repeat is counted once (the follow-up says 170, not 270)', async () => {
+    // Prepare: developer alerted; an attempt counts 100 repeats and dies right after that write.
+    const h = await harness();
+    await h.handler(subscriptionEvent([notMappedLine('developer', T0, 1)]), lambdaContext);
+    h.clock.now = T0 + 1000;
+    const attempt = subscriptionEvent(
+      Array.from({ length: 100 }, (_, i) => notMappedLine('developer', T0 + 1000 + i, 10 + i)),
+      { at: T0 + 1000 },
+    );
+    proxy.rules.add(diesAfter(countsRepeats));
+    await h.handler(attempt, lambdaContext).catch(() => undefined);
+    proxy.rules.clear();
+    // 70 other batches count one repeat each before the retry comes: more than the window keeps.
+    for (let i = 0; i < 70; i++) {
+      h.clock.now = T0 + 2000 + i * 1000;
+      const other = subscriptionEvent([notMappedLine('developer', h.clock.now, 2000 + i)], {
+        at: h.clock.now,
+      });
+      await h.handler(other, lambdaContext);
+    }
+
+    // Act: Lambda's retry of the attempt, then the window closes
+    await h.handler(attempt, lambdaContext);
+    h.clock.now = T0 + WINDOW + 60_000;
+    await h.handler({ sweep: true }, lambdaContext);
+
+    // Assess
+    expect(h.sns.copies('followup').map((f) => f.count)).toEqual([170]);
+  });
+
+  it('an attempt that takes the last alert slot of the hour and dies before sending: the retry sends that alert, exactly once', async () => {
+    // Prepare: 19 of the 20 slots of the hour go to other roles.
+    const h = await harness();
+    const others = Array.from({ length: 19 }, (_, i) => notMappedLine(`role-${i}`, T0 + i, 100 + i));
+    await h.handler(subscriptionEvent(others), lambdaContext);
+    h.clock.now = T0 + 1000;
+    const event = subscriptionEvent([notMappedLine('oncall', T0 + 1000, 500)], { at: T0 + 1000 });
+    // The attempt takes the 20th slot and dies: DynamoDB, SNS and Slack fail from there on.
+    proxy.rules.add(diesAfter(takesAlertSlot));
+    snsProxy.rules.add(failWith(500));
+    slackServer.script(...Array.from({ length: 5 }, () => ({ status: 500 })));
+    await expect(h.handler(event, lambdaContext)).rejects.toThrow();
+    proxy.rules.clear();
+    snsProxy.rules.clear();
+    slackServer.script();
+
+    // Act: Lambda's retry, everything healthy
+    await h.handler(event, lambdaContext);
+
+    // Assess
+    const oncall = h.sns.copies('alert').filter((alert) => alert.text.includes('role/oncall'));
+    expect(h.sns.copies('alert')).toHaveLength(20);
+    expect(oncall).toHaveLength(1);
+    expect(slackAlerts().filter((body) => body.includes('role/oncall'))).toHaveLength(1);
   });
 
   it('20 maximum-size forged lines: the batch marker stays small, and a retry sends nothing again', async () => {

@@ -91,6 +91,7 @@ describe('the ranges of the whole-number settings', () => {
   const ranges = [
     ['dedupWindowMinutes', 1, 1440],
     ['alertCap', 1, 1000],
+    ['accountAlertCap', 1, 5000],
     ['reservedConcurrency', 1, 1000],
   ] as const;
 
@@ -112,6 +113,19 @@ describe('the ranges of the whole-number settings', () => {
     ]);
     expect(problemsOf({ [key]: max + 1 })).toEqual([
       expect.stringMatching(new RegExp(`^${key}: ${max + 1} is not a whole number from ${min} to ${max}\\.`)),
+    ]);
+  });
+});
+
+describe('the account-wide ceiling', () => {
+  it('is left unset, to follow alertCap, when not given or given empty', () => {
+    expect(read({ alertCap: '30' })).not.toHaveProperty('accountAlertCap');
+    expect(read({ accountAlertCap: '' })).not.toHaveProperty('accountAlertCap');
+  });
+
+  it('is refused below 1 with an example that says what unset means', () => {
+    expect(problemsOf({ accountAlertCap: '0' })).toEqual([
+      'accountAlertCap: "0" is not a whole number from 1 to 5000. Example: -c accountAlertCap=100 (unset: 5 × alertCap)',
     ]);
   });
 });

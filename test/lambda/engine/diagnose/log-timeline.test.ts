@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createTimelineDiagnoser } from '../../../../lambda/engine/diagnose/diagnose-lines';
-import { LogTimeline } from '../../../../lambda/engine/diagnose/log-timeline';
+import { LogTimeline, type LogTimelineOptions } from '../../../../lambda/engine/diagnose/log-timeline';
 import type { DiagnosisContext, Finding } from '../../../../lambda/engine/types';
 
 const ACCOUNT = '111122223333';
@@ -24,14 +24,24 @@ function granted(second: number, role: string, username: string): string {
 
 /** Both passes over `lines`: the findings of the denials, in file order. */
 function diagnose(lines: readonly string[], context: DiagnosisContext = {}): Finding[] {
-  const timeline = new LogTimeline(context);
+  return twoPasses(lines, context).findings;
+}
+
+/** Both passes over `lines`, with the timeline's caps: the denials' findings and the timeline after. */
+function twoPasses(
+  lines: readonly string[],
+  context: DiagnosisContext = {},
+  options: LogTimelineOptions = {},
+): { findings: Finding[]; timeline: LogTimeline } {
+  const timeline = new LogTimeline(context, options);
   for (const line of lines) timeline.learn(line);
   timeline.finish();
   const diagnoser = createTimelineDiagnoser(timeline);
-  return lines.flatMap((line) => {
+  const findings = lines.flatMap((line) => {
     const finding = diagnoser(line);
     return finding?.record.msg === 'access denied' ? [finding] : [];
   });
+  return { findings, timeline };
 }
 
 describe('the lifecycle families explain the denials after them', () => {
@@ -153,5 +163,97 @@ describe('order independence', () => {
       ),
       { numRuns: 200 },
     );
+  });
+});
+
+/**
+ * `count` requests of one node role (`fleet`: a name that does not look like a node's, so only the
+ * STS line's `i-…` session tells), each denied, in EKS's order: the STS line just before its denial.
+ */
+function nodeDenials(count: number): string[] {
+  return Array.from({ length: count }, (_, index) => [
+    sts(index, 'fleet', 2000 + index, `i-0123456789abcd${String(index).padStart(3, '0')}`),
+    denied(index, 'fleet', 2000 + index),
+  ]).flat();
+}
+
+const CONFIG_MAP_CLUSTER: DiagnosisContext = {
+  cluster: { accountId: ACCOUNT, authenticationMode: 'CONFIG_MAP' },
+};
+
+describe('the STS join across the two passes', () => {
+  it('stores no request in the first pass for a file in EKS order (the second pass finds each STS line itself)', () => {
+    // Act
+    const { findings, timeline } = twoPasses(nodeDenials(10), CONFIG_MAP_CLUSTER);
+
+    // Assess
+    expect(timeline.storedRequests).toBe(0);
+    expect(findings.map((finding) => finding.subCause)).toEqual(Array(10).fill('NODE_ROLE_NOT_MAPPED'));
+  });
+
+  it('stores each out-of-order request in the first pass (newest first: every STS line after its denial)', () => {
+    // Act
+    const { findings, timeline } = twoPasses([...nodeDenials(10)].reverse(), CONFIG_MAP_CLUSTER);
+
+    // Assess
+    expect(timeline.storedRequests).toBe(10);
+    expect(findings.map((finding) => finding.subCause)).toEqual(Array(10).fill('NODE_ROLE_NOT_MAPPED'));
+  });
+
+  it('joins every denial in EKS order past the out-of-order cap: the node role is still known by its session', () => {
+    // Act
+    const { findings, timeline } = twoPasses(nodeDenials(8), CONFIG_MAP_CLUSTER, { maxStoredRequests: 3 });
+
+    // Assess
+    expect(timeline.storedRequests).toBe(0);
+    expect(findings.map((finding) => finding.record.fields.session)).toEqual(
+      Array.from({ length: 8 }, (_, index) => `i-0123456789abcd${String(index).padStart(3, '0')}`),
+    );
+    expect(findings.map((finding) => finding.subCause)).toEqual(Array(8).fill('NODE_ROLE_NOT_MAPPED'));
+  });
+
+  it('past the out-of-order cap, joins no further out-of-order request (newest first: the first 3 read keep theirs)', () => {
+    // Act
+    const { findings, timeline } = twoPasses([...nodeDenials(8)].reverse(), CONFIG_MAP_CLUSTER, {
+      maxStoredRequests: 3,
+    });
+
+    // Assess
+    expect(timeline.storedRequests).toBe(3);
+    expect(findings.map((finding) => finding.subCause)).toEqual([
+      ...Array(3).fill('NODE_ROLE_NOT_MAPPED'),
+      ...Array(5).fill('NOT_IN_AWS_AUTH'),
+    ]);
+  });
+
+  it('stores every request of a stream diagnosed through a time window (which moves STS lines away from their denials)', () => {
+    // Act
+    const { findings, timeline } = twoPasses(nodeDenials(10), CONFIG_MAP_CLUSTER, {
+      secondPass: 'time-window',
+    });
+
+    // Assess
+    expect(timeline.storedRequests).toBe(10);
+    expect(findings.map((finding) => finding.subCause)).toEqual(Array(10).fill('NODE_ROLE_NOT_MAPPED'));
+  });
+
+  it('a request whose STS line was consumed by an earlier denial of the same request is joined the same in both passes', () => {
+    // Prepare: the same denial written twice after its STS line (a paste repeated), then newest first.
+    const [stsLine, denial] = nodeDenials(1) as [string, string];
+    const forward = [stsLine, denial, denial];
+
+    // Act
+    const inOrder = twoPasses(forward, CONFIG_MAP_CLUSTER).findings;
+    const reversed = twoPasses([...forward].reverse(), CONFIG_MAP_CLUSTER).findings;
+
+    // Assess
+    expect(inOrder.map((finding) => finding.subCause)).toEqual([
+      'NODE_ROLE_NOT_MAPPED',
+      'NODE_ROLE_NOT_MAPPED',
+    ]);
+    expect(reversed.map((finding) => finding.subCause)).toEqual([
+      'NODE_ROLE_NOT_MAPPED',
+      'NODE_ROLE_NOT_MAPPED',
+    ]);
   });
 });
