@@ -12,6 +12,7 @@ import { hasErrorName } from '../common/error-names';
 import type { Category } from '../engine/categories';
 import { CATEGORIES } from '../engine/categories';
 import type { Occurrences } from '../engine/diagnose/problem';
+import type { PrincipalCount } from '../engine/types';
 import {
   type BatchClaim,
   COUNTED_BATCHES_KEPT,
@@ -26,8 +27,12 @@ import {
   type SlotAnswer,
   withCounted,
 } from './store';
+import { mergeTopPrincipals } from './top-principals';
 
 type Item = Record<string, AttributeValue>;
+
+/** Reads and conditional writes of a digest's top list before its counts are written without it. */
+const TOP_MERGE_ATTEMPTS = 5;
 
 /** BatchGetItem: at most 100 keys per call. */
 const BATCH_GET_MAX_KEYS = 100;
@@ -41,7 +46,8 @@ const BATCH_GET_ATTEMPTS = 3;
  * - `cluster#<name>` / `problem#<id>`: a problem's window, pending repeats and last follow-up;
  * - `cluster#<name>` / `cap#<bucket>`: the slots taken in a cap window, and the holder of each (the
  *   message it pays for, about 50 bytes; at most the cap of them);
- * - `cluster#<name>` / `digest#<bucket>`: the digest of everything past the cap;
+ * - `cluster#<name>` / `digest#<bucket>`: the digest of everything past the cap, with its top 10
+ *   principals (`topPrincipals`, under `topVersion`) and the cluster's account;
  * - `cluster#<name>` / `message#<id>`: which sinks a message reached (delivery state for retries);
  * - `cluster#<name>` / `batch#<id>`: a subscription batch's marker (`counting` → `recorded`), about 100
  *   bytes, plus 22 per problem whose repeats the batch counted (`counted`);
@@ -290,6 +296,13 @@ export class DynamoDbDedupStore implements DedupStore {
       .catch(ignoreConditionFailure);
   }
 
+  /**
+   * One conditional write adds the counts and, with principals, the merged top list: read first,
+   * merged in code (`mergeTopPrincipals`, at most 10 entries of at most 256 characters), written on
+   * condition that `topVersion` is still what was read, so two writers cannot both merge into the same
+   * old list. A writer that keeps losing that race writes its counts without its principals: counts
+   * are never lost, names may be.
+   */
   async addToDigest(
     cluster: string,
     bucket: number,
@@ -297,25 +310,65 @@ export class DynamoDbDedupStore implements DedupStore {
     expiresAt: number,
     batchId?: string,
   ): Promise<boolean> {
-    // With a batch: its ID joins the digest's string set in the same write, and a batch already in the
-    // set is refused. One ID per batch that reached the digest (22 bytes each), so one window's digest
-    // stays far under 400 KB for thousands of batches.
+    const principals = addition.principalCounts ?? [];
+    for (let attempt = 0; principals.length > 0 && attempt < TOP_MERGE_ATTEMPTS; attempt++) {
+      const current = await this.item(cluster, `digest#${bucket}`);
+      if (current?.sentAt !== undefined) return false;
+      if (batchId !== undefined && (current?.batches?.SS ?? []).includes(batchId)) return true;
+      const version = num(current?.topVersion) ?? 0;
+      const top = mergeTopPrincipals(topPrincipalsFrom(current), principals);
+      const outcome = await this.writeDigest(cluster, bucket, addition, expiresAt, batchId, { top, version });
+      if (outcome !== 'raced') return outcome;
+    }
+    const outcome = await this.writeDigest(cluster, bucket, addition, expiresAt, batchId);
+    return outcome === true;
+  }
+
+  /**
+   * The digest's one conditional write. With a batch: its ID joins the digest's string set in the same
+   * write, and a batch already in the set is refused. One ID per batch that reached the digest (22
+   * bytes each), so one window's digest stays far under 400 KB for thousands of batches. `raced`: the
+   * top list changed since it was read (only with `principals`).
+   */
+  private async writeDigest(
+    cluster: string,
+    bucket: number,
+    addition: DigestAddition,
+    expiresAt: number,
+    batchId: string | undefined,
+    principals?: { readonly top: readonly PrincipalCount[]; readonly version: number },
+  ): Promise<boolean | 'raced'> {
     const once = batchId !== undefined;
     const categories = Object.entries(addition.categories) as [Category, number][];
-    const names: Record<string, string> = { '#count': 'count' };
+    const names: Record<string, string> = {
+      '#count': 'count',
+      ...(addition.account === undefined ? {} : { '#account': 'account' }),
+    };
     const values: Item = {};
     categories.forEach(([category, count], i) => {
       names[`#c${i}`] = `cat_${category}`;
       values[`:c${i}`] = n(count);
     });
     const adds = categories.map((_, i) => `, #c${i} :c${i}`).join('');
+    const sets = [
+      'firstSeen = if_not_exists(firstSeen, :first)',
+      'lastSeen = :last',
+      'expiresAt = :expires',
+      ...(addition.account === undefined ? [] : ['#account = if_not_exists(#account, :account)']),
+      ...(principals ? ['topPrincipals = :top', 'topVersion = :nextVersion'] : []),
+    ];
+    const conditions = [
+      'attribute_not_exists(sentAt)',
+      ...(once ? ['NOT contains(batches, :batchId)'] : []),
+      ...(principals
+        ? [principals.version === 0 ? 'attribute_not_exists(topVersion)' : 'topVersion = :version']
+        : []),
+    ];
     const added = await this.conditional(
       new UpdateItemCommand({
         ...this.at(cluster, `digest#${bucket}`),
-        UpdateExpression: `ADD #count :count, principals :principals${adds}${once ? ', batches :batch' : ''} SET firstSeen = if_not_exists(firstSeen, :first), lastSeen = :last, expiresAt = :expires`,
-        ConditionExpression: once
-          ? 'attribute_not_exists(sentAt) AND NOT contains(batches, :batchId)'
-          : 'attribute_not_exists(sentAt)',
+        UpdateExpression: `ADD #count :count, principals :principals${adds}${once ? ', batches :batch' : ''} SET ${sets.join(', ')}`,
+        ConditionExpression: conditions.join(' AND '),
         ExpressionAttributeNames: names,
         ExpressionAttributeValues: {
           ...values,
@@ -324,14 +377,26 @@ export class DynamoDbDedupStore implements DedupStore {
           ':first': n(addition.firstSeen),
           ':last': n(addition.lastSeen),
           ':expires': n(expiresAt),
+          ...(addition.account === undefined ? {} : { ':account': s(addition.account) }),
+          ...(principals
+            ? {
+                ':top': {
+                  L: principals.top.map(({ arn, count }) => ({ M: { arn: s(arn), count: n(count) } })),
+                },
+                ':nextVersion': n(principals.version + 1),
+                ...(principals.version === 0 ? {} : { ':version': n(principals.version) }),
+              }
+            : {}),
           ...(once ? { ':batch': { SS: [batchId] }, ':batchId': s(batchId) } : {}),
         },
       }),
     );
-    if (added || !once) return added;
-    // Refused: already counted by this batch (true), or the digest went out (false).
+    if (added) return true;
+    // Refused: already counted by this batch (true), the digest went out (false), or the list raced.
     const item = await this.item(cluster, `digest#${bucket}`);
-    return item?.sentAt === undefined && (item?.batches?.SS ?? []).includes(batchId);
+    if (item?.sentAt !== undefined) return false;
+    if (once && (item?.batches?.SS ?? []).includes(batchId)) return true;
+    return principals ? 'raced' : false;
   }
 
   async claimDigest(cluster: string, bucket: number, now: number): Promise<DigestTally | undefined> {
@@ -520,6 +585,15 @@ function problemFrom(cluster: string, id: string, item: Item): ProblemWindow {
   };
 }
 
+/** The stored top list, entries that do not read as one left out. */
+function topPrincipalsFrom(item: Item | undefined): PrincipalCount[] {
+  return (item?.topPrincipals?.L ?? []).flatMap((entry) => {
+    const arn = entry.M?.arn?.S;
+    const count = num(entry.M?.count);
+    return arn === undefined || count === undefined ? [] : [{ arn, count }];
+  });
+}
+
 function digestFrom(item: Item): DigestTally {
   const categories: Partial<Record<Category, number>> = {};
   for (const category of CATEGORIES) {
@@ -530,6 +604,8 @@ function digestFrom(item: Item): DigestTally {
     count: num(item.count) ?? 0,
     principals: num(item.principals) ?? 0,
     categories,
+    topPrincipals: topPrincipalsFrom(item),
+    ...(item.account?.S === undefined ? {} : { account: item.account.S }),
     firstSeen: num(item.firstSeen) ?? 0,
     lastSeen: num(item.lastSeen) ?? 0,
   };

@@ -12,7 +12,8 @@ import type {
   ProblemWindow,
   SlotAnswer,
 } from './store';
-import { storedProblem } from './stored-problem';
+import { problemOfWindow, storedProblem } from './stored-problem';
+import { mergeTopPrincipals } from './top-principals';
 
 /** A digest addition being summed over one batch. */
 interface Addition {
@@ -21,6 +22,9 @@ interface Addition {
   lastSeen: number;
   newPrincipals: number;
   categories: Partial<Record<Category, number>>;
+  /** Occurrences per denied principal ARN: at most the batch's problems, cut to the top at the write. */
+  principals: Map<string, number>;
+  account?: string;
 }
 
 /** A window that closed with repeats: one follow-up to send. */
@@ -98,6 +102,12 @@ export function budgetOf(problem: Problem): 'capped' | 'uncapped' {
   const ours = context.cluster?.accountId;
   const theirs = finding.principal?.accountId;
   return ours !== undefined && theirs !== undefined && ours !== theirs ? 'capped' : 'uncapped';
+}
+
+/** The cluster's account a problem's fix was written for, as a digest addition carries it. */
+function accountOf(problem: Problem | undefined): { account?: string } {
+  const account = problem?.context.cluster?.accountId;
+  return account === undefined ? {} : { account };
 }
 
 /** The category a problem key names (`<cluster>|<category>|…`). */
@@ -202,7 +212,7 @@ export class FloodControl {
         unpaid = undefined;
         if (window.mode === 'digest') {
           const scope = window.digestScope === 'account' ? ACCOUNT_SCOPE : cluster;
-          this.buffer(scope, window.bucket, problem.finding.category, problem.occurrences, 0);
+          this.buffer(scope, window.bucket, problem, 0);
           return { outcome: 'digested', closed };
         }
         // A retry of a batch whose repeats this window counted already: nothing to count again.
@@ -266,7 +276,7 @@ export class FloodControl {
         ...(slots.full === 'account' ? { digestScope: 'account' as const } : {}),
       };
       if (await this.store.createProblem(digested, this.expiresAt(digested.windowEnd))) {
-        this.buffer(scope, bucket, problem.finding.category, problem.occurrences, 1);
+        this.buffer(scope, bucket, problem, 1);
         return { outcome: 'digested', closed };
       }
     }
@@ -366,10 +376,15 @@ export class FloodControl {
         firstSeen: window.pendingSince ?? window.windowStart,
         lastSeen: window.lastSeen,
       };
+      // Who they were comes from the window's stored problem, written when it alerted.
+      const stored = problemOfWindow(window, repeats);
+      const arn = stored?.finding.principal?.arn;
       await this.addToDigest(slots.full === 'account' ? ACCOUNT_SCOPE : window.cluster, bucket, {
         ...repeats,
         newPrincipals: 0,
         categories: { [categoryOfKey(window.problemKey)]: repeats.count },
+        ...(arn ? { principalCounts: [{ arn, count: repeats.count }] } : {}),
+        ...accountOf(stored),
       });
       return undefined;
     }
@@ -432,35 +447,41 @@ export class FloodControl {
    */
   async flushDigests(batchId: string): Promise<void> {
     for (const [key, { cluster, bucket, addition }] of this.digestBuffer) {
-      await this.addToDigest(cluster, bucket, addition, batchId);
+      const { principals, ...counts } = addition;
+      // The batch's own top list: what the digest's bounded list can take from it.
+      const principalCounts = mergeTopPrincipals(
+        [],
+        [...principals].map(([arn, count]) => ({ arn, count })),
+      );
+      await this.addToDigest(cluster, bucket, { ...counts, principalCounts }, batchId);
       this.digestBuffer.delete(key);
     }
   }
 
-  private buffer(
-    cluster: string,
-    bucket: number,
-    category: Category,
-    occurrences: Occurrences,
-    newPrincipals: number,
-  ): void {
+  private buffer(cluster: string, bucket: number, problem: Problem, newPrincipals: number): void {
+    const { occurrences } = problem;
+    const { category, principal } = problem.finding;
     const key = `${cluster}#${bucket}`;
     const entry = this.digestBuffer.get(key);
-    if (!entry) {
-      const addition: Addition = {
-        ...occurrences,
-        newPrincipals,
-        categories: { [category]: occurrences.count },
-      };
-      this.digestBuffer.set(key, { cluster, bucket, addition });
-      return;
-    }
-    const { addition } = entry;
+    const addition: Addition = entry?.addition ?? {
+      ...occurrences,
+      count: 0,
+      newPrincipals: 0,
+      categories: {},
+      principals: new Map(),
+      ...accountOf(problem),
+    };
+    if (!entry) this.digestBuffer.set(key, { cluster, bucket, addition });
     addition.count += occurrences.count;
     addition.newPrincipals += newPrincipals;
     addition.firstSeen = Math.min(addition.firstSeen, occurrences.firstSeen);
     addition.lastSeen = Math.max(addition.lastSeen, occurrences.lastSeen);
     addition.categories[category] = (addition.categories[category] ?? 0) + occurrences.count;
+    if (principal?.arn)
+      addition.principals.set(
+        principal.arn,
+        (addition.principals.get(principal.arn) ?? 0) + occurrences.count,
+      );
   }
 
   /** Adds to a digest; if that digest already went out (a late batch), to the next cap window's. */

@@ -1,5 +1,6 @@
 import type { Category } from '../engine/categories';
 import type { Occurrences } from '../engine/diagnose/problem';
+import type { PrincipalCount } from '../engine/types';
 import {
   type BatchClaim,
   type DedupStore,
@@ -12,11 +13,14 @@ import {
   type SlotAnswer,
   withCounted,
 } from './store';
+import { mergeTopPrincipals } from './top-principals';
 
 interface Digest {
   count: number;
   principals: number;
   categories: Partial<Record<Category, number>>;
+  topPrincipals: PrincipalCount[];
+  account?: string;
   firstSeen: number;
   lastSeen: number;
   sentAt?: number;
@@ -133,6 +137,7 @@ export class MemoryDedupStore implements DedupStore {
       count: 0,
       principals: 0,
       categories: {},
+      topPrincipals: [],
       firstSeen: addition.firstSeen,
       lastSeen: addition.lastSeen,
       batches: new Set<string>(),
@@ -146,6 +151,8 @@ export class MemoryDedupStore implements DedupStore {
     digest.principals += addition.newPrincipals;
     for (const [category, count] of Object.entries(addition.categories) as [Category, number][])
       digest.categories[category] = (digest.categories[category] ?? 0) + count;
+    digest.topPrincipals = mergeTopPrincipals(digest.topPrincipals, addition.principalCounts ?? []);
+    digest.account ??= addition.account;
     digest.lastSeen = addition.lastSeen;
     this.digests.set(key, digest);
     return true;
@@ -156,7 +163,7 @@ export class MemoryDedupStore implements DedupStore {
     if (!digest) return undefined;
     digest.sentAt ??= now;
     const { batches: _, ...tally } = digest;
-    return { ...tally, categories: { ...digest.categories } };
+    return { ...tally, categories: { ...digest.categories }, topPrincipals: [...digest.topPrincipals] };
   }
 
   async addDue(entry: DueEntry): Promise<void> {

@@ -1,5 +1,6 @@
 import type { Category } from '../engine/categories';
 import type { Occurrences } from '../engine/diagnose/problem';
+import type { PrincipalCount } from '../engine/types';
 
 /**
  * The dedup state of one problem (cluster, category, sub-cause, principal or error fingerprint):
@@ -79,6 +80,13 @@ export interface FollowupRecord extends Occurrences {
 export interface DigestTally extends Occurrences {
   readonly principals: number;
   readonly categories: Readonly<Partial<Record<Category, number>>>;
+  /**
+   * The most denied principals, most first, at most `TOP_PRINCIPALS_KEPT` (ARNs as logged, untrusted):
+   * kept with the digest, so the sweep's message names them an hour later.
+   */
+  readonly topPrincipals?: readonly PrincipalCount[];
+  /** The cluster's account as the batches knew it: tells the principals of this account from others. */
+  readonly account?: string;
 }
 
 /** One problem's occurrences, added to a digest. */
@@ -87,6 +95,10 @@ export interface DigestAddition extends Occurrences {
   readonly newPrincipals: number;
   /** The occurrences per category (one problem: one category; a batch's additions: several). */
   readonly categories: Readonly<Partial<Record<Category, number>>>;
+  /** The occurrences per denied principal (merged into the digest's bounded top list). */
+  readonly principalCounts?: readonly PrincipalCount[];
+  /** The cluster's account, when known. */
+  readonly account?: string;
 }
 
 /** A window or digest that closes at `at`: what the sweep finds without scanning the table. */

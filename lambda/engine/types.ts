@@ -106,6 +106,12 @@ export interface Fix {
   readonly steps: readonly FixStep[];
   /** Caveats worth reading before acting (e.g. `system:masters` is full admin). */
   readonly warnings: readonly string[];
+  /**
+   * The warnings (each also in `warnings`) that only optional steps need, such as the caveat of
+   * editing aws-auth by hand where the hand edit is the alternative: a compact sink that leaves those
+   * steps out leaves these out too.
+   */
+  readonly optionalWarnings?: readonly string[];
 }
 
 /** What an outgoing message is about. */
@@ -146,9 +152,9 @@ export interface Notification {
   readonly distinctPrincipals?: number;
   readonly topCategories?: readonly CategoryCount[];
   /**
-   * Digest only: the most frequent denied principals, most first (ARNs as logged, untrusted). The
-   * pipeline's digest does not fill this in yet; with it, the digest names them and tells an outage
-   * (many principals of this account) from a probe.
+   * Digest only: the most frequent denied principals, most first, at most five (ARNs as logged,
+   * untrusted), from the digest's stored list: the digest names them and tells an outage (many
+   * principals of this account) from a probe.
    */
   readonly topPrincipals?: readonly PrincipalCount[];
   /** A stable ID of the problem, so chat threads group repeats (Chatbot `threadId`). */

@@ -1,6 +1,7 @@
 import { errorName } from '../common/error-names';
 import { budgetOf, DedupContentionError, type FloodControl } from '../dedup/flood-control';
 import type { DigestTally } from '../dedup/store';
+import { mergeTopPrincipals } from '../dedup/top-principals';
 import type { TimeBudget } from '../delivery/sink';
 import { type Category, isDenialCategory } from '../engine/categories';
 import { OccurrenceTally, type Problem } from '../engine/diagnose/problem';
@@ -188,6 +189,7 @@ class FailOpen {
   private readonly occurrences = new OccurrenceTally();
   private principals = 0;
   private readonly categories: Partial<Record<Category, number>> = {};
+  private readonly denied = new Map<string, number>();
 
   constructor(
     private readonly batch: AdmittedBatch,
@@ -215,6 +217,8 @@ class FailOpen {
     this.occurrences.merge(problem.occurrences);
     this.principals++;
     this.categories[category] = (this.categories[category] ?? 0) + problem.occurrences.count;
+    const arn = problem.finding.principal?.arn;
+    if (arn) this.denied.set(arn, (this.denied.get(arn) ?? 0) + problem.occurrences.count);
     return { outcome: 'digested', sends: [] };
   }
 
@@ -226,6 +230,10 @@ class FailOpen {
       count,
       principals: this.principals,
       categories: this.categories,
+      topPrincipals: mergeTopPrincipals(
+        [],
+        [...this.denied].map(([arn, count]) => ({ arn, count })),
+      ),
       firstSeen,
       lastSeen,
     };

@@ -51,7 +51,15 @@ export function digestMessage(
   return { cluster, messageId, notification: digestNotification(context, tally, notes) };
 }
 
-/** The digest's notification: the count, the distinct principals and the categories, largest first. */
+/** Principals a digest names, most denied first; the rest are counted. */
+export const DIGEST_PRINCIPALS_NAMED = 5;
+
+/**
+ * The digest's notification: the count, the distinct principals, the categories largest first, and
+ * the most denied principals (from the digest's stored list, so a sweep an hour later names them). A
+ * cluster context that does not know its account (no live lookup) takes the one the batches knew,
+ * which tells principals of this account (an outage) from those of others (a probe).
+ */
 export function digestNotification(
   cluster: ClusterContext,
   tally: DigestTally,
@@ -61,12 +69,15 @@ export function digestNotification(
     .map(([category, count]) => ({ category: category as Category, count: count ?? 0 }))
     .filter((entry) => entry.count > 0)
     .sort((a, b) => b.count - a.count || a.category.localeCompare(b.category));
+  const topPrincipals = (tally.topPrincipals ?? []).slice(0, DIGEST_PRINCIPALS_NAMED);
+  const accountId = cluster.accountId ?? tally.account;
   return {
     kind: 'digest',
-    cluster,
+    cluster: accountId === undefined ? cluster : { ...cluster, accountId },
     ...seenIn(tally),
     distinctPrincipals: tally.principals,
     topCategories,
+    ...(topPrincipals.length > 0 ? { topPrincipals } : {}),
     problemKey: `${cluster.clusterName ?? ''}|digest`,
     notes,
   };

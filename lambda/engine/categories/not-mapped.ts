@@ -7,13 +7,14 @@ import { backupAwsAuthStep } from '../runbooks/aws-auth';
 import { optional, prefixed } from '../runbooks/conditional';
 import { findClientSteps } from '../runbooks/find-client';
 import { afterGrantSteps, grantSteps } from '../runbooks/grant';
-import { identityCheckSteps } from '../runbooks/identity-check';
+import { identityCheckSteps, namedProfileStep } from '../runbooks/identity-check';
 import { regainAccessSteps } from '../runbooks/regain-access';
 import type { FixStep } from '../types';
 import {
   AUDIT_QUERY_AWS_AUTH_CHANGES,
   associateAccessPolicy,
   awsAuthSnippet,
+  callerIdentity,
   cloudTrailEvents,
   cloudTrailResource,
   createAccessEntry,
@@ -158,19 +159,20 @@ const CAUSES = [
     title: 'Principal from an external AWS account was denied',
     summary: (request) => {
       const ours = request.cluster.accountId;
-      return `A principal from the external account ${request.principal.accountId}${ours === PLACEHOLDER.accountId ? '' : ` (the cluster is in ${ours})`} passed STS but is not mapped; anyone with an AWS account can get this far, so its name proves nothing.`;
+      return `A principal from the external account ${request.principal.accountId}${ours === PLACEHOLDER.accountId ? '' : ` (the cluster is in ${ours})`} passed STS but is not mapped; anyone with an AWS account can get this far, and its role or user name is whatever that account's owner chose, so the name proves nothing.`;
     },
     steps: (request) => [
       {
-        text: `Find out who owns account ${request.principal.accountId} and whether it should reach this cluster (a partner or CI account, or someone's profile pointing at the wrong account).`,
+        // Who owns the account, and the likeliest harmless cause (a profile of the wrong account), at once.
+        text: `Find out who owns account ${request.principal.accountId} and whether it should reach this cluster: a partner or CI account, or someone's profile pointing at the wrong account (on their machine, compare the Arn this prints with the denied ${request.principal.arn}).`,
+        command: callerIdentity(),
       },
-      ...identityCheckSteps(request),
+      namedProfileStep(),
       ...prefixed('Only if this access is intended: ', grantSteps(request)),
       ...findClientSteps(request),
     ],
-    warnings: [
-      "The role or user name in an external account is chosen by that account's owner; treat it as a claim, not an identity.",
-    ],
+    // The summary says why the name proves nothing; no step needs more.
+    warnings: [],
   },
   {
     subCause: 'CREATOR_LOST',
@@ -236,22 +238,32 @@ const CAUSES = [
       return `${subject(request)} was granted access${since ? since : ' recently'} and is denied now, so its aws-auth mapping or access entry was removed or changed in between.`;
     },
     steps: (request) => [
-      {
-        text: `Find who changed aws-auth: run this in CloudWatch Logs Insights on ${request.cluster.logGroup}.`,
-        command: AUDIT_QUERY_AWS_AUTH_CHANGES,
-      },
-      {
-        text: 'Find who deleted an access entry (look for DisassociateAccessPolicy and UpdateAccessEntry too).',
-        command: cloudTrailEvents(request.cluster.region, 'DeleteAccessEntry'),
-      },
+      // Only where the mode can have removed it: aws-auth is ignored in API mode, access entries do
+      // not exist in CONFIG_MAP mode.
+      ...(request.mode === 'API'
+        ? []
+        : [
+            {
+              text: `Find who changed aws-auth: run this in CloudWatch Logs Insights on ${request.cluster.logGroup}.`,
+              command: AUDIT_QUERY_AWS_AUTH_CHANGES,
+            },
+          ]),
+      ...(request.mode === 'CONFIG_MAP'
+        ? []
+        : [
+            {
+              text: 'Find who deleted an access entry (look for DisassociateAccessPolicy and UpdateAccessEntry too).',
+              command: cloudTrailEvents(request.cluster.region, 'DeleteAccessEntry'),
+            },
+          ]),
       ...regainAccessSteps(request),
       {
-        text: 'Restore what was removed (from the audit event or your aws-auth backup), or grant it again:',
+        text: 'Confirm with whoever made the change that the removal was not intended; then restore what was removed (from the audit event or your aws-auth backup), or grant it again as in the next step.',
       },
       ...grantSteps(request),
       ...afterGrantSteps(request),
     ],
-    warnings: ['Before restoring, confirm with whoever made the change that the removal was not intended.'],
+    warnings: [],
   },
   {
     subCause: 'NODE_ROLE_NOT_MAPPED',
@@ -378,10 +390,11 @@ const CAUSES = [
     summary: (request) =>
       `${subject(request)} is an IAM Identity Center (SSO) role, which aws-auth only matches as \`arn:aws:iam::<account-id>:role/<name>\` without the \`/aws-reserved/sso.amazonaws.com/<region>/\` path, and no such entry exists.`,
     steps: (request) => [
-      {
+      // A look: the denied name is the current one (it just signed a token); the list shows the others.
+      optional({
         text: 'List the SSO roles to confirm the current name: the suffix changes when a permission set is deleted and provisioned again.',
         command: LIST_SSO_ROLES,
-      },
+      }),
       ...grantSteps(request),
       ...afterGrantSteps(request),
     ],

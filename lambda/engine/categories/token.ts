@@ -1,3 +1,4 @@
+import { grouped, optional } from '../runbooks/conditional';
 import { findClientSteps } from '../runbooks/find-client';
 import { regenerateKubeconfigStep } from '../runbooks/kubeconfig';
 import { verifyStep } from '../runbooks/verify';
@@ -126,23 +127,28 @@ const ENTRIES = [
     title: 'Token signed for an STS host the authenticator rejects',
     summary: (request) =>
       `The token was presigned for ${request.finding.details.host ? `the host ${quoted(request.finding.details.host, '')}, which is` : 'a host that is'} not a standard regional STS endpoint (such as a VPC-endpoint DNS name, a FIPS or dual-stack host, a region or partition the authenticator does not know, or a forged host).`,
-    steps: (request) => [
-      {
-        text: 'On the client, look for an STS endpoint override in the environment (`AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL`) and for `endpoint_url` in ~/.aws/config; remove it for the token generator.',
-        command: AWS_ENV,
-      },
-      {
-        text: 'Make the generator sign against the regional STS endpoint `sts.<region>.amazonaws.com` (`.amazonaws.com.cn` in China).',
-        command: REGIONAL_STS,
-      },
-      freshTokenStep(request),
-      regenerateKubeconfigStep(request),
-      verifyStep(),
-      {
-        text: 'On a self-managed authenticator, upgrade it: older versions carry a fixed list of regions and STS hosts.',
-      },
-      ...findClientSteps(request),
-    ],
+    // The authenticator only sees 127.0.0.1: which client to fix is known once the audit log names it.
+    steps: (request) =>
+      findClientSteps(
+        request,
+        {
+          text: 'If the client is yours, look for an STS endpoint override in its environment (`AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL`) and for `endpoint_url` in ~/.aws/config; remove it for the token generator.',
+          command: AWS_ENV,
+        },
+        {
+          text: 'Make the generator sign against the regional STS endpoint `sts.<region>.amazonaws.com` (`.amazonaws.com.cn` in China).',
+          command: REGIONAL_STS,
+        },
+        optional(freshTokenStep(request)),
+        ...grouped('Then, on that client: regenerate the kubeconfig and try again', [
+          regenerateKubeconfigStep(request),
+          verifyStep(),
+        ]),
+        // EKS runs the authenticator itself; only a self-managed one can be this old.
+        optional({
+          text: 'On a self-managed authenticator, upgrade it: older versions carry a fixed list of regions and STS hosts.',
+        }),
+      ),
     warnings: [
       ANYONE_CAN_SEND,
       'The rejected host is whatever the client wrote into its token; it may contain chat markup and must never be copied into a command or a link.',

@@ -1,4 +1,4 @@
-import type { Fix } from '../types';
+import type { Fix, FixStep } from '../types';
 import type { FixRequest } from '../wording/fix-request';
 import { mention } from '../wording/mention';
 import { PLACEHOLDER } from '../wording/names';
@@ -50,13 +50,26 @@ export function withCommonWarnings(fix: Fix, request: FixRequest): Fix {
   if (principal.kind === 'root') warnings.push(ROOT_USER_WARNING);
   if (context.contextUnavailable !== undefined)
     warnings.push(contextUnavailableWarning(context.contextUnavailable));
-  const body = [fix.title, fix.summary, ...fix.steps.flatMap((step) => [step.text, step.command ?? ''])];
+  const said = (steps: readonly FixStep[]) => steps.flatMap((step) => [step.text, step.command ?? '']);
+  const body = [fix.title, fix.summary, ...said(fix.steps.filter((step) => !step.optional))];
+  const optionalBody = said(fix.steps.filter((step) => step.optional));
+  const optionalWarnings: string[] = [];
   for (const caveat of CAVEATS) {
     // Only what the fix tells the reader to do makes a caveat relevant: a caveat that names another
     // (the admin-policy one names `system:masters`) does not bring that one along.
     if (body.some((text) => text.includes(caveat.phrase))) warnings.push(caveat.warning);
+    else if (optionalBody.some((text) => text.includes(caveat.phrase))) {
+      // Needed only by a step a compact sink may leave out: it goes, or stays, with that step.
+      warnings.push(caveat.warning);
+      optionalWarnings.push(caveat.warning);
+    }
   }
-  return { ...fix, warnings: [...new Set(warnings)] };
+  // A caveat the category states itself is never optional.
+  const optional = optionalWarnings.filter((warning) => !fix.warnings.includes(warning));
+  const all = [...new Set(warnings)];
+  return optional.length > 0
+    ? { ...fix, warnings: all, optionalWarnings: optional }
+    : { ...fix, warnings: all };
 }
 
 const PRINCIPAL_PLACEHOLDERS: readonly string[] = [

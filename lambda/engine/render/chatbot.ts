@@ -1,7 +1,7 @@
 import { SERVICE_NAME } from '../../contract';
 import { partitionOfRegion } from '../../contract/names';
 import type { Notification } from '../types';
-import { describeNotification, type Fact, type MessageContent } from './content';
+import { describeNotification, type Fact, type MessageContent, whomText } from './content';
 import {
   escapePlainText,
   escapeWithin,
@@ -154,6 +154,10 @@ function breakLinks(text: string): string {
 function description(content: MessageContent): string {
   const parts: string[] = [];
   if (content.lead) parts.push(escapeWithin(content.lead, LINE_MAX, escapeChatText));
+  if (content.whom) {
+    const code = (raw: string) => `\`${escapeWithin(raw, FACT_VALUE_MAX, escapeChatText)}\``;
+    parts.push(`*Top principals:* ${whomText(content.whom, code, escapeChatText)}`);
+  }
   if (content.cause) parts.push(`*Cause:* ${proseWithin(content.cause, CAUSE_MAX, escapeChatText)}`);
   if (content.error) {
     const block = slackCodeBlock(content.error, ERROR_BLOCK_MAX, (raw) => escapeChatText(raw, 'keep'));

@@ -1,6 +1,6 @@
 import type { Severity } from '../categories';
 import { SELFTEST_MARKER } from '../diagnose/selftest';
-import type { FixStep, Notification } from '../types';
+import type { FixStep, Notification, PrincipalCount } from '../types';
 import { formatCount, formatTime } from './format';
 
 /**
@@ -27,11 +27,25 @@ export interface MessageContent {
   /** A follow-up repeats the fix briefly: step texts only. */
   readonly briefSteps: boolean;
   readonly warnings: readonly string[];
+  /** The warnings only optional steps need: a sink that leaves those steps out leaves these out too. */
+  readonly optionalWarnings: readonly string[];
   readonly notes: readonly string[];
   /** Label (trusted) and value (raw), at most ten: Slack's context-block limit. */
   readonly facts: readonly Fact[];
+  /** A digest's most denied principals and what they suggest; absent when the digest knows none. */
+  readonly whom?: DigestWhom;
   /** A short plain line for notification previews and e-mail subjects. */
   readonly fallback: string;
+}
+
+/** Whom a digest is about: the principals it names, how many it only counts, what they suggest. */
+export interface DigestWhom {
+  /** Most denied first; ARNs raw and untrusted (a sink with code spans shows each as code). */
+  readonly top: readonly PrincipalCount[];
+  /** Principals of the digest not named. */
+  readonly more: number;
+  /** "This looks like an outage: …" or "… a probe: …" (our words); empty when the account is unknown. */
+  readonly verdict: string;
 }
 
 export interface Fact {
@@ -81,6 +95,7 @@ function describeAlert(n: Notification): MessageContent {
     steps: n.fix?.steps ?? [],
     briefSteps: false,
     warnings: n.fix?.warnings ?? [],
+    optionalWarnings: n.fix?.optionalWarnings ?? [],
     notes: n.notes,
     facts: problemFacts(n),
     fallback: n.fix?.summary ? `${headline}: ${n.fix.summary}` : headline,
@@ -105,6 +120,7 @@ function describeFollowup(n: Notification): MessageContent {
     // The commands too: an on-call engineer who missed the first alert must not have to find it.
     briefSteps: false,
     warnings: [],
+    optionalWarnings: [],
     notes: n.notes,
     facts: problemFacts(n),
     fallback: headline,
@@ -118,7 +134,8 @@ function describeDigest(n: Notification): MessageContent {
   if (top.length > TOP_CATEGORIES_SHOWN) shown.push(`and ${top.length - TOP_CATEGORIES_SHOWN} more`);
   const from =
     n.distinctPrincipals === undefined ? '' : ` from ${formatCount(n.distinctPrincipals)} principals`;
-  const lead = `${formatCount(n.count)} more denials${from}${shown.length > 0 ? `; top categories: ${shown.join(', ')}` : ''}.${digestVerdict(n)}`;
+  const lead = `${formatCount(n.count)} more denials${from}${shown.length > 0 ? `; top categories: ${shown.join(', ')}` : ''}.`;
+  const whom = digestWhom(n);
   const headline = `${formatCount(n.count)} more denials on cluster ${cluster}`;
   return {
     emoji: '📋',
@@ -129,7 +146,10 @@ function describeDigest(n: Notification): MessageContent {
     steps: [],
     briefSteps: false,
     warnings: [],
-    notes: n.notes,
+    optionalWarnings: [],
+    // Where the digest would name the clients.
+    notes: [...n.notes, NO_CLIENT_ADDRESSES],
+    ...(whom ? { whom } : {}),
     facts: [
       ...clusterFacts(n),
       { label: 'Denials', value: formatCount(n.count) },
@@ -146,23 +166,46 @@ function describeDigest(n: Notification): MessageContent {
 const TOP_PRINCIPALS_SHOWN = 5;
 
 /**
- * What a digest's principals suggest: many of the cluster's own account point at a breakage
- * (an outage), none of it at someone trying tokens (a probe). Said only when the digest knows them.
+ * Where a digest would name the client addresses: the authenticator cannot (EKS calls it over
+ * loopback), and inventing them from anything else would mislead.
  */
-function digestVerdict(n: Notification): string {
-  const top = n.topPrincipals ?? [];
-  if (top.length === 0) return '';
+export const NO_CLIENT_ADDRESSES =
+  'The authenticator logs no client addresses (it sees every client as 127.0.0.1); the kube-apiserver audit log has their source IPs.';
+
+/**
+ * What a digest's principals suggest: many of the cluster's own account point at a breakage
+ * (an outage), few or none of it at someone trying their luck from other accounts (a probe). Said
+ * only when the digest knows them; the principals it does not name are counted.
+ */
+function digestWhom(n: Notification): DigestWhom | undefined {
+  const top = (n.topPrincipals ?? []).slice(0, TOP_PRINCIPALS_SHOWN);
+  if (top.length === 0) return undefined;
   const own = n.cluster.accountId;
-  const shown = top.slice(0, TOP_PRINCIPALS_SHOWN).map((p) => `${p.arn} x${formatCount(p.count)}`);
-  if (top.length > TOP_PRINCIPALS_SHOWN) shown.push(`and ${top.length - TOP_PRINCIPALS_SHOWN} more`);
+  const more = Math.max(n.topPrincipals?.length ?? 0, n.distinctPrincipals ?? 0) - top.length;
   const ours = own === undefined ? 0 : top.filter((p) => p.arn.split(':')[4] === own).length;
   const verdict =
     own === undefined
       ? ''
       : ours >= 3 || ours * 2 > top.length
-        ? ` This looks like an outage: ${ours} of the top principals are of this account (${own}).`
-        : ' This looks like a probe: the top principals are not of this account.';
-  return ` Top principals: ${shown.join(', ')}.${verdict}`;
+        ? `This looks like an outage: ${ours} of the top principals are of this account (${own}).`
+        : ours === 0
+          ? 'This looks like a probe: the top principals are not of this account.'
+          : `This looks like a probe: ${top.length - ours} of the top ${top.length} principals are not of this account.`;
+  return { top, more: Math.max(0, more), verdict };
+}
+
+/**
+ * "arn x40, arn x30, and 12 more." with each ARN passed through `arn` (a sink's escaping and code
+ * span), then the verdict.
+ */
+export function whomText(
+  whom: DigestWhom,
+  arn: (raw: string) => string,
+  prose: (raw: string) => string,
+): string {
+  const named = whom.top.map((p) => `${arn(p.arn)} x${formatCount(p.count)}`);
+  if (whom.more > 0) named.push(`and ${formatCount(whom.more)} more`);
+  return `${named.join(', ')}.${whom.verdict ? ` ${prose(whom.verdict)}` : ''}`;
 }
 
 function describeSelftest(n: Notification): MessageContent {
@@ -178,6 +221,7 @@ function describeSelftest(n: Notification): MessageContent {
     steps: [],
     briefSteps: false,
     warnings: [],
+    optionalWarnings: [],
     notes: n.notes,
     facts: [
       ...clusterFacts(n),

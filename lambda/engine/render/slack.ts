@@ -1,6 +1,6 @@
 import type { ContextBlock, HeaderBlock, KnownBlock, MrkdwnElement, SectionBlock } from '@slack/types';
 import type { Notification } from '../types';
-import { describeNotification, type Fact, type MessageContent } from './content';
+import { describeNotification, type Fact, type MessageContent, whomText } from './content';
 import { escapeSlackText, escapeWithin, proseWithin, REST_OF_FIX, slackCodeBlock } from './escape';
 import { joinWithin } from './join-within';
 
@@ -39,6 +39,8 @@ const ERROR_BLOCK_MAX = 2000;
 const DETAILS_MAX = 900;
 const LINE_MAX = 1000;
 const FACT_VALUE_MAX = 1000;
+/** Per named principal of a digest: five of them and the verdict stay far under a section's 3000. */
+const PRINCIPAL_MAX = 300;
 
 /**
  * Renders a notification as a Slack message: header, cause, the authenticator's own words, numbered
@@ -54,6 +56,8 @@ export function renderSlack(n: Notification): SlackMessage {
   const content = describeNotification(n);
   const head: KnownBlock[] = [header(content)];
   if (content.lead) head.push(section(escapeWithin(content.lead, SLACK_LIMITS.sectionText, escapeSlackText)));
+  if (content.whom)
+    head.push(section(`*Top principals:* ${whomText(content.whom, slackCode, escapeSlackText)}`));
   if (content.cause) head.push(section(`*Cause:* ${proseWithin(content.cause, CAUSE_MAX, escapeSlackText)}`));
   const said = authenticatorSaid(content);
   if (said) head.push(section(said));
@@ -140,6 +144,12 @@ function warningsText(warnings: readonly string[]): string {
 function notesText(notes: readonly string[]): string {
   const lines = notes.map((note) => escapeWithin(note, LINE_MAX, escapeSlackText));
   return joinWithin(lines, SLACK_LIMITS.contextElementText, 'note');
+}
+
+/** An untrusted principal ARN as inline code: no mrkdwn, mention or link inside it takes effect. */
+function slackCode(raw: string): string {
+  const escaped = escapeWithin(raw, PRINCIPAL_MAX, escapeSlackText);
+  return `\`${escaped.trim() === '' ? '(empty)' : escaped}\``;
 }
 
 function factText(fact: Fact): string {

@@ -1,5 +1,5 @@
 import type { FixStep, Notification } from '../types';
-import { describeNotification, type Fact } from './content';
+import { describeNotification, type Fact, type MessageContent, whomText } from './content';
 import { escapePlainText, escapeWithin } from './escape';
 
 /**
@@ -7,6 +7,8 @@ import { escapePlainText, escapeWithin } from './escape';
  * buries the fix; the authenticator itself rejects tokens over 4096 bytes.
  */
 const TEXT_VALUE_MAX = 4000;
+/** Per principal a digest names: IAM ARNs are far shorter, and five forged ones must not bury the rest. */
+const PRINCIPAL_MAX = 300;
 /** Facts are packed onto lines of about this width ("Cluster: prod | Region: eu-west-1 | …"). */
 const FACT_LINE_WIDTH = 120;
 
@@ -14,10 +16,11 @@ const STEP_INDENT = '     ';
 
 /**
  * Renders a notification as plain text for e-mail and the terminal, compact enough to act on from
- * a phone: the problem, its cause, the steps (each case of a fix that covers several, such as an
- * unknown authentication mode, under one line that names the case, with its commands), warnings,
- * and the facts packed on a few lines. Optional steps (a look before acting, an alternative) are
- * left out and counted; a follow-up repeats the commands.
+ * a phone (about 25 lines for the common problems): the problem, its cause, the steps (each run of
+ * steps for one case or stage, such as a route of an unknown authentication mode, under one line
+ * that says what it does, then only its commands), the warnings those steps need, and the facts
+ * packed on a few lines. Optional steps (a look before acting, an alternative) are left out and
+ * counted, with the warnings only they need; a follow-up repeats the commands.
  *
  * Only this function starts lines. A line break inside a log value or a prose field is shown as
  * `\n`, so it cannot forge a "1." line; a line break inside a command is kept (multi-line commands
@@ -35,25 +38,38 @@ export function renderText(n: Notification): string {
     '',
   ];
 
-  if (content.lead) lines.push(prose(content.lead), '');
-  if (content.cause) lines.push(`Cause: ${prose(content.cause)}`);
-  if (content.details.length > 0) {
-    lines.push(`Details: ${prose(content.details.map(([key, value]) => `${key}: ${value}`).join(', '))}`);
+  if (content.lead) lines.push(prose(content.lead));
+  if (content.whom) {
+    const arn = (raw: string) => escapeWithin(raw, PRINCIPAL_MAX, escapePlainText);
+    lines.push(`Top principals: ${whomText(content.whom, arn, prose)}`);
   }
-  if (content.cause || content.details.length > 0) lines.push('');
+  if (content.lead || content.whom) lines.push('');
+  if (content.cause) lines.push(`Cause: ${prose(content.cause)}`);
+  const details = unquotedDetails(content);
+  if (details.length > 0) {
+    lines.push(`Details: ${prose(details.map(([key, value]) => `${key}: ${value}`).join(', '))}`);
+  }
+  if (content.cause || details.length > 0) lines.push('');
 
   if (content.steps.length > 0) {
-    const { lines: stepLines, left } = stepsText(content.steps, prose);
+    const { lines: stepLines, left, summarised } = stepsText(content.steps, prose);
     if (content.briefSteps) lines.push('Fix (the same as in the first alert):');
     lines.push(...stepLines);
-    if (left > 0) {
+    const rest = [
+      ...(left > 0 ? [`${left} optional ${left === 1 ? 'step' : 'steps'}`] : []),
+      ...(summarised ? ['the reasons behind each case'] : []),
+    ];
+    if (rest.length > 0) {
+      const what = rest.join(' and ');
       lines.push(
-        `  (${left} optional ${left === 1 ? 'step' : 'steps'} and the reasons behind each case are in the Slack or chat message, or run eks-auth-doctor classify on the log.)`,
+        `  (${what.charAt(0).toUpperCase()}${what.slice(1)} ${rest.length === 1 && left === 1 ? 'is' : 'are'} in the Slack or chat message, or run eks-auth-doctor classify on the log.)`,
       );
     }
     lines.push('');
   }
-  if (content.warnings.length > 0) lines.push(...content.warnings.map((w) => `! ${prose(w)}`), '');
+  // The warnings of the steps shown: a caveat of a step left out goes with it.
+  const warnings = content.warnings.filter((w) => !content.optionalWarnings.includes(w));
+  if (warnings.length > 0) lines.push(...warnings.map((w) => `! ${prose(w)}`), '');
   if (content.notes.length > 0) lines.push(...content.notes.map((note) => `Note: ${prose(note)}`), '');
   // The tag and the first line already say the severity and the cluster.
   const shown =
@@ -67,16 +83,27 @@ export function renderText(n: Notification): string {
 }
 
 /**
+ * The details the cause or the authenticator's words do not quote already (a rejected host is in
+ * both): said once is enough on a phone.
+ */
+function unquotedDetails(content: MessageContent): readonly (readonly [string, string])[] {
+  const quoted = `${content.cause ?? ''}\n${content.error ?? ''}`;
+  return content.details.filter(([, value]) => !quoted.includes(value));
+}
+
+/**
  * Numbered steps. A run of steps for one case ("If the mode is CONFIG_MAP") is one numbered line
- * naming the case, then its commands; optional steps are counted, not shown.
+ * naming the case, then its commands (`summarised`: the steps' own texts were left to the fuller
+ * sinks); optional steps are counted, not shown.
  */
 function stepsText(
   steps: readonly FixStep[],
   prose: (raw: string) => string,
-): { lines: string[]; left: number } {
+): { lines: string[]; left: number; summarised: boolean } {
   const lines: string[] = [];
   let number = 0;
   let left = 0;
+  let summarised = false;
   let route: string | undefined;
   for (const step of steps) {
     if (step.optional) {
@@ -89,8 +116,10 @@ function stepsText(
         lines.push(`  ${number}. ${prose(step.route)}:`);
       }
       route = step.route;
-      if (step.command !== undefined) lines.push(...commandLines(step.command));
-      else lines.push(`${STEP_INDENT}- ${prose(step.text)}`);
+      if (step.command !== undefined) {
+        lines.push(...commandLines(step.command));
+        summarised = true;
+      } else lines.push(`${STEP_INDENT}- ${prose(step.text)}`);
       continue;
     }
     route = undefined;
@@ -98,7 +127,7 @@ function stepsText(
     lines.push(`  ${number}. ${prose(step.text)}`);
     if (step.command !== undefined) lines.push(...commandLines(step.command));
   }
-  return { lines, left };
+  return { lines, left, summarised };
 }
 
 /** Facts packed onto as few lines as read well: `Cluster: prod | Region: eu-west-1 | …`. */

@@ -33,11 +33,31 @@ export function accessEntryGrantSteps(request: FixRequest): FixStep[] {
   ];
 }
 
+/**
+ * In a few words, what `accessEntryGrantSteps` does, for the line a compact sink prints above their
+ * commands: which ARN the entry names, where it needs a look first.
+ */
+export function accessEntryGrantSummary(request: FixRequest): string {
+  const { principal } = request;
+  if (principal.kind !== 'role' || !principal.known) return 'an access entry with read-only access';
+  if (knownPathArn(request) === undefined && inAnotherAccount(request))
+    return "an access entry with read-only access (ask the account's owner for the role's ARN with its path, if any)";
+  return 'an access entry with read-only access, for the ARN get-role prints (with its path, if any)';
+}
+
 /** The ARN an access entry should name, and the lookup step when the log cannot tell the role's path. */
 export function accessEntryPrincipal(request: FixRequest): { arn: string; lookup: FixStep[] } {
   const principal = request.principal;
   if (principal.kind !== 'role' || !principal.known) return { arn: principal.mappingArn, lookup: [] };
   const withPath = knownPathArn(request);
+  if (withPath === undefined && inAnotherAccount(request)) {
+    // `aws iam get-role` only reads the caller's own account: nothing here can look the path up.
+    const ask: FixStep = {
+      text: "Access entries need the role's full IAM ARN including any path, which the log never shows and only the role's own account can look up; ask its owner, and use that ARN in the next commands.",
+      optional: true,
+    };
+    return { arn: principal.mappingArn, lookup: [ask] };
+  }
   const lookup: FixStep = {
     text: withPath
       ? `Access entries need the role's full IAM ARN including its path (this role has one); confirm it and use it below.`
@@ -60,6 +80,12 @@ function knownPathArn(request: FixRequest): string | undefined {
     finding.subCause === 'ROLE_PATH_IN_AWS_AUTH' ||
     principal.name.startsWith('AWSReservedSSO_');
   return pathful ? PLACEHOLDER.roleArnWithPath : undefined;
+}
+
+/** The principal is of another account than the cluster's (both known). */
+function inAnotherAccount(request: FixRequest): boolean {
+  const ours = request.cluster.accountId;
+  return ours !== PLACEHOLDER.accountId && request.principal.accountId !== ours;
 }
 
 const PATHFUL_ROLE = /^arn:aws[\w-]*:iam::(\d{12}):role\/[\w+=,.@/-]+\/([\w+=,.@-]+)$/;

@@ -19,6 +19,9 @@ export function backupAwsAuthStep(): FixStep {
   return { text: 'Back up aws-auth before changing it.', command: BACKUP_AWS_AUTH };
 }
 
+/** In a few words, what `awsAuthGrantSteps` does (the line a compact sink prints above its commands). */
+export const AWS_AUTH_GRANT_SUMMARY = `back up aws-auth, map the principal to the read-only group \`${DEFAULT_GROUP}\`, bind that group to \`view\``;
+
 /** Runbook: look at aws-auth, back it up, add the mapping with eksctl or by hand, bind the group. */
 export function awsAuthGrantSteps(request: FixRequest): FixStep[] {
   const principal = request.principal;
@@ -31,7 +34,7 @@ export function awsAuthGrantSteps(request: FixRequest): FixStep[] {
     }),
     backupAwsAuthStep(),
     {
-      text: `Map the principal to the read-only group \`${DEFAULT_GROUP}\` (only a cluster admin can change aws-auth). Do not use system:masters unless this principal must be full admin.`,
+      text: `Map the principal to the read-only group \`${DEFAULT_GROUP}\` (only a cluster admin can change aws-auth).`,
       command: eksctlCreateMapping(request.cluster, principal.mappingArn, username, [DEFAULT_GROUP]),
     },
     optional({

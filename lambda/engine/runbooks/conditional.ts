@@ -27,6 +27,11 @@ export function optional(step: FixStep): FixStep {
   return { ...step, optional: true };
 }
 
+/** A summary written to follow a condition ("back up aws-auth, …"), as a sentence of its own. */
+export function upperFirst(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 function lowerFirst(text: string): string {
   // Keep acronyms and names (`AWS`, `IAM`, `Access entries`) readable: only lower a capitalised plain word.
   return /^[A-Z][a-z]/.test(text) ? text.charAt(0).toLowerCase() + text.slice(1) : text;

@@ -7,23 +7,26 @@ import {
 } from '../wording/commands';
 import type { FixRequest } from '../wording/fix-request';
 import { usernameFor } from '../wording/principal';
-import { accessEntryGrantSteps } from './access-entry';
-import { awsAuthGrantSteps } from './aws-auth';
-import { grouped, prefixed } from './conditional';
+import { accessEntryGrantSteps, accessEntryGrantSummary } from './access-entry';
+import { AWS_AUTH_GRANT_SUMMARY, awsAuthGrantSteps } from './aws-auth';
+import { grouped, prefixed, upperFirst } from './conditional';
 import { verifyStep } from './verify';
 
 /**
  * Grants the principal access the way the cluster's authentication mode wants it: access entries in
  * `API`, access entries first in `API_AND_CONFIG_MAP`, aws-auth in `CONFIG_MAP`, and both (after
- * checking the mode) when the mode is unknown.
+ * checking the mode) when the mode is unknown. Each way is one run of steps under a line that says
+ * what it does, so a compact sink prints that line once, then the commands.
  */
 export function grantSteps(request: FixRequest): FixStep[] {
+  const accessEntry = () =>
+    grouped(`Give the principal ${accessEntryGrantSummary(request)}`, accessEntryGrantSteps(request));
   switch (request.mode) {
     case 'API':
-      return accessEntryGrantSteps(request);
+      return accessEntry();
     case 'API_AND_CONFIG_MAP':
       return [
-        ...accessEntryGrantSteps(request),
+        ...accessEntry(),
         {
           text: 'aws-auth still works in API_AND_CONFIG_MAP mode (access entries win when both exist); if your team manages access there instead, add the mapping with eksctl.',
           command: eksctlCreateMapping(
@@ -35,7 +38,7 @@ export function grantSteps(request: FixRequest): FixStep[] {
         },
       ];
     case 'CONFIG_MAP':
-      return awsAuthGrantSteps(request);
+      return grouped(upperFirst(AWS_AUTH_GRANT_SUMMARY), awsAuthGrantSteps(request));
     default:
       return [
         {
@@ -45,15 +48,9 @@ export function grantSteps(request: FixRequest): FixStep[] {
         ...prefixed(
           'If the mode is API or API_AND_CONFIG_MAP: ',
           accessEntryGrantSteps(request),
-          request.principal.kind === 'role' && request.principal.known
-            ? 'an access entry with read-only access, for the ARN get-role prints (with its path, if any)'
-            : 'an access entry with read-only access',
+          accessEntryGrantSummary(request),
         ),
-        ...prefixed(
-          'If the mode is CONFIG_MAP: ',
-          awsAuthGrantSteps(request),
-          `back up aws-auth, map the principal to the read-only group \`${DEFAULT_GROUP}\`, bind that group to \`view\``,
-        ),
+        ...prefixed('If the mode is CONFIG_MAP: ', awsAuthGrantSteps(request), AWS_AUTH_GRANT_SUMMARY),
       ];
   }
 }

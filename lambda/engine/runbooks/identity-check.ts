@@ -6,13 +6,15 @@ import { optional } from './conditional';
 
 /** Runbook: which identity does the client really use, and is it the denied one? */
 export function identityCheckSteps(request: FixRequest): FixStep[] {
-  return [
-    callerIdentityStep(request),
-    optional({
-      text: "If kubectl uses a named AWS profile (`AWS_PROFILE` in the kubeconfig user's exec env, or `--profile` in its args), check that profile instead.",
-      command: callerIdentity(PLACEHOLDER.profile),
-    }),
-  ];
+  return [callerIdentityStep(request), namedProfileStep()];
+}
+
+/** The same check for the profile kubectl names, when it names one: a look, left out by compact sinks. */
+export function namedProfileStep(): FixStep {
+  return optional({
+    text: "If kubectl uses a named AWS profile (`AWS_PROFILE` in the kubeconfig user's exec env, or `--profile` in its args), check that profile instead.",
+    command: callerIdentity(PLACEHOLDER.profile),
+  });
 }
 
 /** Which IAM identity the AWS CLI on the affected machine uses, compared with the denied one. */

@@ -218,9 +218,7 @@ export function bindGroup(group: string, clusterRole: 'view' | 'edit'): string {
 
 /** Who sent requests that failed authentication: the real source IP and user agent are only in the audit log. */
 export const AUDIT_QUERY_UNAUTHENTICATED = [
-  'fields @timestamp, sourceIPs.0, userAgent, requestURI',
-  '| filter @logStream like /^kube-apiserver-audit/',
-  '| filter responseStatus.code = 401',
+  'filter @logStream like /^kube-apiserver-audit/ and responseStatus.code = 401',
   '| stats count(*) as requests by sourceIPs.0, userAgent',
   '| sort requests desc',
 ].join('\n');
@@ -228,9 +226,8 @@ export const AUDIT_QUERY_UNAUTHENTICATED = [
 /** Who changed aws-auth, and when. */
 export const AUDIT_QUERY_AWS_AUTH_CHANGES = [
   'fields @timestamp, user.username, verb, sourceIPs.0, userAgent',
-  '| filter @logStream like /^kube-apiserver-audit/',
-  '| filter objectRef.resource = "configmaps" and objectRef.name = "aws-auth"',
-  '| filter verb in ["update", "patch", "delete"]',
+  '| filter @logStream like /^kube-apiserver-audit/ and objectRef.resource = "configmaps"',
+  '| filter objectRef.name = "aws-auth" and verb in ["update", "patch", "delete"]',
   '| sort @timestamp desc',
 ].join('\n');
 

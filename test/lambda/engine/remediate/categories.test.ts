@@ -41,6 +41,20 @@ describe('token problems the client can fix', () => {
     expect(commandsOf(fix)).toContain('env | grep AWS_');
     expect(fix.summary).toContain('"vpce-1.sts.example"');
   });
+
+  it('finds the client before fixing it: the authenticator only sees 127.0.0.1', () => {
+    // Act
+    const fix = remediate(aFindingOf('TOKEN_STS_HOST_REJECTED', { principal: undefined }), context);
+
+    // Assess
+    const commands = commandsOf(fix);
+    const query = commands.findIndex((command) => command.includes('kube-apiserver-audit'));
+    expect(query).toBe(0);
+    expect(commands.indexOf('env | grep AWS_')).toBeGreaterThan(query);
+    expect(fix.steps.find((step) => step.command === 'env | grep AWS_')?.text).toMatch(
+      /^If the client is yours/,
+    );
+  });
 });
 
 describe('tokens anyone on the internet can send', () => {

@@ -361,6 +361,36 @@ describe('FOREIGN_ACCOUNT: a principal from another AWS account', () => {
       'aws eks update-cluster-config --name prod-eu --region eu-west-1 --resources-vpc-config endpointPublicAccess=true,publicAccessCidrs=',
     );
   });
+
+  it.each(['API', 'API_AND_CONFIG_MAP', undefined] as const)(
+    'never asks get-role for a role of another account (mode %s): IAM answers only for its own',
+    (mode) => {
+      // Prepare
+      const stranger = aRole('ci-deployer', { account: OTHER_ACCOUNT });
+
+      // Act
+      const fix = remediate(notMapped('FOREIGN_ACCOUNT', stranger), inMode(mode));
+
+      // Assess
+      expect(commandText(fix)).not.toContain('aws iam get-role');
+      expect(commandText(fix)).toContain(
+        `aws eks create-access-entry --cluster-name prod-eu --region eu-west-1 --principal-arn arn:aws:iam::${OTHER_ACCOUNT}:role/ci-deployer`,
+      );
+      expect(allText(fix)).toMatch(/ask its owner/);
+    },
+  );
+
+  it('checks the identity the affected machine uses in the same step that asks who owns the account', () => {
+    // Act
+    const fix = remediate(
+      notMapped('FOREIGN_ACCOUNT', aRole('ci-deployer', { account: OTHER_ACCOUNT })),
+      inMode('API'),
+    );
+
+    // Assess
+    expect(fix.steps[0]?.text).toMatch(new RegExp(`^Find out who owns account ${OTHER_ACCOUNT}`));
+    expect(fix.steps[0]?.command).toBe('aws sts get-caller-identity');
+  });
 });
 
 describe('CREATOR_LOST: the implicitly mapped creator is denied', () => {
@@ -414,6 +444,27 @@ describe('ACCESS_REMOVED_RECENTLY: a principal that had access lost it', () => {
     );
     expect(allText(fix)).toMatch(/cluster creator/);
   });
+
+  it.each([
+    ['API', ['DeleteAccessEntry'], ['objectRef.name = "aws-auth"']],
+    ['CONFIG_MAP', ['objectRef.name = "aws-auth"'], ['DeleteAccessEntry']],
+    ['API_AND_CONFIG_MAP', ['objectRef.name = "aws-auth"', 'DeleteAccessEntry'], []],
+    [undefined, ['objectRef.name = "aws-auth"', 'DeleteAccessEntry'], []],
+  ] as const)(
+    'in mode %s, searches only where that mode can have removed it',
+    (mode, searched, notSearched) => {
+      // Act
+      const fix = remediate(notMapped('ACCESS_REMOVED_RECENTLY'), {
+        ...inMode(mode),
+        principal: { lastGrantedAt: '2024-05-01T09:12:00Z' },
+      });
+
+      // Assess
+      for (const search of searched) expect(commandText(fix)).toContain(search);
+      for (const search of notSearched) expect(commandText(fix)).not.toContain(search);
+      expect(fix.steps.some((step) => /^Confirm with whoever made the change/.test(step.text))).toBe(true);
+    },
+  );
 
   it('does not quote a last-grant time that is not an ISO time', () => {
     // Act

@@ -68,9 +68,29 @@ describe('the system:masters warning', () => {
     }
   });
 
-  it('offers the narrower alternatives: a namespaced access policy and a narrower group', () => {
+  it('does not appear in a fix that never mentions system:masters (a grant to the read-only group)', () => {
+    // Prepare
+    const body = (fix: Fix) =>
+      [fix.title, fix.summary, ...fix.steps.flatMap((step) => [step.text, step.command ?? ''])].join('\n');
+    const silent = everyFix().filter(({ fix }) => !body(fix).includes('system:masters'));
+
     // Act
-    const fix = remediate(notMapped('NOT_IN_AWS_AUTH'), inMode('CONFIG_MAP'));
+    const grant = remediate(notMapped('NOT_IN_AWS_AUTH'), inMode('CONFIG_MAP'));
+
+    // Assess
+    expect(silent.length).toBeGreaterThan(0);
+    for (const { name, fix } of silent) {
+      expect(
+        fix.warnings.some((warning) => SYSTEM_MASTERS_WARNING.test(warning)),
+        name,
+      ).toBe(false);
+    }
+    expect(grant.warnings.some((warning) => SYSTEM_MASTERS_WARNING.test(warning))).toBe(false);
+  });
+
+  it('offers the narrower alternatives: a namespaced access policy and a narrower group', () => {
+    // Act: the aws-auth entry of a role listed with its path says to keep system:masters only if it was there.
+    const fix = remediate(notMapped('ROLE_PATH_IN_AWS_AUTH'), inMode('CONFIG_MAP'));
 
     // Assess
     const warning = fix.warnings.find((text) => SYSTEM_MASTERS_WARNING.test(text)) ?? '';
@@ -145,6 +165,33 @@ describe('other caveats', () => {
 
     // Assess
     expect(fix.warnings.join(' ')).toMatch(/YAML mistake in aws-auth/);
+  });
+
+  it('marks the hand-edit caveat optional where only an optional step edits aws-auth by hand', () => {
+    // Act: a grant offers the hand edit as the alternative to eksctl.
+    const fix = remediate(notMapped('NOT_IN_AWS_AUTH', aUser('alice')), inMode('CONFIG_MAP'));
+
+    // Assess
+    const handEdits = fix.steps.filter((step) => step.command?.includes('kubectl edit configmap aws-auth'));
+    expect(handEdits.length).toBeGreaterThan(0);
+    expect(handEdits.every((step) => step.optional)).toBe(true);
+    expect(fix.optionalWarnings).toEqual([expect.stringMatching(/^A YAML mistake in aws-auth/)]);
+  });
+
+  it('keeps the hand-edit caveat required where a required step edits aws-auth by hand', () => {
+    // Act: repairing a broken aws-auth is a hand edit.
+    const fix = remediate(aFindingOf('AWS_AUTH_PARSE_ERROR', { principal: undefined }), inMode('CONFIG_MAP'));
+
+    // Assess
+    expect(fix.warnings.join(' ')).toMatch(/YAML mistake in aws-auth/);
+    expect(fix.optionalWarnings ?? []).toEqual([]);
+  });
+
+  it('only ever marks warnings it also lists as optional', () => {
+    for (const { name, fix } of everyFix()) {
+      // Assess
+      for (const warning of fix.optionalWarnings ?? []) expect(fix.warnings, name).toContain(warning);
+    }
   });
 
   it('warns against giving the account root user access', () => {

@@ -103,8 +103,10 @@ export const TEXT_LINE_SHAPES: readonly RegExp[] = [
   /^ {5}[$>] /,
   /^ {5}- /,
   /^ {2}\(\d+ optional steps? /,
+  /^ {2}\(The reasons behind each case are in /,
   /^! /,
   /^Note: /,
+  /^Top principals: /,
   new RegExp(`^(?:${FACT_LABELS.join('|')}): +`),
 ];
 

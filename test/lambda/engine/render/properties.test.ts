@@ -144,6 +144,7 @@ const notification: fc.Arbitrary<Notification> = fc.record(
     topCategories: fc.array(fc.record({ category: fc.constantFrom(...CATEGORIES), count }), {
       maxLength: 12,
     }),
+    topPrincipals: fc.array(fc.record({ arn: untrusted, count }), { maxLength: 12 }),
     problemKey: untrusted,
     notes: fc.array(untrusted, { maxLength: 6, size: 'max' }),
   },

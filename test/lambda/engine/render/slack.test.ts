@@ -181,7 +181,7 @@ describe('renderSlack: the other kinds', () => {
       '412 more denials from 397 principals; top categories: TOKEN_STS_HOST_REJECTED ×300, TOKEN_NOT_AWS ×100, IDENTITY_NOT_MAPPED ×12.',
     ]);
     expect(contextTexts(message.blocks)).toContain(
-      'Per-cluster alert cap reached: distinct problems are summarised until 14:15 UTC.',
+      'Per-cluster alert cap reached: distinct problems are summarised until 14:15 UTC.\nThe authenticator logs no client addresses (it sees every client as 127.0.0.1); the kube-apiserver audit log has their source IPs.',
     );
     expect(contextTexts(message.blocks)).toContain('*Seen:* 2026-11-24 14:00 UTC to 2026-11-24 14:15 UTC');
   });
@@ -199,6 +199,25 @@ describe('renderSlack: the other kinds', () => {
     // Assess
     expect(lead).toBe(
       '412 more denials from 397 principals; top categories: TOKEN_NOT_AWS ×10, TOKEN_EXPIRED ×9, TOKEN_BAD_DATE ×8, STS_THROTTLED ×7, UNKNOWN ×6, and 1 more.',
+    );
+  });
+
+  it('names the top principals of a digest as code, so that no mrkdwn or mention in an ARN takes effect', () => {
+    // Prepare
+    const n: Notification = {
+      ...DIGEST,
+      topPrincipals: [
+        { arn: 'arn:aws:iam::999988887777:role/<!channel>*bold*_it_`x`', count: 7 },
+        { arn: 'arn:aws:iam::999988887777:role/ops@here', count: 3 },
+      ],
+    };
+
+    // Act
+    const [, whom] = sectionTexts(renderSlack(n).blocks);
+
+    // Assess
+    expect(whom).toBe(
+      '*Top principals:* `arn:aws:iam::999988887777:role/&lt;!channel&gt;*bold*_it_ˋxˋ` x7, `arn:aws:iam::999988887777:role/ops@\u200Dhere` x3, and 395 more. This looks like a probe: the top principals are not of this account.',
     );
   });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderText } from '../../../../lambda/engine/render/text';
 import type { Notification } from '../../../../lambda/engine/types';
-import { ALERT, DIGEST, FOLLOWUP, NOT_MAPPED_FIX, SELFTEST } from './fixtures';
+import { ALERT, DIGEST, FOLLOWUP, NOT_MAPPED_FINDING, NOT_MAPPED_FIX, SELFTEST } from './fixtures';
 
 describe('renderText: an alert for e-mail and the terminal', () => {
   it('prints title, cause, numbered steps with indented commands, warnings, then context lines', () => {
@@ -83,6 +83,84 @@ describe('renderText: an alert for e-mail and the terminal', () => {
       '     $ eksctl create iamidentitymapping',
       '  (1 optional step and the reasons behind each case are in the Slack or chat message, or run eks-auth-doctor classify on the log.)',
     ]);
+  });
+
+  it('says where the reasons are when it printed a case as one line, even with no optional step left out', () => {
+    // Prepare
+    const n: Notification = {
+      ...ALERT,
+      fix: {
+        ...NOT_MAPPED_FIX,
+        steps: [
+          {
+            text: 'Create an entry (needs eks:CreateAccessEntry).',
+            command: 'aws eks create-access-entry',
+            route: 'An entry',
+          },
+          { text: 'Give it a policy.', command: 'aws eks associate-access-policy', route: 'An entry' },
+        ],
+        warnings: [],
+      },
+    };
+
+    // Act
+    const lines = renderText(n).split('\n');
+
+    // Assess
+    expect(lines.slice(4, 8)).toEqual([
+      '  1. An entry:',
+      '     $ aws eks create-access-entry',
+      '     $ aws eks associate-access-policy',
+      '  (The reasons behind each case are in the Slack or chat message, or run eks-auth-doctor classify on the log.)',
+    ]);
+  });
+
+  it('leaves out the warnings that only the optional steps it left out need', () => {
+    // Prepare
+    const handEdit = 'A YAML mistake in aws-auth drops every mapping in its block.';
+    const n: Notification = {
+      ...ALERT,
+      fix: {
+        ...NOT_MAPPED_FIX,
+        steps: [
+          { text: 'Map it.', command: 'eksctl create iamidentitymapping' },
+          {
+            text: 'Or edit by hand.',
+            command: 'kubectl edit configmap aws-auth -n kube-system',
+            optional: true,
+          },
+        ],
+        warnings: ['Only a cluster admin can change aws-auth.', handEdit],
+        optionalWarnings: [handEdit],
+      },
+    };
+
+    // Act
+    const text = renderText(n);
+
+    // Assess
+    expect(text).toContain('\n! Only a cluster admin can change aws-auth.\n');
+    expect(text).not.toContain(handEdit);
+  });
+
+  it('does not repeat a detail that the cause or the authenticator already quotes', () => {
+    // Prepare
+    const n: Notification = {
+      ...ALERT,
+      finding: {
+        ...NOT_MAPPED_FINDING,
+        error: 'unexpected hostname "sts.evil.example" in pre-signed URL',
+        details: { host: 'sts.evil.example', region: 'eu-central-1' },
+      },
+      fix: { ...NOT_MAPPED_FIX, summary: 'The token was presigned for the host "sts.evil.example".' },
+    };
+
+    // Act
+    const text = renderText(n);
+
+    // Assess
+    expect(text).toContain('\nDetails: region: eu-central-1\n');
+    expect(text).not.toContain('host: sts.evil.example');
   });
 
   it('prints each note on a line of its own', () => {
@@ -179,8 +257,53 @@ describe('renderText: a digest says whom it is about', () => {
 
     // Assess
     expect(text).toContain(
-      ' Top principals: arn:aws:iam::111122223333:role/a x40, arn:aws:iam::111122223333:role/b x30, arn:aws:iam::111122223333:role/c x20, arn:aws:iam::999988887777:role/x x2. This looks like an outage: 3 of the top principals are of this account (111122223333).',
+      '\nTop principals: arn:aws:iam::111122223333:role/a x40, arn:aws:iam::111122223333:role/b x30, arn:aws:iam::111122223333:role/c x20, arn:aws:iam::999988887777:role/x x2, and 393 more. This looks like an outage: 3 of the top principals are of this account (111122223333).\n',
     );
+  });
+
+  it('names at most five principals and counts the others of the digest', () => {
+    // Prepare
+    const topPrincipals = ['a', 'b', 'c', 'd', 'e', 'f'].map((name, i) => ({
+      arn: `arn:aws:iam::999988887777:role/${name}`,
+      count: 10 - i,
+    }));
+    const n: Notification = { ...DIGEST, distinctPrincipals: 6, topPrincipals };
+
+    // Act
+    const text = renderText(n);
+
+    // Assess
+    expect(text).toContain('role/e x6, and 1 more.');
+    expect(text).not.toContain('role/f');
+  });
+
+  it('calls a few principals of this account among others still a probe, and says how many are not', () => {
+    // Prepare
+    const n: Notification = {
+      ...DIGEST,
+      topPrincipals: [
+        { arn: 'arn:aws:iam::999988887777:role/x', count: 50 },
+        { arn: 'arn:aws:iam::999988887777:role/y', count: 40 },
+        { arn: 'arn:aws:iam::111122223333:role/dev', count: 3 },
+      ],
+    };
+
+    // Act
+    const text = renderText(n);
+
+    // Assess
+    expect(text).toContain('This looks like a probe: 2 of the top 3 principals are not of this account.');
+  });
+
+  it('says that the authenticator log has no client addresses, and where they are', () => {
+    // Act
+    const text = renderText(DIGEST);
+
+    // Assess
+    expect(text).toContain(
+      '\nNote: The authenticator logs no client addresses (it sees every client as 127.0.0.1); the kube-apiserver audit log has their source IPs.\n',
+    );
+    expect(text).not.toMatch(/\b(?!127\.0\.0\.1\b)\d{1,3}(\.\d{1,3}){3}\b/);
   });
 
   it('calls principals of other accounts only a probe', () => {
