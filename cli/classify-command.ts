@@ -4,6 +4,7 @@ import { createTimelineDiagnoser } from '../lambda/engine/diagnose/diagnose-line
 import { LogTimeline } from '../lambda/engine/diagnose/log-timeline';
 import { DEFAULT_WINDOW, TimeWindow } from '../lambda/engine/diagnose/time-window';
 import { parseArn } from '../lambda/engine/parse/arn';
+import { isCanonicalGrant } from '../lambda/engine/parse/parse';
 import { remediate } from '../lambda/engine/remediate';
 import { renderChatbot, renderSlack } from '../lambda/engine/render';
 import type { ClusterContext, DiagnosisContext, Notification } from '../lambda/engine/types';
@@ -86,6 +87,11 @@ export const runClassify: CliCommand = async (argv, io) => {
     const diagnose = createTimelineDiagnoser(timeline);
     // Diagnoses a line; in JSON, gives its record. A batch's records are written in one go.
     const emit = (line: string, lineNumber: number): string | undefined => {
+      // Outside JSON a grant is only counted, and its head says what it is: no need to diagnose it.
+      if (jsonRecords === undefined && isCanonicalGrant(line)) {
+        report?.addRecord('ACCESS_GRANTED');
+        return undefined;
+      }
       const finding = diagnose(line);
       if (finding === undefined) return undefined;
       // The fix names the creator wherever its grant stood (or the flag's).

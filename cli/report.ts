@@ -62,9 +62,14 @@ export class Report {
 
   /** Counts a record; the caller books it in the {@link ProblemBook}. */
   add(finding: Finding): void {
+    this.addRecord(finding.category);
+  }
+
+  /** Counts a record known by its category alone (a grant, read from its head). */
+  addRecord(category: Category): void {
     this.records++;
-    this.byCategory.set(finding.category, (this.byCategory.get(finding.category) ?? 0) + 1);
-    if (isDenialCategory(finding.category)) this.denials++;
+    this.byCategory.set(category, (this.byCategory.get(category) ?? 0) + 1);
+    if (isDenialCategory(category)) this.denials++;
   }
 
   render(style: TerminalStyle, options: ReportOptions = {}): string {

@@ -26,6 +26,21 @@ export function parseLine(line: string, options?: ParseOptions): AuthenticatorRe
   return parseKnownShape(plain, options) ?? parseWild(plain, options);
 }
 
+/**
+ * Whether the line is a grant as EKS writes it (`time="<RFC 3339>" level=info msg="access granted" …`),
+ * known from its head alone: `parseLine` reads such a line as an `access granted` record, whatever
+ * follows. For a reader that only counts grants (the CLI's report): most lines of a busy log are
+ * grants, and this costs two comparisons.
+ */
+export function isCanonicalGrant(line: string): boolean {
+  return (
+    line.length <= MAX_LINE_LENGTH &&
+    line.charCodeAt(TIME_END) === QUOTE &&
+    isAt(line, 0, TIME_OPEN) &&
+    GRANT_HEAD.literal.isAt(line, TIME_END + 1)
+  );
+}
+
 function parseKnownShape(line: string, options?: ParseOptions): AuthenticatorRecord | undefined {
   const msgAt = line.indexOf('msg=');
   if (msgAt === -1) {
@@ -266,13 +281,11 @@ function commonHead(level: string, msg: string): CommonHead {
   return { level, msg, literal: new Literal(` level=${level} msg="${msg}"`) };
 }
 
+const GRANT_HEAD = commonHead('info', 'access granted');
+
 // Indexed by the level's first character, then tried in turn (they differ in their first pieces).
 const COMMON_HEADS: readonly (readonly CommonHead[] | undefined)[] = (() => {
-  const heads = [
-    commonHead('info', 'STS response'),
-    commonHead('info', 'access granted'),
-    commonHead('warning', 'access denied'),
-  ];
+  const heads = [commonHead('info', 'STS response'), GRANT_HEAD, commonHead('warning', 'access denied')];
   const index: CommonHead[][] = [];
   for (const head of heads) {
     const first = head.level.charCodeAt(0);
