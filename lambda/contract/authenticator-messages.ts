@@ -89,6 +89,14 @@ export const EC2_BATCH_FAILED_MESSAGES: readonly ConfigurationMessage[] = [
 ];
 
 /**
+ * The CRD backend's controller could not sync its informer caches: the IAMIdentityMapping objects are
+ * never read, so no principal mapped only through the CRD backend can authenticate (self-managed).
+ */
+export const CRD_SYNC_FAILED_MESSAGES: readonly ConfigurationMessage[] = [
+  { startsWith: 'failed to wait for caches to sync', filterTerm: 'wait for caches to sync' },
+];
+
+/**
  * Informational server lines that tell what the authenticator is doing (reference §3.1); they stay out
  * of the subscription filter (their `filterTerm` is not used by it), except the EC2 batch failures.
  */
@@ -122,6 +130,17 @@ export const SERVER_INFO_MESSAGES = {
     'Error parsing STS URL',
   ],
   accessEntryFileLoaded: ['LoadDynamicFile: '],
+  // The CRD backend's controller (sample-controller pattern): its progress, and a sync error it retries.
+  crdController: [
+    'creating event broadcaster',
+    'setting up event handlers',
+    'starting aws iam authenticator controller',
+    'waiting for informer caches to sync',
+    'starting workers',
+    'started workers',
+    'shutting down workers',
+    'error syncing ',
+  ],
 } as const satisfies Record<string, readonly string[]>;
 
 /** As configuration messages (these are never filter terms: the lines do not reach the Lambda). */
@@ -144,6 +163,7 @@ export const AUTHENTICATOR_FILTER_TERMS: readonly string[] = [
       ...AUTH_MODE_SWITCH_MESSAGES,
       ...AUTHENTICATOR_DOWN_MESSAGES,
       ...EC2_BATCH_FAILED_MESSAGES,
+      ...CRD_SYNC_FAILED_MESSAGES,
     ].map((message) => message.filterTerm),
     ...SERVER_STOPPING_TERMS,
   ]),

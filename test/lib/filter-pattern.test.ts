@@ -43,9 +43,9 @@ describe('the subscription filter pattern', () => {
 
     // Assess
     expect(pattern).toBe(
-      '?"access denied" ?"parsing configmap" ?"parsing the config maps" ?"parsing config map" ?"configmap on delete" ?"unmarshal dynamic file" ?"parsing dynamic file" ?"dynamicfileUserIDStrict" ?"BackendMode dynamic file" ?"load/generate a certificate" ?"create webhook kubeconfig" ?"open TLS listener" ?"build mapper chain" ?"start mapper" ?"load AWS config" ?"load config" ?"is not a valid arn, err:" ?"invalid server" ?"invalid reserved prefix config" ?"cluster ID cannot be empty" ?"Batch call failed" ?"level=fatal" ?"level=panic"',
+      '?"access denied" ?"parsing configmap" ?"parsing the config maps" ?"parsing config map" ?"configmap on delete" ?"unmarshal dynamic file" ?"parsing dynamic file" ?"dynamicfileUserIDStrict" ?"BackendMode dynamic file" ?"load/generate a certificate" ?"create webhook kubeconfig" ?"open TLS listener" ?"build mapper chain" ?"start mapper" ?"load AWS config" ?"load config" ?"is not a valid arn, err:" ?"invalid server" ?"invalid reserved prefix config" ?"cluster ID cannot be empty" ?"Batch call failed" ?"wait for caches to sync" ?"level=fatal" ?"level=panic"',
     );
-    expect(pattern.length).toBe(528);
+    expect(pattern.length).toBe(555);
     expect(pattern.length).toBeLessThanOrEqual(MAX_FILTER_PATTERN_LENGTH);
   });
 
@@ -57,6 +57,7 @@ describe('the subscription filter pattern', () => {
         'ACCESS_ENTRY_FILE_ERROR',
         'AUTH_MODE_SWITCHED',
         'EC2_BATCH_FAILED',
+        'CRD_SYNC_FAILED',
       ].includes(fixture.category),
     ).map((fixture) => [fixture.category, fixture.variant, fixture.line] as const),
   )('passes the cluster-wide breakage %s (%s)', (_category, _variant, line) => {
@@ -72,6 +73,7 @@ describe('the subscription filter pattern', () => {
         'MAPPER_STARTED',
         'MAPPING_LOADED',
         'WATCH_ERROR',
+        'CRD_CONTROLLER',
       ].includes(fixture.category),
     ).map((fixture) => [fixture.category, fixture.variant, fixture.line] as const),
   )('keeps out the %s line (%s)', (_category, _variant, line) => {

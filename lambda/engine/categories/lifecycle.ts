@@ -4,6 +4,7 @@ import {
   AUTHENTICATOR_DOWN_MESSAGES,
   AWS_AUTH_DELETED_MESSAGES,
   AWS_AUTH_PARSE_MESSAGES,
+  CRD_SYNC_FAILED_MESSAGES,
   SERVER_STOPPING_LEVELS,
 } from '../../contract/authenticator-messages';
 import { backupAwsAuthStep } from '../runbooks/aws-auth';
@@ -40,6 +41,8 @@ export const LIFECYCLE_CATEGORIES = [
   'ACCESS_ENTRY_FILE_ERROR',
   /** The authentication mode (the mapper chain) was switched at run time. */
   'AUTH_MODE_SWITCHED',
+  /** The CRD backend could not sync its caches: principals mapped only by IAMIdentityMapping are refused. */
+  'CRD_SYNC_FAILED',
 ] as const;
 export type LifecycleCategory = (typeof LIFECYCLE_CATEGORIES)[number];
 
@@ -198,6 +201,31 @@ const ENTRIES = [
     warnings: [
       'The mode change is one-way (CONFIG_MAP to API_AND_CONFIG_MAP to API): it cannot be switched back.',
     ],
+  },
+  {
+    id: 'CRD_SYNC_FAILED',
+    match: { messages: CRD_SYNC_FAILED_MESSAGES },
+    severity: 'high',
+    trust: 'breakage',
+    title: 'The CRD backend cannot read its mappings',
+    summary:
+      'The controller of the CRD backend could not sync its caches, so the IAMIdentityMapping objects are never read: every principal mapped only through them is refused (self-managed authenticators with the CRD backend).',
+    steps: () => [
+      {
+        text: 'Check that the IAMIdentityMapping resource type is installed.',
+        command: 'kubectl get crd iamidentitymappings.iamauthenticator.k8s.aws',
+      },
+      {
+        text: "Check that the authenticator's service account may list and watch the mappings (the upstream manifests name it aws-iam-authenticator; use yours).",
+        command:
+          'kubectl auth can-i watch iamidentitymappings.iamauthenticator.k8s.aws --as=system:serviceaccount:kube-system:aws-iam-authenticator',
+      },
+      {
+        text: 'Read its log for the error behind the failed sync, fix it and restart the authenticator.',
+        command: AUTHENTICATOR_LOGS,
+      },
+    ],
+    warnings: ['Principals mapped through aws-auth or the mounted file are not affected.'],
   },
 ] satisfies readonly CategoryEntry<LifecycleCategory, RecordMatch>[];
 

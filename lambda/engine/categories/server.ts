@@ -31,6 +31,8 @@ export const SERVER_CATEGORIES = [
   'STS_HOST_SETUP_ERROR',
   /** The access-entry file was (re)loaded; its content lists principal ARNs and is never quoted. */
   'ACCESS_ENTRY_FILE_LOADED',
+  /** The CRD backend's controller starting, syncing or stopping (self-managed clusters). */
+  'CRD_CONTROLLER',
 ] as const;
 export type ServerCategory = (typeof SERVER_CATEGORIES)[number];
 
@@ -143,6 +145,17 @@ const ENTRIES = [
     title: 'Access-entry file loaded',
     summary:
       'The authenticator reloaded the access-entry file; its content (principal ARNs) is not repeated here.',
+    steps: () => [NO_ACTION],
+    warnings: [],
+  },
+  {
+    id: 'CRD_CONTROLLER',
+    match: { messages: infoMessages(SERVER_INFO_MESSAGES.crdController) },
+    severity: 'info',
+    trust: 'none',
+    title: 'CRD backend controller',
+    summary:
+      'The controller of the CRD backend (IAMIdentityMapping objects) logged its progress; "waiting for informer caches to sync" with no "starting workers" after it means the CRD backend hangs and maps nobody.',
     steps: () => [NO_ACTION],
     warnings: [],
   },
