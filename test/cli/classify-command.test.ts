@@ -233,3 +233,28 @@ describe('bad usage and unreadable input', () => {
     expect(result.stdout).toContain('Usage: eks-auth-doctor classify');
   });
 });
+
+describe('the access-entry file the authenticator logs in full', () => {
+  it('never repeats its content (principal ARNs) in any format', async () => {
+    // Prepare: a reload that dumps the file, then a denial, so every format has something to say.
+    const secret = 'arn:aws:iam::111122223333:role/only-in-the-access-entry-file';
+    const log = [
+      `time="2026-11-24T10:00:00Z" level=info msg="LoadDynamicFile: /etc/eks/access-entries.json is available. content is {\\"mapRoles\\":[{\\"rolearn\\":\\"${secret}\\"}]}"`,
+      'time="2026-11-24T10:00:01Z" level=warning msg="access denied" arn="arn:aws:iam::111122223333:role/dev" client="127.0.0.1:1" error="identity is not mapped" method=POST path=/authenticate',
+    ].join('\n');
+
+    for (const format of ['text', 'json', 'problems', 'slack', 'chatbot']) {
+      // Act
+      const result = await runCli(['classify', '--format', format], log);
+
+      // Assess
+      expect(result.code, format).toBe(0);
+      expect(result.stdout.length, format).toBeGreaterThan(0);
+      expect(result.stdout, format).not.toContain('only-in-the-access-entry-file');
+      if (format === 'json')
+        expect(jsonLines(result.stdout).map((record) => record.category)).toContain(
+          'ACCESS_ENTRY_FILE_LOADED',
+        );
+    }
+  });
+});
