@@ -1,12 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoDbDedupStore } from '../../../lambda/dedup/dynamodb-store';
+import { describe, expect, it } from 'vitest';
 import { FloodControl } from '../../../lambda/dedup/flood-control';
-import { MemoryDedupStore } from '../../../lambda/dedup/memory-store';
 import type { DedupStore, DigestTally } from '../../../lambda/dedup/store';
 import { TOP_PRINCIPALS_KEPT } from '../../../lambda/dedup/top-principals';
 import type { Problem } from '../../../lambda/engine/diagnose/problem';
+import { dedupStores } from '../../helpers/dedup-stores';
 import { T0 } from '../../helpers/fixtures';
-import { type LocalDynamoDb, startLocalDynamoDb } from '../../helpers/local-dynamodb';
 
 const WINDOW = 60 * 60_000;
 /** One alert per window: every other new problem goes into the digest. */
@@ -14,19 +12,8 @@ const SETTINGS = { windowMs: WINDOW, cap: 1 };
 /** When the digest of T0's cap window is due. */
 const DUE = (Math.floor(T0 / WINDOW) + 1) * WINDOW;
 
-let dynamodb: LocalDynamoDb;
-beforeAll(async () => {
-  dynamodb = await startLocalDynamoDb();
-});
-afterAll(async () => {
-  await dynamodb.close();
-});
-
 /** The same rules on DynamoDB (dynalite) and on the in-memory store replay uses. */
-const STORES: [string, () => Promise<DedupStore>][] = [
-  ['DynamoDB (dynalite)', async () => new DynamoDbDedupStore(dynamodb.client, await dynamodb.createTable())],
-  ['memory', async () => new MemoryDedupStore()],
-];
+const STORES = dedupStores();
 
 const arnOf = (name: string, account = '111122223333') => `arn:aws:iam::${account}:role/${name}`;
 

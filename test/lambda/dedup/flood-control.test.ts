@@ -1,29 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoDbDedupStore } from '../../../lambda/dedup/dynamodb-store';
+import { describe, expect, it } from 'vitest';
 import { ACCOUNT_SCOPE, FloodControl, problemId } from '../../../lambda/dedup/flood-control';
-import { MemoryDedupStore } from '../../../lambda/dedup/memory-store';
 import { COUNTED_BATCHES_KEPT, type DedupStore } from '../../../lambda/dedup/store';
 import type { Category } from '../../../lambda/engine/categories';
 import type { Problem } from '../../../lambda/engine/diagnose/problem';
+import { dedupStores } from '../../helpers/dedup-stores';
 import { T0 } from '../../helpers/fixtures';
-import { type LocalDynamoDb, startLocalDynamoDb } from '../../helpers/local-dynamodb';
 
 const MINUTE = 60_000;
 const WINDOW = 60 * MINUTE;
 
-let dynamodb: LocalDynamoDb;
-beforeAll(async () => {
-  dynamodb = await startLocalDynamoDb();
-});
-afterAll(async () => {
-  await dynamodb.close();
-});
-
 /** The same rules must hold on DynamoDB (dynalite) and on the in-memory store replay uses. */
-const STORES: [string, () => Promise<DedupStore>][] = [
-  ['DynamoDB (dynalite)', async () => new DynamoDbDedupStore(dynamodb.client, await dynamodb.createTable())],
-  ['memory', async () => new MemoryDedupStore()],
-];
+const STORES = dedupStores();
 
 /** `count` denials of one principal at `at`, as one problem of a batch in cluster `prod`. */
 function problem(principal: string, count: number, at: number, category = 'IDENTITY_NOT_MAPPED'): Problem {
