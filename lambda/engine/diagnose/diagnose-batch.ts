@@ -96,6 +96,35 @@ export function diagnoseBatch(
   return { problems: [...problems.values()], selftests, unreadable, memory };
 }
 
+/** Tails compared in place while few: hashing a 200-character tail costs more than comparing a few. */
+const TAILS_COMPARED = 4;
+
+/**
+ * The tails seen after one head, with what each was. The first few are compared one by one (a storm
+ * repeats one or two errors per principal); past that, a Map, so a flood of distinct errors (every
+ * anonymous probe's has its own text) costs one hash per line, never a growing scan.
+ */
+class Tails {
+  private readonly few: string[] = [];
+  private readonly fewEntries: MemoEntry[] = [];
+  private many: Map<string, MemoEntry> | undefined;
+
+  get(tail: string): MemoEntry | undefined {
+    const few = this.few;
+    for (let i = 0; i < few.length; i++) if (few[i] === tail) return this.fewEntries[i];
+    return this.many?.get(tail);
+  }
+
+  set(tail: string, entry: MemoEntry): void {
+    const at = this.few.indexOf(tail);
+    if (at !== -1) this.fewEntries[at] = entry;
+    else if (this.few.length < TAILS_COMPARED && this.many === undefined) {
+      this.few.push(tail);
+      this.fewEntries.push(entry);
+    } else (this.many ??= new Map()).set(tail, entry);
+  }
+}
+
 const UNREADABLE = Symbol('unreadable');
 const IGNORED = Symbol('ignored');
 type MemoEntry = OccurrenceTally | typeof UNREADABLE | typeof IGNORED;
@@ -117,7 +146,7 @@ const CLIENT_FIELD = ' client="';
  * Those of repeats are never read and age out.
  */
 class LineMemo {
-  private entries = new Map<string, Map<string, MemoEntry>>();
+  private entries = new Map<string, Tails>();
   private readonly heldStsResponses: string[] = new Array(HELD_STS_RESPONSES).fill('');
   private nextHeld = 0;
   private head = '';
@@ -147,7 +176,7 @@ class LineMemo {
   set(entry: MemoEntry): void {
     let tails = this.entries.get(this.head);
     if (!tails) {
-      tails = new Map();
+      tails = new Tails();
       this.entries.set(this.head, tails);
     }
     tails.set(this.tail, entry);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { diagnoseBatch, type LogEvent } from '../../../../lambda/engine/diagnose/diagnose-batch';
 import { notMappedLine, stsResponseLine, T0, tokenNotAwsLine } from '../../../helpers/fixtures';
+import { DENIAL_FIXTURES, deniedLine } from '../fixtures/denial-errors';
 
 function events(lines: readonly string[]): LogEvent[] {
   return lines.map((message, i) => ({ id: String(i), timestamp: T0 + i, message }));
@@ -22,6 +23,42 @@ describe('grouping a batch by problem', () => {
     expect(batch.problems).toHaveLength(1);
     expect(batch.problems[0]?.occurrences).toMatchObject({ count: 1000, firstSeen: T0, lastSeen: T0 + 999 });
     expect(batch.problems[0]?.finding.category).toBe('IDENTITY_NOT_MAPPED');
+  });
+
+  it('counts each of many errors after one head as its own problem, however the repeats interleave', () => {
+    // Prepare: every fixture error without an ARN (one head, many tails), each repeated 1 to 5 times,
+    // the copies shuffled (a fixed permutation), each with its own time and client.
+    const errors = [...new Set(DENIAL_FIXTURES.map((fixture) => fixture.error))];
+    const lines = errors.flatMap((error, i) =>
+      Array.from({ length: 1 + (i % 5) }, (_, copy) => ({
+        error,
+        order: (i * 7919 + copy * 104729) % 10007,
+      })),
+    );
+    lines.sort((a, b) => a.order - b.order);
+    const log = lines.map(({ error }, i) =>
+      deniedLine(
+        error,
+        undefined,
+        new Date(T0 + i * 1000).toISOString().replace('.000', ''),
+        `127.0.0.1:${30000 + i}`,
+      ),
+    );
+
+    // Act
+    const batch = diagnoseBatch(events(log), STREAM, 'prod', {});
+    const oneByOne = errors.map((error) => diagnoseBatch(events([deniedLine(error)]), STREAM, 'prod', {}));
+
+    // Assess: as many occurrences per problem as its errors were repeated
+    const expected = new Map<string, number>();
+    errors.forEach((_error, i) => {
+      const key = oneByOne[i]?.problems[0]?.key;
+      if (key !== undefined) expected.set(key, (expected.get(key) ?? 0) + 1 + (i % 5));
+    });
+    expect(errors.length).toBeGreaterThan(20);
+    expect(new Map(batch.problems.map((problem) => [problem.key, problem.occurrences.count]))).toEqual(
+      expected,
+    );
   });
 
   it('keeps different principals and categories apart, in order of first occurrence', () => {
