@@ -19,6 +19,8 @@ const MINUTE = 60_000;
  * latest grant, and a busy principal's grants of a whole day would not fit the result bound.
  */
 const SLICES_MS = [15 * MINUTE, 3 * 60 * MINUTE, 24 * 60 * MINUTE] as const;
+/** How far back a history looks at all: the last slice. */
+const DAY_MS = SLICES_MS[SLICES_MS.length - 1] as number;
 const EVENTS_PER_PAGE = 1_000;
 const PAGES_PER_SLICE = 2;
 
@@ -59,8 +61,8 @@ export class LogHistoryLookup {
    * the events of its own range and name. When a shared slice comes back complete (no page left),
    * that is exactly what a query per principal would have found; when it is cut at the result bound,
    * the principals still searching are asked one by one instead, as before, so a busy principal
-   * cannot crowd the others out. Six principals without a recent grant: 3 calls instead of 18
-   * (FilterLogEvents has a per-account rate quota, shared with every other reader of the account).
+   * cannot crowd the others out. Six principals with a quiet day: 1 call (the day's page) instead of
+   * 18 (FilterLogEvents has a per-account rate quota, shared with every other reader of the account).
    */
   async principalHistories(
     clusterName: string,
@@ -96,59 +98,92 @@ export class LogHistoryLookup {
   }
 
   /**
-   * Searches newest first, slice by slice, each principal stopping at the first slice with a grant.
-   * With `shared`, a slice cut at the result bound ends the search and returns who was still
-   * searching; alone, a search goes on with what the bound let through, as a search of one always did.
+   * The whole day first, one page: one call answers every principal when the day's matching lines
+   * fit in it, the usual case for principals denied for their mapping (a new role has no grants at
+   * all: one call instead of one per slice). When the day does not fit, its page is not the latest
+   * grant, so it is set aside (one call spent) and the slices go newest first, each principal stopping
+   * at the first slice with a grant. With `shared`, a slice cut at the result bound ends the search and
+   * returns who was still searching; alone, a search goes on with what the bound let through, as a
+   * search of one always did.
    */
   private async search(clusterName: string, group: readonly Search[], shared: boolean): Promise<Search[]> {
+    // Alone, a principal is searched because a shared query was cut: it is busy, skip to the slices.
+    if (shared) {
+      const day = await this.slice(clusterName, group, DAY_MS, 1);
+      if (day.complete) {
+        day.commit();
+        return [];
+      }
+    }
     let pending = [...group];
     for (const span of SLICES_MS) {
       if (pending.length === 0) break;
-      const ranges = pending.map((search) => ({ search, start: search.request.deniedAtMs - span }));
-      const terms = [...new Set(pending.map((search) => search.term))];
-      const pattern = terms.length === 1 ? `"${terms[0]}"` : terms.map((term) => `?"${term}"`).join(' ');
-      const grants = new Map<Search, string>();
-      const complete = await this.scan(
-        clusterName,
-        pattern,
-        Math.min(...ranges.map((range) => range.start)),
-        Math.max(...pending.map((search) => search.end)),
-        (message, timestamp) => {
-          let record: AuthenticatorRecord | undefined | null = null;
-          for (const { search, start } of ranges) {
-            if (timestamp < start || timestamp > search.end || !message.includes(search.term)) continue;
-            record ??= parseLine(message, { allFields: true });
-            if (!record) return;
-            const { finding } = search.request;
-            if (
-              record.msg === 'access granted' &&
-              record.time &&
-              record.fields.arn?.toLowerCase() === finding.principal?.arn.toLowerCase()
-            ) {
-              const latest = grants.get(search);
-              if (!latest || record.time > latest) grants.set(search, record.time);
-            } else if (
-              finding.principal?.session === undefined &&
-              finding.client !== undefined &&
-              finding.time !== undefined &&
-              record.msg === 'STS response' &&
-              record.fields.client === finding.client &&
-              record.time === finding.time
-            ) {
-              search.found.stsResponse = record;
-            }
+      const slice = await this.slice(clusterName, pending, span);
+      if (!slice.complete && shared && pending.length > 1) return pending;
+      pending = slice.commit();
+    }
+    return [];
+  }
+
+  /**
+   * One query over the last `span` before each principal's denial (the union of their ranges), read
+   * but not yet taken: `commit` records each principal's latest grant (or moves its search before
+   * this slice) and returns those still searching.
+   */
+  private async slice(
+    clusterName: string,
+    pending: readonly Search[],
+    span: number,
+    pages = PAGES_PER_SLICE,
+  ): Promise<{ complete: boolean; commit: () => Search[] }> {
+    const ranges = pending.map((search) => ({ search, start: search.request.deniedAtMs - span }));
+    const terms = [...new Set(pending.map((search) => search.term))];
+    const pattern = terms.length === 1 ? `"${terms[0]}"` : terms.map((term) => `?"${term}"`).join(' ');
+    const grants = new Map<Search, string>();
+    const stsResponses = new Map<Search, AuthenticatorRecord>();
+    const complete = await this.scan(
+      clusterName,
+      pattern,
+      Math.min(...ranges.map((range) => range.start)),
+      Math.max(...pending.map((search) => search.end)),
+      pages,
+      (message, timestamp) => {
+        let record: AuthenticatorRecord | undefined | null = null;
+        for (const { search, start } of ranges) {
+          if (timestamp < start || timestamp > search.end || !message.includes(search.term)) continue;
+          record ??= parseLine(message, { allFields: true });
+          if (!record) return;
+          const { finding } = search.request;
+          if (
+            record.msg === 'access granted' &&
+            record.time &&
+            record.fields.arn?.toLowerCase() === finding.principal?.arn.toLowerCase()
+          ) {
+            const latest = grants.get(search);
+            if (!latest || record.time > latest) grants.set(search, record.time);
+          } else if (
+            finding.principal?.session === undefined &&
+            finding.client !== undefined &&
+            finding.time !== undefined &&
+            record.msg === 'STS response' &&
+            record.fields.client === finding.client &&
+            record.time === finding.time
+          ) {
+            stsResponses.set(search, record);
           }
-        },
-      );
-      if (!complete && shared && pending.length > 1) return pending;
-      pending = ranges.flatMap(({ search, start }) => {
+        }
+      },
+    );
+    const commit = () =>
+      ranges.flatMap(({ search, start }) => {
+        const stsResponse = stsResponses.get(search);
+        if (stsResponse) search.found.stsResponse = stsResponse;
         const granted = grants.get(search);
         if (granted) search.found.lastGrantedAt = granted;
         else search.end = start;
         return granted ? [] : [search];
       });
-    }
-    return [];
+    return { complete, commit };
   }
 
   /** Every matching event of the range, oldest first, up to the result bound; `true` when none was left. */
@@ -157,10 +192,11 @@ export class LogHistoryLookup {
     filterPattern: string,
     startTime: number,
     endTime: number,
+    pages: number,
     visit: (message: string, timestamp: number) => void,
   ): Promise<boolean> {
     let nextToken: string | undefined;
-    for (let page = 0; page < PAGES_PER_SLICE; page++) {
+    for (let page = 0; page < pages; page++) {
       const out = await withTimeout('CloudWatch Logs FilterLogEvents', this.timeoutMs, (abortSignal) =>
         this.logs.send(
           new FilterLogEventsCommand({

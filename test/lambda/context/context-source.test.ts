@@ -221,7 +221,7 @@ describe('access entries', () => {
 });
 
 describe('the log history of a denied principal', () => {
-  it('finds the latest grant, searching the most recent slice of time first', async () => {
+  it('finds the latest grant of a day that fits one page in one query', async () => {
     // Prepare
     const grant = (time: string) =>
       `time="${time}" level=info msg="access granted" arn="arn:aws:iam::${ACCOUNT}:role/developer" client="127.0.0.1:9" groups="[]" method=POST path=/authenticate uid="aws-iam-authenticator:${ACCOUNT}:AROA1" username=developer`;
@@ -238,13 +238,31 @@ describe('the log history of a denied principal', () => {
     expect(logs).toHaveReceivedCommandTimes(FilterLogEventsCommand, 1);
     expect(logs).toHaveReceivedCommandWith(FilterLogEventsCommand, {
       logGroupName: '/aws/eks/prod/cluster',
-      startTime: T0 - 15 * 60_000,
+      startTime: T0 - 24 * 60 * 60_000,
       endTime: T0 + 1000,
       limit: 1000,
     });
   });
 
-  it('widens the search in bounded steps and stops after a day', async () => {
+  it('takes no answer from a day whose page came back empty with a token left: the slices are asked', async () => {
+    // Prepare: FilterLogEvents "can return empty results while there are more log events available".
+    const grant = `time="2026-11-24T13:58:00Z" level=info msg="access granted" arn="arn:aws:iam::${ACCOUNT}:role/developer" client="127.0.0.1:9" groups="[]" method=POST path=/authenticate uid="aws-iam-authenticator:${ACCOUNT}:AROA1" username=developer`;
+    logs
+      .on(FilterLogEventsCommand)
+      .resolvesOnce({ events: [], nextToken: 'more' })
+      .resolves({ events: [{ message: grant }] });
+    const history = new LogHistoryLookup(new CloudWatchLogsClient({ region: 'eu-west-1' }));
+
+    // Act
+    const found = await historyOne(history, finding(notMappedLine('developer', T0, 1)), T0);
+
+    // Assess
+    expect(found.lastGrantedAt).toBe('2026-11-24T13:58:00Z');
+    expect(logs).toHaveReceivedCommandTimes(FilterLogEventsCommand, 2);
+    expect(logs).toHaveReceivedNthCommandWith(FilterLogEventsCommand, 2, { startTime: T0 - 15 * 60_000 });
+  });
+
+  it('looks back one day at the most, in one query when the day has nothing', async () => {
     // Prepare
     logs.on(FilterLogEventsCommand).resolves({ events: [] });
     const history = new LogHistoryLookup(new CloudWatchLogsClient({ region: 'eu-west-1' }));
@@ -254,8 +272,8 @@ describe('the log history of a denied principal', () => {
 
     // Assess
     expect(found.lastGrantedAt).toBeUndefined();
-    expect(logs).toHaveReceivedCommandTimes(FilterLogEventsCommand, 3);
-    expect(logs).toHaveReceivedNthCommandWith(FilterLogEventsCommand, 3, {
+    expect(logs).toHaveReceivedCommandTimes(FilterLogEventsCommand, 1);
+    expect(logs).toHaveReceivedNthCommandWith(FilterLogEventsCommand, 1, {
       startTime: T0 - 24 * 60 * 60_000,
     });
   });

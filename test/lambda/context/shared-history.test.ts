@@ -53,7 +53,7 @@ async function oneByOne(history: LogHistoryLookup, roles: readonly string[]) {
 }
 
 describe('the log histories of a batch share their FilterLogEvents queries', () => {
-  it('asks once per slice for several principals, and each finds exactly what it would have found alone', async () => {
+  it('asks once for a quiet day of several principals, and each finds exactly what it would have found alone', async () => {
     // Prepare: alpha granted 5 minutes ago, beta 2 hours ago, gamma 20 hours ago, delta never.
     const region = `eu-west-1`;
     fakeAws.logEvents(region, GROUP, [
@@ -81,12 +81,35 @@ describe('the log histories of a batch share their FilterLogEvents queries', () 
       undefined,
     ]);
     expect(shared).toEqual(alone);
-    expect(calls).toEqual([
-      '?"alpha" ?"beta" ?"gamma" ?"delta"',
-      '?"beta" ?"gamma" ?"delta"',
-      '?"gamma" ?"delta"',
-    ]);
-    expect(fakeAws.calls('logs:FilterLogEvents')).toHaveLength(1 + 2 + 3 + 3);
+    // The day's matching lines fit one page: one call for all four, one each alone.
+    expect(calls).toEqual(['?"alpha" ?"beta" ?"gamma" ?"delta"']);
+    expect(fakeAws.calls('logs:FilterLogEvents')).toHaveLength(4);
+  });
+
+  it('goes slice by slice, newest first, when the day does not fit a page: the latest grant, not the first', async () => {
+    // Prepare: "steady" was granted every 30 seconds for the whole day (2,880 grants, over a page).
+    const steady = Array.from({ length: 2_880 }, (_, i) =>
+      granted('steady', T0 - 24 * 60 * MINUTE + i * 30_000),
+    );
+    fakeAws.logEvents('eu-west-3', GROUP, steady);
+    const history = new LogHistoryLookup(
+      new CloudWatchLogsClient({
+        endpoint: fakeAws.url,
+        region: 'eu-west-3',
+        credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' },
+        maxAttempts: 1,
+      }),
+    );
+
+    // Act
+    const [found] = await history.principalHistories('prod', [{ finding: denied('steady'), deniedAtMs: T0 }]);
+    const windows = fakeAws
+      .calls('logs:FilterLogEvents')
+      .map((call) => (Number(call.params.endTime) - Number(call.params.startTime)) / MINUTE);
+
+    // Assess: the day's one page (set aside), then the 15-minute slice, which holds the latest grant.
+    expect(found?.lastGrantedAt).toBe(stamp(T0 - 30_000));
+    expect(windows.slice(0, 2).map(Math.round)).toEqual([24 * 60, 15]);
   });
 
   it('asks one by one when a shared slice is cut at the result bound, so a busy principal cannot crowd the others out', async () => {
@@ -112,6 +135,14 @@ describe('the log histories of a batch share their FilterLogEvents queries', () 
 
     // Assess: the shared query's two pages held only busy's grants; quiet is found by its own query.
     expect(shared[1]?.lastGrantedAt).toBe(stamp(T0 - MINUTE));
-    expect(patterns).toEqual(['?"busy" ?"quiet"', '?"busy" ?"quiet"', '"busy"', '"busy"', '"quiet"']);
+    // The day's page, the 15-minute slice's two pages (cut), then each alone from its slices.
+    expect(patterns).toEqual([
+      '?"busy" ?"quiet"',
+      '?"busy" ?"quiet"',
+      '?"busy" ?"quiet"',
+      '"busy"',
+      '"busy"',
+      '"quiet"',
+    ]);
   });
 });
