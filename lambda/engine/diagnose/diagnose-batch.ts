@@ -121,7 +121,10 @@ class Tails {
     else if (this.few.length < TAILS_COMPARED && this.many === undefined) {
       this.few.push(tail);
       this.fewEntries.push(entry);
-    } else (this.many ??= new Map()).set(tail, entry);
+    } else {
+      this.many ??= new Map();
+      this.many.set(tail, entry);
+    }
   }
 }
 
