@@ -44,6 +44,18 @@ function denied(role: string): Finding {
   return classify(parsedLine(notMappedLine(role, T0, 1)));
 }
 
+/** A history lookup against the local Logs API of one region (each test's log events in their own). */
+function historyIn(region: string): LogHistoryLookup {
+  return new LogHistoryLookup(
+    new CloudWatchLogsClient({
+      endpoint: fakeAws.url,
+      region,
+      credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' },
+      maxAttempts: 1,
+    }),
+  );
+}
+
 /** Each principal's history asked alone, the way it was asked before the queries were shared. */
 async function oneByOne(history: LogHistoryLookup, roles: readonly string[]) {
   const found = [];
@@ -92,14 +104,7 @@ describe('the log histories of a batch share their FilterLogEvents queries', () 
       granted('steady', T0 - 24 * 60 * MINUTE + i * 30_000),
     );
     fakeAws.logEvents('eu-west-3', GROUP, steady);
-    const history = new LogHistoryLookup(
-      new CloudWatchLogsClient({
-        endpoint: fakeAws.url,
-        region: 'eu-west-3',
-        credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' },
-        maxAttempts: 1,
-      }),
-    );
+    const history = historyIn('eu-west-3');
 
     // Act
     const [found] = await history.principalHistories('prod', [{ finding: denied('steady'), deniedAtMs: T0 }]);
@@ -117,14 +122,7 @@ describe('the log histories of a batch share their FilterLogEvents queries', () 
     // "quiet" once, a minute ago, after all of them in time.
     const busy = Array.from({ length: 2_500 }, (_, i) => granted('busy', T0 - 14 * MINUTE + i * 100));
     fakeAws.logEvents('eu-west-2', GROUP, [...busy, granted('quiet', T0 - MINUTE)]);
-    const history = new LogHistoryLookup(
-      new CloudWatchLogsClient({
-        endpoint: fakeAws.url,
-        region: 'eu-west-2',
-        credentials: { accessKeyId: 'AKIDTEST', secretAccessKey: 'test' },
-        maxAttempts: 1,
-      }),
-    );
+    const history = historyIn('eu-west-2');
 
     // Act
     const shared = await history.principalHistories('prod', [
