@@ -1,4 +1,5 @@
 import { isAlertable, SEVERITIES, type Severity } from '../lambda/engine/categories';
+import { TimeCache } from '../lambda/engine/classify/time-cache';
 import { type OccurrenceTally, openProblem, type Problem } from '../lambda/engine/diagnose/problem';
 import { problemKey } from '../lambda/engine/diagnose/problem-key';
 import { detach } from '../lambda/engine/parse/detach';
@@ -43,20 +44,11 @@ export class ProblemBook {
   worst: Severity | undefined;
 
   private readonly keys: ProblemKeys;
-  private lastTime: string | undefined;
-  private lastEpoch = Number.NaN;
+  /** The log's time text, converted at this edge: a storm's denials share their second. */
+  private readonly times = new TimeCache();
 
   constructor(private readonly context: DiagnosisContext) {
     this.keys = new ProblemKeys(context.cluster?.clusterName ?? '');
-  }
-
-  /** Date.parse, remembering the last answer: a storm's denials share their second. */
-  private epochOf(time: string | undefined): number {
-    if (time !== this.lastTime) {
-      this.lastTime = time;
-      this.lastEpoch = time === undefined ? Number.NaN : Date.parse(time);
-    }
-    return this.lastEpoch;
   }
 
   /**
@@ -68,8 +60,8 @@ export class ProblemBook {
     if (this.worst === undefined || SEVERITIES.indexOf(finding.severity) < SEVERITIES.indexOf(this.worst))
       this.worst = finding.severity;
     const key = this.keys.of(finding);
-    // The log's time text, converted at this edge: the problem counts in epoch ms like the Lambda's.
-    const time = this.epochOf(finding.time);
+    // The problem counts in epoch ms like the Lambda's.
+    const time = this.times.epochOf(finding.time);
     let booked = this.byKey.get(key);
     if (booked) {
       booked.problem.occurrences.add(time);

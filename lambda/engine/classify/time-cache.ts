@@ -11,8 +11,9 @@ export class TimeCache {
   private previousText = '';
   private previousEpoch = Number.NaN;
 
-  /** The epoch milliseconds of an ISO time, `NaN` when it is not one. */
-  epochOf(time: string): number {
+  /** The epoch milliseconds of an ISO time, `NaN` when it is not one (or there is none). */
+  epochOf(time: string | undefined): number {
+    if (time === undefined) return Number.NaN;
     if (time === this.lastText) return this.lastEpoch;
     const epoch = time === this.previousText ? this.previousEpoch : Date.parse(time);
     this.previousText = this.lastText;
@@ -20,5 +21,22 @@ export class TimeCache {
     this.lastText = time;
     this.lastEpoch = epoch;
     return epoch;
+  }
+}
+
+/**
+ * `new Date(epoch).toISOString()` that remembers its last answer: a storm of denials of one principal
+ * asks for the same earlier grant's time on every line. For valid epochs only, as `toISOString`.
+ */
+export class IsoTimeCache {
+  private lastEpoch = Number.NaN;
+  private lastText = '';
+
+  isoOf(epoch: number): string {
+    if (epoch !== this.lastEpoch) {
+      this.lastEpoch = epoch;
+      this.lastText = new Date(epoch).toISOString();
+    }
+    return this.lastText;
   }
 }

@@ -1,5 +1,6 @@
 import { type AuthenticationMode, CATEGORY_ENTRIES, type ClusterEffect } from '../categories';
 import { switchedMode } from '../categories/lifecycle';
+import { IsoTimeCache, TimeCache } from '../classify/time-cache';
 import { parseArn } from '../parse/arn';
 import { detach } from '../parse/detach';
 import { parseLine } from '../parse/parse';
@@ -58,10 +59,8 @@ export class LogMemory {
   private readonly grantOrder: string[] = [];
   private oldestGrant = 0;
   private cached: DiagnosisContext | undefined;
-  private lastTimeText = '';
-  private lastTimeEpoch = Number.NaN;
-  private lastIsoEpoch = Number.NaN;
-  private lastIso = '';
+  private readonly times = new TimeCache();
+  private readonly isoTimes = new IsoTimeCache();
 
   constructor(
     private readonly base: DiagnosisContext = {},
@@ -83,7 +82,7 @@ export class LogMemory {
     if (grant === undefined) return learned;
     const principal = {
       hasAccessEntry: this.base.principal?.hasAccessEntry,
-      lastGrantedAt: this.isoTimeOf(grant.time),
+      lastGrantedAt: this.isoTimes.isoOf(grant.time),
     };
     return { cluster: learned.cluster, principal, contextUnavailable: learned.contextUnavailable };
   }
@@ -116,7 +115,7 @@ export class LogMemory {
       return;
     }
     if (finding.category !== 'ACCESS_GRANTED' || !finding.principal || !finding.time) return;
-    const time = this.epochOf(finding.time);
+    const time = this.times.epochOf(finding.time);
     if (Number.isNaN(time)) return;
     const creatorLine = mayBeCreatorGrant(line) ? detach(line) : undefined;
     // Keyed as logged: the authenticator writes one canonical spelling of each ARN.
@@ -162,24 +161,6 @@ export class LogMemory {
         return;
     }
     this.cached = undefined;
-  }
-
-  /** ISO text of an epoch time, remembering the last answer: denials in a storm ask about one second. */
-  private isoTimeOf(time: number): string {
-    if (time !== this.lastIsoEpoch) {
-      this.lastIsoEpoch = time;
-      this.lastIso = new Date(time).toISOString();
-    }
-    return this.lastIso;
-  }
-
-  /** Date.parse, remembering the last answer: a busy log has many lines per second. */
-  private epochOf(time: string): number {
-    if (time !== this.lastTimeText) {
-      this.lastTimeText = time; // One string: it keeps at most one chunk of the file alive.
-      this.lastTimeEpoch = Date.parse(time);
-    }
-    return this.lastTimeEpoch;
   }
 
   /** In API mode, and for principals of other (AWS-owned) accounts, the username proves nothing. */

@@ -1,6 +1,7 @@
 import { type AuthenticationMode, CATEGORY_ENTRIES, type ClusterEffect } from '../categories';
 import { switchedMode } from '../categories/lifecycle';
 import { categoryOf } from '../classify/classify';
+import { IsoTimeCache, TimeCache } from '../classify/time-cache';
 import { parseArn } from '../parse/arn';
 import { detach } from '../parse/detach';
 import { type FieldsByMessage, type ParseOptions, parseLine, TimeStrings } from '../parse/parse';
@@ -50,10 +51,10 @@ export class LogTimeline {
   private readonly diagnosingJoin = new StsResponseJoin();
   private readonly parseOptions: ParseOptions = { times: new TimeStrings(), fieldsByMessage: LEARNED_FIELDS };
   /** One per pass: a stream learns and diagnoses in turns, each at its own place in the log. */
-  private readonly learnedEpochs = new EpochMemo();
-  private readonly diagnosedEpochs = new EpochMemo();
+  private readonly learnedEpochs = new TimeCache();
+  private readonly diagnosedEpochs = new TimeCache();
   /** A storm of one principal asks about the same last grant on every denial: its ISO text, built once. */
-  private readonly grantTimes = new IsoMemo();
+  private readonly grantTimes = new IsoTimeCache();
   private readonly settings: Required<LogTimelineOptions>;
   private cachedAt = -2;
   private cachedCluster: ClusterContext | undefined;
@@ -92,7 +93,7 @@ export class LogTimeline {
       return;
     }
     const category = categoryOf(record);
-    const epoch = this.learnedEpochs.of(record.time);
+    const epoch = this.learnedEpochs.epochOf(record.time);
     if (category === 'ACCESS_GRANTED') {
       this.learnGrant(record, line, epoch);
       return;
@@ -159,7 +160,7 @@ export class LogTimeline {
       this.ec2Failures.length > 0 &&
       /failed querying private DNS|failed to find node/.test(error)
     ) {
-      const code = this.ec2FailureNear(this.diagnosedEpochs.of(record.time));
+      const code = this.ec2FailureNear(this.diagnosedEpochs.epochOf(record.time));
       if (code !== undefined) joined = { ...joined, fields: { ...joined.fields, ec2error: code } };
     }
     return joined;
@@ -167,7 +168,7 @@ export class LogTimeline {
 
   /** The context a denial of `arn` at `time` is diagnosed with: the caller's facts, then the log's at that time. */
   contextAt(arn: string | undefined, time: string | undefined): DiagnosisContext {
-    const epoch = this.diagnosedEpochs.of(time);
+    const epoch = this.diagnosedEpochs.epochOf(time);
     const cluster = this.clusterAt(epoch);
     const lastGrantedAt = arn === undefined ? undefined : this.lastGrantBefore(arn, epoch);
     if (lastGrantedAt === undefined) return { ...this.base, cluster };
@@ -277,13 +278,13 @@ export class LogTimeline {
     if (runs === undefined) return undefined;
     if (Number.isNaN(epoch)) {
       const last = runs.lasts.at(-1);
-      return last === undefined ? undefined : this.grantTimes.of(last);
+      return last === undefined ? undefined : this.grantTimes.isoOf(last);
     }
     const index = lastNumberAtOrBefore(runs.firsts, epoch);
     if (index === -1) return undefined;
     const last = runs.lasts[index] as number;
     // Inside a run the latest grant before the denial is at most RUN_SPAN before it; its first is one.
-    return this.grantTimes.of(last <= epoch ? last : (runs.firsts[index] as number));
+    return this.grantTimes.isoOf(last <= epoch ? last : (runs.firsts[index] as number));
   }
 
   private ec2FailureNear(epoch: number): string | undefined {
@@ -495,10 +496,6 @@ function lastNumberAtOrBefore(sorted: readonly number[], value: number): number 
   return found;
 }
 
-function epochOf(time: string | undefined): number {
-  return time === undefined ? Number.NaN : Date.parse(time);
-}
-
 /**
  * What a denial joined in the first pass keeps of its STS line, field by field with detached copies
  * (no structuredClone): in a stream, most denials of a storm take this path.
@@ -513,34 +510,6 @@ function detachedStsFacts(joined: AuthenticatorRecord, client: string): Authenti
   if (from.stsarn !== undefined) fields.arn = detach(from.stsarn);
   fields.client = detach(client);
   return { msg: 'STS response', fields };
-}
-
-/** Date.parse, remembering the last answer: a busy log has many lines per second, all with one time text. */
-class EpochMemo {
-  private text: string | undefined;
-  private epoch = Number.NaN;
-
-  of(time: string | undefined): number {
-    if (time !== this.text) {
-      this.text = time;
-      this.epoch = epochOf(time);
-    }
-    return this.epoch;
-  }
-}
-
-/** `new Date(epoch).toISOString()`, remembering the last answer. */
-class IsoMemo {
-  private epoch = Number.NaN;
-  private text = '';
-
-  of(epoch: number): string {
-    if (epoch !== this.epoch) {
-      this.epoch = epoch;
-      this.text = new Date(epoch).toISOString();
-    }
-    return this.text;
-  }
 }
 
 const EC2_CODE =

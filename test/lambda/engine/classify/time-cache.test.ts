@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { TimeCache } from '../../../../lambda/engine/classify/time-cache';
+import { IsoTimeCache, TimeCache } from '../../../../lambda/engine/classify/time-cache';
 
 describe('the time cache', () => {
   afterEach(() => {
@@ -61,5 +61,33 @@ describe('the time cache', () => {
 
     // Assess
     expect(parse).toHaveBeenCalledTimes(2);
+  });
+
+  it('has no epoch for a record without a time', () => {
+    expect(new TimeCache().epochOf(undefined)).toBeNaN();
+  });
+});
+
+describe('the ISO time cache', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('writes epoch milliseconds as ISO text, building each text once while it repeats', () => {
+    // Prepare
+    const cache = new IsoTimeCache();
+    const write = vi.spyOn(Date.prototype, 'toISOString');
+    const epoch = Date.UTC(2026, 10, 24, 10, 0, 0);
+
+    // Act
+    const texts = [cache.isoOf(epoch), cache.isoOf(epoch), cache.isoOf(epoch + 1000)];
+
+    // Assess
+    expect(texts).toEqual([
+      '2026-11-24T10:00:00.000Z',
+      '2026-11-24T10:00:00.000Z',
+      '2026-11-24T10:00:01.000Z',
+    ]);
+    expect(write).toHaveBeenCalledTimes(2);
   });
 });
