@@ -176,7 +176,7 @@ export function denialMatcher(families: DenialFamilies): (error: string | undefi
       if (!prefix.isAt(error, 0)) continue;
       const head = error.slice(prefix.length, prefix.length + tokenPhraseMax).toLowerCase();
       const candidates = tokenRulesByFirstChar.get(head.charCodeAt(0)) ?? NO_RULES;
-      return firstMatch(candidates, head, 0, undefined) ?? cutPhrase(candidates, head) ?? token.otherwise;
+      return firstMatch(candidates, head, 0, undefined) ?? cutAtEnd(candidates, head, 0) ?? token.otherwise;
     }
     if (stsStart.isAt(error, 0)) {
       const byCode = stsCategoryAsWritten(error);
@@ -191,29 +191,11 @@ export function denialMatcher(families: DenialFamilies): (error: string | undefi
 const CUT_PHRASE_MIN = 12;
 
 /**
- * A line cut mid-error (reference §4.1): the whole text left is the start of exactly one category's
- * phrase, long enough to be its distinctive words. Anchored at the start, where the authenticator's
- * own words stand, so client text cannot reach it.
- */
-function cutPhrase(rules: readonly Rule[], head: string): DenialCategory | undefined {
-  const text = head.trimEnd();
-  if (text.length < CUT_PHRASE_MIN) return undefined;
-  const categories = new Set(
-    rules
-      .filter((rule) =>
-        rule.startsWith.some((phrase) => phrase.length > text.length && phrase.startsWith(text)),
-      )
-      .map((rule) => rule.category),
-  );
-  return categories.size === 1 ? [...categories][0] : undefined;
-}
-
-/**
- * A line cut mid-error in the STS or mapping family (reference §4.1), once no whole phrase matched:
- * the text ends in the start of exactly one category's phrase, long enough to be its distinctive
- * words — anchored where the phrase must stand (`startsWith`, after the family prefix) or anywhere
- * (`contains`). Only the authenticator's and AWS's own wording is read this way: token errors, which
- * echo client text, never get here (their family is decided by its prefix first, see `cutPhrase`).
+ * A line cut mid-error (reference §4.1), once no whole phrase matched: the text ends in the start of
+ * exactly one category's phrase, long enough to be its distinctive words, read where the whole phrase
+ * would be — anchored (`startsWith`, after the family prefix) or anywhere (`contains`). Token entries
+ * have only anchored phrases (tested), so a token error, which echoes client text, is only ever read
+ * at its start, where the authenticator's own words stand.
  */
 function cutAtEnd(
   rules: readonly Rule[],

@@ -147,6 +147,17 @@ describe('the shape of the match data', () => {
     expect(spelled.map(([family]) => family)).toEqual(['mapping']);
   });
 
+  it('compares token entries only at the start of the error, where the authenticator’s own words stand (token errors echo client text)', () => {
+    // Act
+    const anywhere = denialEntries.filter(
+      ([family, , match]) =>
+        family === 'token' && (match.contains !== undefined || match.pattern !== undefined),
+    );
+
+    // Assess
+    expect(anywhere).toEqual([]);
+  });
+
   it('reads error codes only in the STS family, the only one whose body comes from AWS', () => {
     // Act
     const coded = denialEntries.filter(([, , match]) => match.stsCodes !== undefined);
