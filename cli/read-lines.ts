@@ -46,17 +46,13 @@ export function readLineBatches(
   stdin: Readable,
   signal?: AbortSignal,
 ): AsyncIterable<readonly string[]> {
-  if (name !== '-') return fileBatches(name, signal);
-  return streamBatches(name, stdin, signal);
+  return batchesOf(name, name === '-' ? streamChunks(stdin, signal) : fileChunks(name, signal));
 }
 
-function streamBatches(
-  name: string,
-  source: Readable,
-  signal?: AbortSignal,
-): AsyncGenerator<readonly string[]> {
+/** The bytes of a stream (gunzipped when they start with the gzip magic); they end when `signal` aborts. */
+async function* streamChunks(source: Readable, signal?: AbortSignal): AsyncGenerator<Buffer | string> {
   if (signal) addAbortSignal(signal, source);
-  return batchesOf(name, source);
+  yield* await decoded(source);
 }
 
 /** Bytes read at a time: the size at which splitting measured fastest (larger chunks were slower). */
@@ -65,51 +61,43 @@ const CHUNK_BYTES = 64 * 1024;
 const CHUNKS_PER_TURN = 16;
 
 /**
- * A named file, read with synchronous reads into one buffer: a stream's round trip to the thread
- * pool for every 64 KiB was the CLI's largest wait on a file in the page cache, and the CLI reads a
- * file twice. A gzip file goes through the stream path, which decompresses as it reads.
+ * The bytes of a named file, read with synchronous reads into one buffer: a stream's round trip to
+ * the thread pool for every 64 KiB was the CLI's largest wait on a file in the page cache, and the CLI
+ * reads a file twice. Each chunk is valid until the next is asked for (the splitter decodes it into a
+ * string of its own first). A gzip file goes through the stream path, which decompresses as it reads.
  */
-async function* fileBatches(name: string, signal?: AbortSignal): AsyncGenerator<readonly string[]> {
-  const split = new LineSplitter();
+async function* fileChunks(name: string, signal?: AbortSignal): AsyncGenerator<Buffer | string> {
   const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
-  let fd: number | undefined;
+  const fd = openSync(name, 'r');
   try {
-    fd = openSync(name, 'r');
-    for (let chunk = 0; ; chunk++) {
-      if (signal?.aborted) return;
+    for (let chunk = 0; !signal?.aborted; chunk++) {
       const read = readSync(fd, buffer, 0, CHUNK_BYTES, null);
-      if (read === 0) break;
+      if (read === 0) return;
       if (chunk === 0 && buffer[0] === GZIP_MAGIC[0] && buffer[1] === GZIP_MAGIC[1]) {
-        yield* streamBatches(name, createReadStream(name), signal);
+        yield* streamChunks(createReadStream(name), signal);
         return;
       }
-      // The splitter decodes the bytes into a string of its own: the buffer can be read into again.
-      const lines = split.push(buffer.subarray(0, read));
-      if (lines.length > 0) yield lines;
+      yield buffer.subarray(0, read);
       if (chunk % CHUNKS_PER_TURN === CHUNKS_PER_TURN - 1) await nextTurn();
     }
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    throw new InputError(`cannot read ${name}: ${describe(error as NodeJS.ErrnoException)}`, {
-      cause: error,
-    });
   } finally {
-    if (fd !== undefined) closeSync(fd);
+    closeSync(fd);
   }
-  const last = split.end();
-  if (last.length > 0) yield last;
 }
 
 async function* flatten(batches: AsyncIterable<readonly string[]>): AsyncGenerator<string> {
   for await (const batch of batches) yield* batch;
 }
 
-async function* batchesOf(name: string, source: Readable): AsyncGenerator<readonly string[]> {
+async function* batchesOf(
+  name: string,
+  chunks: AsyncIterable<Buffer | string>,
+): AsyncGenerator<readonly string[]> {
   const split = new LineSplitter();
   try {
-    // The iteration rejects when the underlying stream errors (ENOENT, EISDIR, EACCES, Z_DATA_ERROR …).
-    for await (const chunk of await decoded(source)) {
-      const lines = split.push(chunk as Buffer | string);
+    // The iteration rejects when reading fails (ENOENT, EISDIR, EACCES, Z_DATA_ERROR …).
+    for await (const chunk of chunks) {
+      const lines = split.push(chunk);
       if (lines.length > 0) yield lines;
     }
   } catch (error) {
