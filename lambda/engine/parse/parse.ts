@@ -155,15 +155,20 @@ export interface FieldsByMessage {
  * (the join parses one in full only when a denial matches it), a grant its ARN (who had access; the
  * log memory reads the rest of the line only if that ARN is denied later).
  */
-export const CLASSIFIER_FIELDS = {
+const CLASSIFIER_FIELDS = {
   'access denied': ['arn', 'client', 'error'],
   'STS response': [],
   'access granted': ['arn'],
   other: ['error'],
 } as const satisfies FieldsByMessage;
 
-/** A switch rather than a table lookup: no hashing of a fresh string on every line. */
-function fieldsFor(msg: string, table: FieldsByMessage): readonly string[] {
+/**
+ * The fields to keep of a line with this `msg`: the caller's list, else its table's entry (the
+ * classifier's by default). A switch rather than a table lookup: no hashing of a fresh string on every line.
+ */
+function fieldsFor(msg: string, options: ParseOptions | undefined): readonly string[] {
+  if (options?.fields !== undefined) return options.fields;
+  const table = options?.fieldsByMessage ?? CLASSIFIER_FIELDS;
   switch (msg) {
     case 'access denied':
       return table['access denied'];
@@ -226,7 +231,7 @@ function parseAfterHead(
 ): AuthenticatorRecord | undefined {
   if (head === undefined) return scanAll(line, options, undefined);
   if (options?.allFields === true) return scanAll(line, options, head);
-  const wanted = options?.fields ?? fieldsFor(head.msg, options?.fieldsByMessage ?? CLASSIFIER_FIELDS);
+  const wanted = fieldsFor(head.msg, options);
   // One bit per wanted field; a longer list (never asked for by the engine) takes the general scan.
   if (wanted.length > 31) return scanAll(line, options, head);
   head.fields = wanted.length === 0 ? NO_FIELDS : scanWanted(line, fieldsAfter(head), wanted);
@@ -377,7 +382,7 @@ function scanAll(line: string, options: ParseOptions | undefined, head: HeadReco
       if (msg !== undefined) continue;
       msg = value;
       if (!allFields) {
-        wanted = options?.fields ?? fieldsFor(msg, options?.fieldsByMessage ?? CLASSIFIER_FIELDS);
+        wanted = fieldsFor(msg, options);
         // Fields before msg (hand-reordered lines) may already hold some of them; time is always wanted.
         missing = time === undefined ? 1 : 0;
         for (const name of wanted) if (fields[name] === undefined) missing++;
