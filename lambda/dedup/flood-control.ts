@@ -372,9 +372,9 @@ export class FloodControl {
       // or is digested, when it comes back). Forgotten first: a conflict then counts nothing twice.
       if (!(await this.store.deleteProblem(window))) return 'conflict';
       const repeats: Occurrences = {
-        count: window.pending,
-        firstSeen: window.pendingSince ?? window.windowStart,
-        lastSeen: window.lastSeen,
+        count: followup.count,
+        firstSeen: followup.firstSeen,
+        lastSeen: followup.lastSeen,
       };
       // Who they were comes from the window's stored problem, written when it alerted.
       const stored = problemOfWindow(window, repeats);
