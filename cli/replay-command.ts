@@ -94,7 +94,7 @@ function textBlock(message: ReplayedMessage, clusterName: string): string {
   const what = [n.kind, n.finding?.category, n.finding?.subCause].filter(Boolean).join(' ');
   const rule = `── ${message.sink === 'sns' ? 'SNS (e-mail)' : 'Slack'} · ${what} · ${n.cluster.clusterName ?? clusterName} · ×${n.count} `;
   if (message.sink === 'sns') {
-    const body = (JSON.parse(message.publish.Message ?? '{}') as { email?: string }).email ?? '';
+    const body = (JSON.parse(message.publish.Message ?? '{}') as { default?: string }).default ?? '';
     return `${rule.padEnd(100, '─')}\nSubject: ${message.publish.Subject ?? ''}\n\n${body}\n`;
   }
   return `${rule.padEnd(100, '─')}\n${slackText(message.body)}\n`;

@@ -32,8 +32,9 @@ const ENTRY_RETRY_MARGIN_MS = 5_000;
  * `MessageStructure: 'json'` (SNS Developer Guide, "Amazon SNS message attributes": "Message attributes
  * are sent only when the message structure is String, not JSON"), so each form is chosen per topic:
  *
- * - `per-protocol`: the stack's alert topic, whose subscribers are people — e-mail reads plain text and
- *   AWS Chatbot (HTTPS) its custom-notification JSON, from one publish. No attributes: none would be
+ * - `per-protocol`: the stack's alert topic, whose subscribers are people — e-mail reads plain text (the
+ *   `default` key, which SNS delivers to every protocol without a key of its own) and AWS Chatbot
+ *   (HTTPS) its custom-notification JSON (the `https` key), from one publish. No attributes: none would be
  *   delivered, so none are promised.
  * - `attributes`: extra topics, whose subscribers are programs (SQS, Lambda, HTTPS, a security account,
  *   a further Chatbot channel). One `String` message, the Chatbot custom-notification JSON, with the
@@ -57,9 +58,9 @@ export function snsPublishInput(
   const chatbot = JSON.stringify(renderChatbot(n));
   let message = chatbot;
   if (form === 'per-protocol') {
-    // One rendering for both keys: e-mail reads the same text as the default.
-    const text = renderText(n);
-    message = JSON.stringify({ default: text, email: text, https: chatbot });
+    // E-mail reads `default`: SNS uses it for every protocol without a key of its own, so an `email`
+    // key would only send the same text twice (and sign and encode it twice).
+    message = JSON.stringify({ default: renderText(n), https: chatbot });
   }
   if (Buffer.byteLength(message) > MESSAGE_MAX_BYTES) {
     throw new DeliveryError(`the SNS message for ${n.kind} ${n.problemKey.slice(0, 80)} is over 256 KB`);

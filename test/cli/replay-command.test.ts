@@ -111,7 +111,7 @@ describe('the JSON output', () => {
       principal: `arn:aws:iam::${ACCOUNT}:role/developer`,
       count: 2,
     });
-    expect(Object.keys(sns?.payload ?? {}).sort()).toEqual(['default', 'email', 'https']);
+    expect(Object.keys(sns?.payload ?? {}).sort()).toEqual(['default', 'https']);
     expect(slack).toMatchObject({ sink: 'slack', kind: 'alert', count: 2 });
     expect(slack?.payload).toMatchObject({ unfurl_links: false, unfurl_media: false });
   });

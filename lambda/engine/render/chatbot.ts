@@ -5,6 +5,7 @@ import { describeNotification, type Fact, type MessageContent, whomText } from '
 import {
   escapePlainText,
   escapeWithin,
+  isInert,
   type NewlineMode,
   proseWithin,
   REST_OF_FIX,
@@ -117,6 +118,7 @@ const HTML_ENTITY = /&(?=#?[A-Za-z0-9]+;)/g;
  * @example escapeChatText('<!here> `x` [a](https://e)') === '‹!here› ˋxˋ [a] (https[:]//e)' // with a ZWJ after @ where present
  */
 export function escapeChatText(raw: string, newlines: NewlineMode = 'visible'): string {
+  if (isInert(raw)) return raw;
   const text = escapePlainText(raw, newlines)
     .replace(HTML_ENTITY, '\uFF06')
     .replaceAll('<', '\u2039')
@@ -135,6 +137,7 @@ export function escapeChatText(raw: string, newlines: NewlineMode = 'visible'): 
  * mention survives (none is ever in a command: defence in depth).
  */
 export function escapeChatCommand(command: string): string {
+  if (isInert(command)) return command;
   const text = escapePlainText(command, 'keep')
     .replace(PLACEHOLDER_BRACKETS, '\u2039$1\u203A')
     .replaceAll('<', '\u2039')

@@ -6,10 +6,12 @@ import {
   escapeSlackCode,
   escapeSlackText,
   escapeWithin,
+  isInert,
   slackCodeBlock,
   stripControl,
   truncate,
 } from '../../../../lambda/engine/render/escape';
+import { escapeChatCommand, escapeChatText } from '../../../../lambda/engine/render/chatbot';
 import { BIDI_CHAR, CONTROL_CHAR, LONE_SURROGATE } from './payload';
 
 describe('stripControl removes what must never reach a reader', () => {
@@ -310,5 +312,54 @@ describe('slackCodeBlock fences untrusted code', () => {
 
     // Assess
     expect(block).toBe('```\n \n```');
+  });
+});
+
+describe('text no escaper would change is returned as it came', () => {
+  const escapers = {
+    escapeSlackText: (raw: string) => escapeSlackText(raw),
+    escapeSlackCode,
+    escapePlainText: (raw: string) => escapePlainText(raw),
+    escapeChatText: (raw: string) => escapeChatText(raw),
+    escapeChatCommand,
+  };
+
+  it.each(Object.entries(escapers))(
+    '%s gives inert text what its full passes give (the shortcut changes nothing)',
+    (_name, escape) => {
+      // Prepare: text mixing plain characters with ones that are inert alone and markup together.
+      const piece = fc.oneof(
+        fc.string({ maxLength: 8 }),
+        fc.constantFrom(':', '/', ']', '(', '#', ';', 'here', 'channel', 'amp', 'é', '😀', ' '),
+      );
+      const text = fc
+        .array(piece, { maxLength: 20 })
+        .map((parts) => parts.join(''))
+        .filter(isInert);
+
+      // Act & Assess: a trailing `<` sends the whole text through every pass, and changes nothing before it.
+      fc.assert(
+        fc.property(text, (raw) => {
+          expect(escape(`${raw}<`)).toBe(escape(raw) + escape('<'));
+        }),
+      );
+    },
+  );
+
+  it.each([
+    ['a control character', 'a\u001bb'],
+    ['a newline', 'a\nb'],
+    ['a tab', 'a\tb'],
+    ['a bidi override', 'a\u202eb'],
+    ['a lone surrogate', 'a\ud800b'],
+    ['a line separator', 'a\u2028b'],
+    ['an ampersand', 'a&amp;b'],
+    ['an angle bracket', 'a>b'],
+    ['a backtick', 'a`b'],
+    ['a mention', 'a @here'],
+    ['a URL', 'https://example.com'],
+    ['a Markdown link', '[a](b)'],
+  ])('is never assumed of text with %s', (_what, raw) => {
+    expect(isInert(raw)).toBe(false);
   });
 });
