@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { escapeChatCommand, escapeChatText } from '../../../../lambda/engine/render/chatbot';
 import {
   ELLIPSIS,
   escapePlainText,
@@ -11,7 +12,6 @@ import {
   stripControl,
   truncate,
 } from '../../../../lambda/engine/render/escape';
-import { escapeChatCommand, escapeChatText } from '../../../../lambda/engine/render/chatbot';
 import { BIDI_CHAR, CONTROL_CHAR, LONE_SURROGATE } from './payload';
 
 describe('stripControl removes what must never reach a reader', () => {
