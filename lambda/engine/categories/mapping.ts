@@ -127,13 +127,15 @@ const ENTRIES = [
     match: { contains: ['failed querying private dns', 'failed to find node'] },
     severity: 'critical',
     trust: 'identity',
-    details: (error) =>
+    details: (error, record) =>
       pick({
         mapper: /mapper (\w+)/.exec(error)?.[1],
         instanceId: /\b(i-[0-9a-f]{8,17})\b/.exec(error)?.[1],
-        ec2Error: /(UnauthorizedOperation|InvalidInstanceID\.NotFound|RequestLimitExceeded|Throttling)/.exec(
-          error,
-        )?.[1],
+        // The denial's own error is usually cut before the code; the EC2 batch failure near it has it.
+        ec2Error:
+          /(UnauthorizedOperation|InvalidInstanceID\.NotFound|RequestLimitExceeded|Throttling)/.exec(
+            error,
+          )?.[1] ?? record.fields.ec2error,
       }),
     title: 'Authenticator could not look the node up in EC2',
     summary: ec2LookupSummary,

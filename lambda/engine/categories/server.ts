@@ -44,6 +44,12 @@ const MAPPER_NAME = /mapper "?([A-Za-z]+)"?/;
 const EC2_ERROR_CODE =
   /api error ([A-Za-z.]+)|(UnauthorizedOperation|RequestLimitExceeded|InvalidInstanceID\.[A-Za-z]+)/;
 
+/** The AWS error code an EC2 batch failure line names (`api error UnauthorizedOperation: …`), if any. */
+export function ec2ErrorCode(msg: string): string | undefined {
+  const match = EC2_ERROR_CODE.exec(msg);
+  return match?.[1] ?? match?.[2];
+}
+
 const ENTRIES = [
   {
     id: 'AUTHENTICATOR_STARTED',
@@ -115,10 +121,7 @@ const ENTRIES = [
     severity: 'info',
     trust: 'none',
     effect: 'ec2-batch-failed',
-    details: (_error, record) => {
-      const match = EC2_ERROR_CODE.exec(record.msg);
-      return pick({ ec2ErrorCode: match?.[1] ?? match?.[2] });
-    },
+    details: (_error, record) => pick({ ec2ErrorCode: ec2ErrorCode(record.msg) }),
     title: 'EC2 lookup of node names failed',
     summary:
       'The authenticator could not look up node names in EC2; the TEMPLATE_EC2_LOOKUP_FAILED denials around it carry the fix.',

@@ -1,4 +1,5 @@
 import { CATEGORY_ENTRIES, isAlertable } from '../categories';
+import { classify } from '../classify/classify';
 import type { DiagnosisContext, Finding } from '../types';
 import { createLineDiagnoser } from './diagnose-lines';
 import { LogMemory } from './log-memory';
@@ -93,7 +94,24 @@ export function diagnoseBatch(
     }
     if (shape) memo.set(problem.occurrences);
   }
-  return { problems: [...problems.values()], selftests, unreadable, memory };
+  return {
+    problems: [...problems.values()].map((problem) => withEc2Failure(problem, memory)),
+    selftests,
+    unreadable,
+    memory,
+  };
+}
+
+/**
+ * A node lookup failure with the EC2 error of the batch failure near it, wherever in the batch either
+ * line stands (the denial's own error is cut before the code). Same key: the error code is a detail.
+ */
+function withEc2Failure(problem: Problem<OccurrenceTally>, memory: LogMemory): Problem<OccurrenceTally> {
+  const { finding } = problem;
+  if (finding.category !== 'TEMPLATE_EC2_LOOKUP_FAILED' || finding.details.ec2Error !== undefined)
+    return problem;
+  const record = memory.withEc2Failure(finding.record);
+  return record === finding.record ? problem : { ...problem, finding: classify(record, problem.context) };
 }
 
 /** Tails compared in place while few: hashing a 200-character tail costs more than comparing a few. */
@@ -134,7 +152,8 @@ type MemoEntry = OccurrenceTally | typeof UNREADABLE | typeof IGNORED;
 
 /** How many recent STS responses are kept; the apiserver sends a request's lines back to back. */
 const HELD_STS_RESPONSES = 256;
-const STS_RESPONSE_MSG = 'msg="STS response"';
+const MSG_FIELD = ' msg="';
+const STS_RESPONSE = 'STS response"';
 const CLIENT_FIELD = ' client="';
 
 /**
@@ -191,7 +210,10 @@ class LineMemo {
 
   /** Keeps an `STS response` line back (true) instead of diagnosing it now. */
   holdStsResponse(line: string): boolean {
-    if (!line.startsWith('time="') || !line.includes(STS_RESPONSE_MSG)) return false;
+    if (!line.startsWith('time="')) return false;
+    // The line's own `msg`, found just after its time and level: no scan of the rest of the line.
+    const msgAt = line.indexOf(MSG_FIELD, 6);
+    if (msgAt === -1 || !line.startsWith(STS_RESPONSE, msgAt + MSG_FIELD.length)) return false;
     this.heldStsResponses[this.nextHeld] = line;
     this.nextHeld = (this.nextHeld + 1) % HELD_STS_RESPONSES;
     return true;

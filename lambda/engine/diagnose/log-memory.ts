@@ -5,7 +5,8 @@ import { parseArn } from '../parse/arn';
 import { detach } from '../parse/detach';
 import { parseLine } from '../parse/parse';
 import { isAt, Literal } from '../parse/text-at';
-import type { ClusterContext, DiagnosisContext, Finding } from '../types';
+import type { AuthenticatorRecord, ClusterContext, DiagnosisContext, Finding } from '../types';
+import { Ec2Failures } from './ec2-failures';
 
 const CREATOR_FIELD = new Literal(' username=kubernetes-admin');
 const LETTER_N = 110;
@@ -61,11 +62,21 @@ export class LogMemory {
   private cached: DiagnosisContext | undefined;
   private readonly times = new TimeCache();
   private readonly isoTimes = new IsoTimeCache();
+  private readonly ec2Failures = new Ec2Failures();
 
   constructor(
     private readonly base: DiagnosisContext = {},
     private readonly capacity = 50_000,
   ) {}
+
+  /**
+   * `record` with the EC2 error of a batch failure these lines showed within a minute of it, before or
+   * after, when it is a node lookup failure (TEMPLATE_EC2_LOOKUP_FAILED); otherwise `record` itself.
+   */
+  withEc2Failure(record: AuthenticatorRecord): AuthenticatorRecord {
+    if (this.ec2Failures.size === 0) return record;
+    return this.ec2Failures.join(record, this.times.epochOf(record.time));
+  }
 
   /** The context to classify a denial of `arn` with: the caller's facts first, then what was learned. */
   contextFor(arn: string | undefined): DiagnosisContext {
@@ -157,6 +168,10 @@ export class LogMemory {
       case 'mode-switched':
         this.mode = switchedMode(finding.record.msg) ?? this.mode;
         break;
+      case 'ec2-batch-failed':
+        // Explains node lookup failures, not the context of any denial: nothing cached changes.
+        this.ec2Failures.add(this.times.epochOf(finding.time), finding.details.ec2ErrorCode);
+        return;
       default:
         return;
     }

@@ -1,11 +1,13 @@
 import { type AuthenticationMode, CATEGORY_ENTRIES, type ClusterEffect } from '../categories';
 import { switchedMode } from '../categories/lifecycle';
+import { ec2ErrorCode } from '../categories/server';
 import { categoryOf } from '../classify/classify';
 import { IsoTimeCache, TimeCache } from '../classify/time-cache';
 import { parseArn } from '../parse/arn';
 import { detach } from '../parse/detach';
 import { type FieldsByMessage, type ParseOptions, parseLine, TimeStrings } from '../parse/parse';
 import type { AuthenticatorRecord, ClusterContext, DiagnosisContext } from '../types';
+import { Ec2Failures } from './ec2-failures';
 import { StsResponseJoin, withStsFields } from './join';
 import { mayBeCreatorGrant } from './log-memory';
 
@@ -31,7 +33,7 @@ import { mayBeCreatorGrant } from './log-memory';
 export class LogTimeline {
   private readonly events: ClusterEvent[] = [];
   private snapshots: ClusterState[] = [];
-  private ec2Failures: Ec2Failure[] = [];
+  private ec2Failures = new Ec2Failures();
   private creator: { epoch: number; arn: string } | undefined;
   private readonly grants = new Map<string, GrantRuns>();
   /**
@@ -120,9 +122,9 @@ export class LogTimeline {
     this.unfinished = false;
     const events = [...this.events].sort((a, b) => a.epoch - b.epoch);
     this.snapshots = statesOf(events);
-    this.ec2Failures = events
-      .filter((event) => event.effect === 'ec2-batch-failed')
-      .map((event) => ({ epoch: event.epoch, code: event.ec2ErrorCode }));
+    this.ec2Failures = new Ec2Failures(this.settings.maxEvents);
+    for (const event of events)
+      if (event.effect === 'ec2-batch-failed') this.ec2Failures.add(event.epoch, event.ec2ErrorCode);
     this.cachedAt = -2;
   }
 
@@ -154,16 +156,8 @@ export class LogTimeline {
         if (sts !== undefined) joined = withStsFields(record, sts);
       }
     }
-    const error = record.fields.error;
-    if (
-      error !== undefined &&
-      this.ec2Failures.length > 0 &&
-      /failed querying private DNS|failed to find node/.test(error)
-    ) {
-      const code = this.ec2FailureNear(this.diagnosedEpochs.epochOf(record.time));
-      if (code !== undefined) joined = { ...joined, fields: { ...joined.fields, ec2error: code } };
-    }
-    return joined;
+    if (this.ec2Failures.size === 0) return joined;
+    return this.ec2Failures.join(joined, this.diagnosedEpochs.epochOf(record.time));
   }
 
   /** The context a denial of `arn` at `time` is diagnosed with: the caller's facts, then the log's at that time. */
@@ -286,17 +280,6 @@ export class LogTimeline {
     // Inside a run the latest grant before the denial is at most RUN_SPAN before it; its first is one.
     return this.grantTimes.isoOf(last <= epoch ? last : (runs.firsts[index] as number));
   }
-
-  private ec2FailureNear(epoch: number): string | undefined {
-    if (Number.isNaN(epoch)) return undefined;
-    let best: Ec2Failure | undefined;
-    for (const failure of this.ec2Failures) {
-      if (Math.abs(failure.epoch - epoch) > EC2_JOIN_MS) continue;
-      if (best === undefined || Math.abs(failure.epoch - epoch) < Math.abs(best.epoch - epoch))
-        best = failure;
-    }
-    return best?.code ?? (best ? 'unknown' : undefined);
-  }
 }
 
 /** How the second pass reads the log, and the caps that keep a timeline's memory flat in its length. */
@@ -348,8 +331,6 @@ const RUN_GAP_MS = 5 * 60 * 1000;
 const RUN_SPAN_MS = 60 * 60 * 1000;
 /** A change of aws-auth (or a reload of the access-entry file) followed by no breakage this soon repairs it. */
 const REPAIR_GRACE_MS = 5_000;
-/** An EC2 batch failure explains the node lookup failures within this much time of it. */
-const EC2_JOIN_MS = 60_000;
 
 const STS_FIELDS = { fields: ['accesskeyid', 'accountid', 'arn', 'client', 'session', 'userid'] } as const;
 
@@ -380,11 +361,6 @@ interface ClusterState {
   readonly awsAuthBrokenBy?: 'parse-error' | 'deleted';
   readonly accessEntriesBrokenSince?: string;
   readonly mode?: AuthenticationMode;
-}
-
-interface Ec2Failure {
-  readonly epoch: number;
-  readonly code: string | undefined;
 }
 
 /** One principal's grants as runs `[firsts[i], lasts[i]]`, in time order. */
@@ -510,12 +486,4 @@ function detachedStsFacts(joined: AuthenticatorRecord, client: string): Authenti
   if (from.stsarn !== undefined) fields.arn = detach(from.stsarn);
   fields.client = detach(client);
   return { msg: 'STS response', fields };
-}
-
-const EC2_CODE =
-  /api error ([A-Za-z.]+)|(UnauthorizedOperation|RequestLimitExceeded|InvalidInstanceID\.[A-Za-z]+)/;
-
-function ec2ErrorCode(msg: string): string | undefined {
-  const match = EC2_CODE.exec(msg);
-  return match?.[1] ?? match?.[2];
 }

@@ -142,3 +142,39 @@ describe('grouping a batch by problem', () => {
     expect(batch.problems).toEqual([]);
   });
 });
+
+describe('the EC2 error behind node lookup failures (reference §3.1)', () => {
+  const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
+  const lookupFailure = (at: number, port: number) =>
+    `time="${iso(at)}" level=warning msg="access denied" arn="arn:aws:iam::111122223333:role/nodes" client="127.0.0.1:${port}" error="mapper EKSConfigMap renderTemplates error: error rendering username template \\"system:node:{{EC2PrivateDNSName}}\\": failed querying private DNS from EC2 API for node i-0123456789abcdef0: operation error EC2 " method=POST path=/authenticate`;
+  const batchFailure = (at: number) =>
+    `time="${iso(at)}" level=error msg="Batch call failed querying private DNS from EC2 API for nodes [i-0123456789abcdef0] : with error = []operation error EC2: DescribeInstances, api error UnauthorizedOperation: You are not authorized to perform this operation. "`;
+
+  it.each([
+    ['before', [batchFailure(T0), lookupFailure(T0 + 1_000, 1), lookupFailure(T0 + 2_000, 2)]],
+    ['after', [lookupFailure(T0, 1), lookupFailure(T0 + 1_000, 2), batchFailure(T0 + 2_000)]],
+  ])('gives the lookup failures the code of a batch failure logged %s them in the batch', (_order, lines) => {
+    // Act
+    const batch = diagnoseBatch(events(lines), STREAM, 'prod', {});
+
+    // Assess: one problem, whose fix can tell a detached cluster policy from throttling.
+    const lookups = batch.problems.filter((p) => p.finding.category === 'TEMPLATE_EC2_LOOKUP_FAILED');
+    expect(lookups).toHaveLength(1);
+    expect(lookups[0]?.occurrences.count).toBe(2);
+    expect(lookups[0]?.finding.details.ec2Error).toBe('UnauthorizedOperation');
+  });
+
+  it('joins no batch failure more than a minute away', () => {
+    // Act
+    const batch = diagnoseBatch(
+      events([batchFailure(T0), lookupFailure(T0 + 61_000, 1)]),
+      STREAM,
+      'prod',
+      {},
+    );
+
+    // Assess
+    const lookup = batch.problems.find((p) => p.finding.category === 'TEMPLATE_EC2_LOOKUP_FAILED');
+    expect(lookup?.finding.details.ec2Error).toBeUndefined();
+  });
+});

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createTimelineDiagnoser } from '../../../../lambda/engine/diagnose/diagnose-lines';
 import { LogTimeline, type LogTimelineOptions } from '../../../../lambda/engine/diagnose/log-timeline';
+import { remediate } from '../../../../lambda/engine/remediate';
 import type { DiagnosisContext, Finding } from '../../../../lambda/engine/types';
 
 const ACCOUNT = '111122223333';
@@ -102,6 +103,9 @@ describe('the lifecycle families explain the denials after them', () => {
     // Assess
     expect(finding?.category).toBe('TEMPLATE_EC2_LOOKUP_FAILED');
     expect(finding?.record.fields.ec2error).toBe('UnauthorizedOperation');
+    // The code decides the cause the fix gives: the cluster role lost ec2:DescribeInstances.
+    expect(finding?.details.ec2Error).toBe('UnauthorizedOperation');
+    expect(finding && remediate(finding).summary).toContain('AmazonEKSClusterPolicy was probably detached');
   });
 
   it('names the creator from a kubernetes-admin grant anywhere in the log', () => {
