@@ -138,26 +138,10 @@ const ENTRIES = [
           )?.[1] ?? record.fields.ec2error,
       }),
     title: 'Authenticator could not look the node up in EC2',
-    summary: ec2LookupSummary,
+    summary: (request) => ec2LookupCause(request).summary,
+    // Only the steps for the cause the EC2 error code names; all of them when no code is known.
     steps: (request) => [
-      {
-        text: 'Find the cluster IAM role (the role name is the last part of the ARN).',
-        command: describeClusterRole(request.cluster),
-      },
-      {
-        text: 'Check that AmazonEKSClusterPolicy is attached to it.',
-        command: listAttachedRolePolicies(PLACEHOLDER.clusterRoleName),
-      },
-      {
-        text: 'If it is missing, attach it again.',
-        command: attachClusterPolicy(request.cluster, PLACEHOLDER.clusterRoleName),
-      },
-      {
-        text: 'Nodes in another account cannot be found, because the lookup runs in the cluster account: run nodes in the cluster account, or map them with a `{{SessionName}}`-based username and matching hostnames.',
-      },
-      {
-        text: 'A terminated instance or EC2 throttling is transient; nodes retry on their own.',
-      },
+      ...ec2LookupCause(request).steps(request),
       { text: 'Check that nodes register and become Ready.', command: KUBECTL_GET_NODES },
     ],
     warnings: ['Until this is fixed, no new node can join the cluster.'],
@@ -261,19 +245,71 @@ function renameUsernameSteps(request: FixRequest): FixStep[] {
   return [...accessEntry, ...awsAuth];
 }
 
-/** Why DescribeInstances failed, from the AWS error code in the line (matched, never quoted into a command). */
-function ec2LookupSummary(request: FixRequest): string {
+/** Why DescribeInstances failed, and what to do about it, for one kind of EC2 error code. */
+interface Ec2LookupCause {
+  /** The EC2 error codes of this cause (matched, never quoted into a command). */
+  readonly codes: RegExp;
+  readonly summary: string;
+  readonly steps: (request: FixRequest) => FixStep[];
+}
+
+const restoreClusterPolicySteps = (request: FixRequest): FixStep[] => [
+  {
+    text: 'Find the cluster IAM role (the role name is the last part of the ARN).',
+    command: describeClusterRole(request.cluster),
+  },
+  {
+    text: 'Check that AmazonEKSClusterPolicy is attached to it.',
+    command: listAttachedRolePolicies(PLACEHOLDER.clusterRoleName),
+  },
+  {
+    text: 'If it is missing, attach it again.',
+    command: attachClusterPolicy(request.cluster, PLACEHOLDER.clusterRoleName),
+  },
+];
+const OTHER_ACCOUNT_STEP: FixStep = {
+  text: 'Nodes in another account cannot be found, because the lookup runs in the cluster account: run nodes in the cluster account, or map them with a `{{SessionName}}`-based username and matching hostnames.',
+};
+const TRANSIENT_STEP: FixStep = {
+  text: 'A terminated instance or EC2 throttling is transient; nodes retry on their own.',
+};
+
+/**
+ * The EC2 error behind a node lookup failure, from the denial's own error or the batch failure joined
+ * to it (`ec2Error`): one entry per cause, tried in order.
+ */
+const EC2_LOOKUP_CAUSES: readonly Ec2LookupCause[] = [
+  {
+    codes: /UnauthorizedOperation/,
+    summary:
+      'The cluster IAM role may no longer call `ec2:DescribeInstances` (AmazonEKSClusterPolicy was probably detached), so the authenticator cannot resolve `{{EC2PrivateDNSName}}` and refuses every new node.',
+    steps: restoreClusterPolicySteps,
+  },
+  {
+    codes: /InvalidInstanceID\.NotFound/,
+    summary:
+      "The node's instance was not found in the cluster's account, because the node runs in another account, or the instance was terminated or is not visible yet.",
+    steps: () => [OTHER_ACCOUNT_STEP, TRANSIENT_STEP],
+  },
+  {
+    codes: /RequestLimitExceeded|Throttling/,
+    summary:
+      "EC2 throttled the lookup of the node's private DNS name, so the node was refused this time; it is transient unless it keeps happening.",
+    steps: () => [TRANSIENT_STEP],
+  },
+];
+
+/** A code not known, or not logged: every route. */
+const UNKNOWN_EC2_LOOKUP_CAUSE: Ec2LookupCause = {
+  codes: /(?:)/,
+  summary:
+    "The authenticator could not resolve the node's private DNS name through `ec2:DescribeInstances`, because the cluster role lost that permission, the node runs in another account, or EC2 briefly failed.",
+  steps: (request) => [...restoreClusterPolicySteps(request), OTHER_ACCOUNT_STEP, TRANSIENT_STEP],
+};
+
+function ec2LookupCause(request: FixRequest): Ec2LookupCause {
   const code = request.finding.details.ec2Error ?? request.finding.error ?? '';
-  if (/UnauthorizedOperation/.test(code)) {
-    return 'The cluster IAM role may no longer call `ec2:DescribeInstances` (AmazonEKSClusterPolicy was probably detached), so the authenticator cannot resolve `{{EC2PrivateDNSName}}` and refuses every new node.';
-  }
-  if (/InvalidInstanceID\.NotFound/.test(code)) {
-    return "The node's instance was not found in the cluster's account, because the node runs in another account, or the instance was terminated or is not visible yet.";
-  }
-  if (/RequestLimitExceeded|Throttling/.test(code)) {
-    return "EC2 throttled the lookup of the node's private DNS name, so the node was refused this time; it is transient unless it keeps happening.";
-  }
-  return "The authenticator could not resolve the node's private DNS name through `ec2:DescribeInstances`, because the cluster role lost that permission, the node runs in another account, or EC2 briefly failed.";
+  return EC2_LOOKUP_CAUSES.find((cause) => cause.codes.test(code)) ?? UNKNOWN_EC2_LOOKUP_CAUSE;
 }
 
 function whatAuthenticatorSaid(request: FixRequest): FixStep[] {

@@ -191,7 +191,34 @@ describe('mapping problems', () => {
 
     // Assess
     expect(fix.summary).toMatch(/another account/);
+    expect(commandsOf(fix).join('\n')).not.toContain('attach-role-policy');
   });
+
+  it.each([
+    [
+      'UnauthorizedOperation',
+      ['AmazonEKSClusterPolicy', 'attach it again'],
+      ['another account', 'transient'],
+    ],
+    ['InvalidInstanceID.NotFound', ['another account', 'terminated'], ['AmazonEKSClusterPolicy']],
+    ['RequestLimitExceeded', ['transient'], ['AmazonEKSClusterPolicy', 'another account']],
+    [undefined, ['AmazonEKSClusterPolicy', 'another account', 'transient'], []],
+  ])(
+    'gives the steps of the cause EC2 error %s names, and only those (every route when unknown)',
+    (code, shown, left) => {
+      // Act
+      const fix = remediate(
+        aFindingOf('TEMPLATE_EC2_LOOKUP_FAILED', { details: code === undefined ? {} : { ec2Error: code } }),
+        context,
+      );
+
+      // Assess
+      const steps = fix.steps.map((step) => step.text).join('\n');
+      for (const text of shown) expect(steps).toContain(text);
+      for (const text of left) expect(steps).not.toContain(text);
+      expect(fix.steps.at(-1)?.command).toBe('kubectl get nodes');
+    },
+  );
 
   it('says someone uses the node role when the session is not an instance ID', () => {
     // Act
