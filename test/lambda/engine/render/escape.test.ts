@@ -326,7 +326,7 @@ describe('text no escaper would change is returned as it came', () => {
 
   it.each(Object.entries(escapers))(
     '%s gives inert text what its full passes give (the shortcut changes nothing)',
-    (_name, escape) => {
+    (_name, escaper) => {
       // Prepare: text mixing plain characters with ones that are inert alone and markup together.
       const piece = fc.oneof(
         fc.string({ maxLength: 8 }),
@@ -340,7 +340,7 @@ describe('text no escaper would change is returned as it came', () => {
       // Act & Assess: a trailing `<` sends the whole text through every pass, and changes nothing before it.
       fc.assert(
         fc.property(text, (raw) => {
-          expect(escape(`${raw}<`)).toBe(escape(raw) + escape('<'));
+          expect(escaper(`${raw}<`)).toBe(escaper(raw) + escaper('<'));
         }),
       );
     },
