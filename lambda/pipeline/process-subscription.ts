@@ -97,8 +97,11 @@ export async function processSubscription(
   const health = new StoreHealth();
   const claim = await claimBatch(batch, deps, health, now);
   const diagnosis = await diagnose(batch, deps);
-  // A retry decides with what its earlier attempt recorded: the problems it counted.
-  const earlier = claim?.kind === 'retry' ? { counted: claim.counted ?? new Set<string>() } : undefined;
+  // A retry decides with what its marker records: the problems the batch counted, the alerts it sent.
+  const earlier =
+    claim?.kind === 'retry'
+      ? { counted: claim.counted ?? new Set<string>(), alerted: claim.alerted ?? new Map<string, string>() }
+      : undefined;
   const flood = new FloodControl(deps.store, deps.settings, earlier);
   const { sends, deferred } = await decide(batch, diagnosis, flood, health, deps, now, budget);
   const unsure = claim?.kind === 'retry' && !claim.recorded;
