@@ -252,10 +252,10 @@ export class DynamoDbDedupStore implements DedupStore {
       return marker === 'unread' || (marker !== undefined && !(marker[attribute]?.SS ?? []).includes(value));
     };
     for (const id of new Set(countedBy)) {
-      if (lacks(id, 'counted', problemId)) await this.addToMarker(cluster, id, 'counted', [problemId]);
+      if (lacks(id, 'counted', problemId)) await this.addToMarker(cluster, id, { counted: [problemId] });
     }
     if (opener && lacks(opener.batchId, 'alerted', opener.messageId)) {
-      await this.addToMarker(cluster, opener.batchId, 'alerted', [opener.messageId]);
+      await this.addToMarker(cluster, opener.batchId, { alerted: [opener.messageId] });
     }
   }
 
@@ -541,13 +541,14 @@ export class DynamoDbDedupStore implements DedupStore {
       new GetItemCommand({
         ...this.at(cluster, `batch#${batchId}`),
         ConsistentRead: true,
-        ProjectionExpression: 'sk, counted, alerted',
+        ProjectionExpression: 'sk, counted, alerted, decided',
       }),
     );
     if (!item) return undefined;
     return {
       counted: new Set(item.counted?.SS ?? []),
       alerted: alertsByProblem(item.alerted?.SS ?? []),
+      ...(item.decided?.BOOL ? { decided: true } : {}),
     };
   }
 
@@ -562,25 +563,45 @@ export class DynamoDbDedupStore implements DedupStore {
     );
   }
 
-  async markCounted(cluster: string, batchId: string, problemIds: readonly string[]): Promise<void> {
-    await this.addToMarker(cluster, batchId, 'counted', problemIds);
+  async markCounted(
+    cluster: string,
+    batchId: string,
+    problemIds: readonly string[],
+    decided = false,
+  ): Promise<void> {
+    await this.addToMarker(cluster, batchId, { counted: problemIds, decided });
   }
 
-  /** Adds to one of a marker's sets. Only on the marker the claim wrote: never a marker without its TTL. */
+  /**
+   * Adds to a marker's sets (and sets `decided`), in one write. Only on the marker the claim wrote: never
+   * a marker without its TTL.
+   */
   private async addToMarker(
     cluster: string,
     batchId: string,
-    attribute: 'counted' | 'alerted',
-    values: readonly string[],
+    marks: { readonly counted?: readonly string[]; readonly alerted?: readonly string[]; decided?: boolean },
   ): Promise<void> {
-    // A string set cannot be empty.
-    if (values.length === 0) return;
+    const values: Item = {};
+    const adds: string[] = [];
+    for (const attribute of ['counted', 'alerted'] as const) {
+      const set = [...new Set(marks[attribute] ?? [])];
+      // A string set cannot be empty.
+      if (set.length === 0) continue;
+      adds.push(`${attribute} :${attribute}`);
+      values[`:${attribute}`] = { SS: set };
+    }
+    if (marks.decided) values[':decided'] = { BOOL: true };
+    if (Object.keys(values).length === 0) return;
+    const update = [
+      ...(adds.length > 0 ? [`ADD ${adds.join(', ')}`] : []),
+      ...(marks.decided ? ['SET decided = :decided'] : []),
+    ];
     await this.conditional(
       new UpdateItemCommand({
         ...this.at(cluster, `batch#${batchId}`),
-        UpdateExpression: `ADD ${attribute} :values`,
+        UpdateExpression: update.join(' '),
         ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':values': { SS: [...new Set(values)] } },
+        ExpressionAttributeValues: values,
       }),
     );
   }

@@ -132,10 +132,11 @@ type Marked =
   | { readonly outcome: 'suppressed' }
   | { readonly outcome: 'alerted'; readonly messageId: string };
 
-function markedOf(record: EarlierAttempt | undefined, id: string): Marked | undefined {
+function markedOf(record: EarlierAttempt | BatchRecord | undefined, id: string): Marked | undefined {
   const messageId = record?.alerted?.get(id);
   if (messageId !== undefined) return { outcome: 'alerted', messageId };
-  return record?.counted.has(id) ? { outcome: 'suppressed' } : undefined;
+  const decided = record !== undefined && 'decided' in record && record.decided === true;
+  return record?.counted.has(id) || decided ? { outcome: 'suppressed' } : undefined;
 }
 
 /** Slots taken for one message: the cap window, the holder (the message), and the scopes this call took. */
@@ -183,6 +184,8 @@ export class FloodControl {
   private readonly digestBuffer = new Map<string, { cluster: string; bucket: number; addition: Addition }>();
   /** Problems whose repeats this batch counted (or found counted by itself): written by `markCounted`. */
   private readonly countedNow = new Set<string>();
+  /** `flushDigests` wrote the batch's digest additions, every problem decided: written by `markCounted`. */
+  private digestsWritten = false;
   /**
    * Names this invocation in the holders of the follow-up slots it takes: two invocations closing one
    * window at once each hold their own slot, and the one whose close loses gives back only its own.
@@ -345,12 +348,13 @@ export class FloodControl {
   }
 
   /**
-   * Records on the batch marker the problems whose repeats this batch counted (one write per batch):
-   * a retry then knows them from the marker, and their windows may forget the batch.
+   * Records on the batch marker the problems whose repeats this batch counted, and whether its digest
+   * additions are written (one write per batch, none when neither): a retry then knows them from the
+   * marker, and their windows may forget the batch.
    */
   async markCounted(cluster: string, batchId: string): Promise<void> {
-    if (this.countedNow.size === 0) return;
-    await this.store.markCounted(cluster, batchId, [...this.countedNow]);
+    if (this.countedNow.size === 0 && !this.digestsWritten) return;
+    await this.store.markCounted(cluster, batchId, [...this.countedNow], this.digestsWritten);
     this.countedNow.clear();
   }
 
@@ -510,8 +514,11 @@ export class FloodControl {
   /**
    * Writes the batch's digest additions: one write per cap window whatever the number of problems,
    * each once per batch (the digest keeps the batch IDs it counted), so a retry adds nothing twice.
+   * Called once every problem of the batch is decided: `markCounted` then records that on the marker,
+   * so a retry in a later cap window, whose digest does not hold the batch, counts them nowhere again.
    */
   async flushDigests(batchId: string): Promise<void> {
+    const any = this.digestBuffer.size > 0;
     for (const [key, { cluster, bucket, addition }] of this.digestBuffer) {
       const { principals, ...counts } = addition;
       // The batch's own top list: what the digest's bounded list can take from it.
@@ -522,6 +529,7 @@ export class FloodControl {
       await this.addToDigest(cluster, bucket, { ...counts, principalCounts }, batchId);
       this.digestBuffer.delete(key);
     }
+    this.digestsWritten ||= any;
   }
 
   private buffer(cluster: string, bucket: number, problem: Problem, newPrincipals: number): void {

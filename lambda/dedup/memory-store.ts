@@ -35,6 +35,7 @@ interface Marker {
   recorded: boolean;
   readonly counted: Set<string>;
   readonly alerted: Map<string, string>;
+  decided?: boolean;
 }
 
 function newMarker(): Marker {
@@ -237,7 +238,13 @@ export class MemoryDedupStore implements DedupStore {
 
   async batchRecord(cluster: string, batchId: string): Promise<BatchRecord | undefined> {
     const marker = this.batches.get(`${cluster}#${batchId}`);
-    return marker && { counted: new Set(marker.counted), alerted: new Map(marker.alerted) };
+    return (
+      marker && {
+        counted: new Set(marker.counted),
+        alerted: new Map(marker.alerted),
+        ...(marker.decided ? { decided: true } : {}),
+      }
+    );
   }
 
   async markBatchRecorded(cluster: string, batchId: string): Promise<void> {
@@ -246,10 +253,16 @@ export class MemoryDedupStore implements DedupStore {
     else this.batches.set(`${cluster}#${batchId}`, { ...newMarker(), recorded: true });
   }
 
-  async markCounted(cluster: string, batchId: string, problemIds: readonly string[]): Promise<void> {
+  async markCounted(
+    cluster: string,
+    batchId: string,
+    problemIds: readonly string[],
+    decided = false,
+  ): Promise<void> {
     const key = `${cluster}#${batchId}`;
     const marker = this.batches.get(key) ?? newMarker();
     for (const id of problemIds) marker.counted.add(id);
+    if (decided) marker.decided = true;
     this.batches.set(key, marker);
   }
 

@@ -136,6 +136,13 @@ export interface BatchRecord {
    * ID (`alert#<problem>#<window start>`, 42 characters), so a retry sends that alert, not a new one.
    */
   readonly alerted: ReadonlyMap<string, string>;
+  /**
+   * An attempt decided every problem of the batch and wrote its digest additions: a problem that neither
+   * a window nor this record names went into a digest (or failed open, uncounted, on contention), so
+   * there is nothing left to count. Only a count's last check reads it: an open window the batch opened
+   * still gives its alert again.
+   */
+  readonly decided?: boolean;
 }
 
 /**
@@ -276,9 +283,15 @@ export interface DedupStore {
   markBatchRecorded(cluster: string, batchId: string): Promise<void>;
   /**
    * Records on the batch marker the problems whose repeats the batch counted (22 characters each): from
-   * then on a retry knows it from the marker, and the windows may forget the batch.
+   * then on a retry knows it from the marker, and the windows may forget the batch. With `decided`, also
+   * that the attempt decided every problem and wrote its digest additions (see {@link BatchRecord}).
    */
-  markCounted(cluster: string, batchId: string, problemIds: readonly string[]): Promise<void>;
+  markCounted(
+    cluster: string,
+    batchId: string,
+    problemIds: readonly string[],
+    decided?: boolean,
+  ): Promise<void>;
 }
 
 /** What `takeAlertSlot` did; see there. */

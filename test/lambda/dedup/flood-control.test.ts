@@ -586,6 +586,34 @@ describe.each(STORES)('flood control on the %s store', (_name, makeStore) => {
         expect(next?.pending).toBe(0);
       },
     );
+
+    it('counts nothing for a retry, in the next cap window, of a batch whose problems past the cap went into the digest', async () => {
+      // Prepare: cap 1, taken by batch-0; batch-1's problem goes into the digest of the hour.
+      const store = await makeStore();
+      const capped = { windowMs: WINDOW, cap: 1 };
+      const nextHour = Math.ceil(T0 / WINDOW) * WINDOW;
+      await new FloodControl(store, capped).record('prod', problem('a', 1, T0), 'batch-0', T0);
+      await store.claimBatch('prod', 'batch-1', 2e9);
+      const attempt = new FloodControl(store, capped);
+      const first = await attempt.record('prod', problem('b', 4, T0), 'batch-1', T0);
+      await attempt.flushDigests('batch-1');
+      await attempt.markCounted('prod', 'batch-1');
+
+      // Act: batch-1's retry (its invocation failed later, say on Slack), in the next hour
+      const claim = await store.claimBatch('prod', 'batch-1', 2e9);
+      const earlier = claim.kind === 'retry' ? { counted: claim.counted ?? new Set<string>() } : undefined;
+      const retry = new FloodControl(store, capped, earlier);
+      const again = await retry.record('prod', problem('b', 4, T0), 'batch-1', nextHour + MINUTE);
+      await retry.flushDigests('batch-1');
+      const swept = await new FloodControl(store, capped).sweep(nextHour + 2 * WINDOW);
+
+      // Assess: the 4 are in the first hour's digest, once; the next hour neither alerts nor digests them.
+      expect(first.outcome).toBe('digested');
+      expect(again.outcome).toBe('suppressed');
+      expect(swept.digests.map((digest) => [digest.bucket, digest.tally.count])).toEqual([
+        [nextHour / WINDOW - 1, 4],
+      ]);
+    });
   });
 
   describe('a duplicate delivery running beside the attempt it duplicates', () => {

@@ -337,6 +337,36 @@ describe('the fault matrix: no double send, no double count, nothing lost silent
     expect(slackServer.received[1]?.body).not.toMatch(DUPLICATE);
   });
 
+  it('an attempt whose problems past the cap went into the digest, retried in the next hour after Slack failed: they are counted once, in that digest, and alerted nowhere', async () => {
+    // Prepare: 20 roles take the hour's 20 slots; at 14:59 a batch brings 5 more (into the digest) and
+    // a forged token (probe activity, uncapped: alerted), whose Slack post fails, so Lambda retries it.
+    const h = await harness();
+    const others = Array.from({ length: 20 }, (_, i) => notMappedLine(`role-${i}`, T0 + i, 100 + i));
+    await h.handler(subscriptionEvent(others), lambdaContext);
+    const nextHour = Math.ceil(T0 / WINDOW) * WINDOW;
+    h.clock.now = nextHour - 60_000;
+    const lines = [
+      ...Array.from({ length: 5 }, (_, i) => notMappedLine(`late-${i}`, h.clock.now + i, 300 + i)),
+      rejectedHostLine('sts.attacker.example', h.clock.now + 10, 400),
+    ];
+    const event = subscriptionEvent(lines, { at: h.clock.now });
+    slackServer.script({ status: 500 });
+    await expect(h.handler(event, lambdaContext)).rejects.toThrow(DeliveryError);
+
+    // Act: Lambda's retry two minutes later, in the next hour; then the sweeps of both hours
+    h.clock.now = nextHour + 60_000;
+    await h.handler(event, lambdaContext);
+    await h.handler({ sweep: true }, lambdaContext);
+    h.clock.now = nextHour + 2 * WINDOW;
+    await h.handler({ sweep: true }, lambdaContext);
+
+    // Assess
+    const late = h.sns.copies('alert').filter((alert) => alert.text.includes('role/late-'));
+    expect(late).toHaveLength(0);
+    expect(h.sns.copies('digest').map((digest) => digest.count)).toEqual([5]);
+    expect(slackAlerts().filter((body) => body.includes('attacker.example'))).toHaveLength(2);
+  });
+
   it('an attempt that takes the last alert slot of the hour and dies before sending: the retry sends that alert, exactly once', async () => {
     // Prepare: 19 of the 20 slots of the hour go to other roles.
     const h = await harness();
