@@ -54,8 +54,8 @@ const BATCH_GET_ATTEMPTS = 3;
  *   principals (`topPrincipals`, under `topVersion`) and the cluster's account;
  * - `cluster#<name>` / `message#<id>`: which sinks a message reached (delivery state for retries);
  * - `cluster#<name>` / `batch#<id>`: a subscription batch's marker (`counting` → `recorded`), about 100
- *   bytes, plus 22 per problem whose repeats the batch counted (`counted`) and 42 per alert of a window
- *   it opened that has closed (`alerted`);
+ *   bytes, plus 22 per problem whose repeats the batch counted (`counted`), 42 per alert of a window
+ *   it opened that has closed (`alerted`), and `decided` once an attempt decided every problem;
  * - `due` / `<closing time, 15 digits>#<cluster>#<target>`: the sweep's work list, read with one range
  *   query (`sk < now`) instead of a table scan.
  * Every write is conditional where a race matters, so concurrent invocations agree on who alerts.

@@ -132,11 +132,14 @@ type Marked =
   | { readonly outcome: 'suppressed' }
   | { readonly outcome: 'alerted'; readonly messageId: string };
 
-function markedOf(record: EarlierAttempt | BatchRecord | undefined, id: string): Marked | undefined {
+/**
+ * What `record` says of problem `id`. `decided` (see `BatchRecord.decided`) only when the marker was read
+ * after the window, never at the claim: an open window the batch opened must still give its alert.
+ */
+function markedOf(record: EarlierAttempt | undefined, id: string, decided = false): Marked | undefined {
   const messageId = record?.alerted?.get(id);
   if (messageId !== undefined) return { outcome: 'alerted', messageId };
-  const decided = record !== undefined && 'decided' in record && record.decided === true;
-  return record?.counted.has(id) || decided ? { outcome: 'suppressed' } : undefined;
+  return decided || record?.counted.has(id) ? { outcome: 'suppressed' } : undefined;
 }
 
 /** Slots taken for one message: the cap window, the holder (the message), and the scopes this call took. */
@@ -344,7 +347,7 @@ export class FloodControl {
       const record = await this.store.batchRecord(cluster, batchId);
       this.marker = { batch, read, ...(record ? { record } : {}) };
     }
-    return markedOf(this.marker.record, id);
+    return markedOf(this.marker.record, id, this.marker.record?.decided === true);
   }
 
   /**

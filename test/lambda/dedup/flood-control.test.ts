@@ -652,6 +652,28 @@ describe.each(STORES)('flood control on the %s store', (_name, makeStore) => {
       expect(window?.counted).not.toContain('batch-1');
     });
 
+    it('counts nothing for the attempt that claimed first, when its duplicate counted, recorded and was trimmed out before it counts', async () => {
+      // Prepare: the first claim is slow; the duplicate (a retry by its claim) counts and records first.
+      const store = await makeStore();
+      await new FloodControl(store, settings).record('prod', dev(1, T0), 'batch-1-opener', T0);
+      await store.claimBatch('prod', 'batch-1', 2e9);
+      const first = new FloodControl(store, settings);
+      await store.claimBatch('prod', 'batch-1', 2e9);
+      const duplicate = new FloodControl(store, settings, { counted: new Set(), alerted: new Map() });
+      await duplicate.record('prod', dev(100, T0 + MINUTE), 'batch-1', T0 + MINUTE);
+      await duplicate.markCounted('prod', 'batch-1');
+      for (let i = 0; i < 70; i++) await otherCounts(store, `other-${i}`, T0 + 2 * MINUTE + i);
+
+      // Act
+      const decision = await first.record('prod', dev(100, T0 + MINUTE), 'batch-1', T0 + MINUTE);
+      const window = await store.getProblem('prod', devId);
+
+      // Assess
+      expect(decision.outcome).toBe('suppressed');
+      expect(window?.pending).toBe(170);
+      expect(window?.counted).not.toContain('batch-1');
+    });
+
     it('counts nothing when the original counts, records and is trimmed out between its read of the window and its write', async () => {
       // Prepare: 62 batches counted and recorded; the duplicate reads the window (batch-1 not in it)…
       const store = await makeStore();
