@@ -14,7 +14,9 @@ import { CATEGORIES } from '../engine/categories';
 import type { Occurrences } from '../engine/diagnose/problem';
 import type { PrincipalCount } from '../engine/types';
 import {
+  alertsByProblem,
   type BatchClaim,
+  type BatchRecord,
   COUNTED_BATCHES_KEPT,
   type DedupStore,
   type DigestAddition,
@@ -24,7 +26,9 @@ import {
   type FollowupRecord,
   type ProblemWindow,
   parseDueSortKey,
+  retryClaim,
   type SlotAnswer,
+  trimsAfter,
   withCounted,
 } from './store';
 import { mergeTopPrincipals } from './top-principals';
@@ -50,7 +54,8 @@ const BATCH_GET_ATTEMPTS = 3;
  *   principals (`topPrincipals`, under `topVersion`) and the cluster's account;
  * - `cluster#<name>` / `message#<id>`: which sinks a message reached (delivery state for retries);
  * - `cluster#<name>` / `batch#<id>`: a subscription batch's marker (`counting` → `recorded`), about 100
- *   bytes, plus 22 per problem whose repeats the batch counted (`counted`);
+ *   bytes, plus 22 per problem whose repeats the batch counted (`counted`), 42 per alert of a window
+ *   it opened that has closed (`alerted`), and `decided` once an attempt decided every problem;
  * - `due` / `<closing time, 15 digits>#<cluster>#<target>`: the sweep's work list, read with one range
  *   query (`sk < now`) instead of a table scan.
  * Every write is conditional where a race matters, so concurrent invocations agree on who alerts.
@@ -141,19 +146,21 @@ export class DynamoDbDedupStore implements DedupStore {
       'ADD pending :count SET lastSeen = :last, pendingSince = if_not_exists(pendingSince, :first)';
     if ((current.counted?.length ?? 0) < COUNTED_BATCHES_KEPT) {
       // Appending commutes with other writers' appends: no version check, so concurrent batches of one
-      // problem do not contend. The batch is refused if the list already holds it (a retry).
+      // problem do not contend. The batch is refused if the list already holds it (a retry), or if the
+      // list was trimmed since the read (the trim may have dropped this batch: the caller reads again).
+      const untrimmed = current.trims === undefined ? 'attribute_not_exists(trims)' : 'trims = :trims';
       return this.conditional(
         new UpdateItemCommand({
           ...this.at(current.cluster, `problem#${current.id}`),
           UpdateExpression: `${counting}, counted = list_append(if_not_exists(counted, :empty), :batch)`,
-          ConditionExpression:
-            'windowEnd = :end AND (attribute_not_exists(counted) OR (size(counted) < :kept AND NOT contains(counted, :batchId)))',
+          ConditionExpression: `windowEnd = :end AND ${untrimmed} AND (attribute_not_exists(counted) OR (size(counted) < :kept AND NOT contains(counted, :batchId)))`,
           ExpressionAttributeValues: {
             ...values,
             ':empty': { L: [] },
             ':batch': { L: [s(batchId)] },
             ':batchId': s(batchId),
             ':kept': n(COUNTED_BATCHES_KEPT),
+            ...(current.trims === undefined ? {} : { ':trims': n(current.trims) }),
           },
         }),
       );
@@ -162,15 +169,18 @@ export class DynamoDbDedupStore implements DedupStore {
     // against the version it read (`pending` only grows within a window, so window end and pending
     // together are the version). A batch that counted and has not recorded it stays in the list.
     const settled = await this.settledBatches(current.cluster, current.counted ?? [], current.id);
+    const counted = withCounted(current, batchId, settled);
+    const trims = trimsAfter(current, counted);
     return this.conditional(
       new UpdateItemCommand({
         ...this.at(current.cluster, `problem#${current.id}`),
-        UpdateExpression: `${counting}, counted = :counted`,
+        UpdateExpression: `${counting}, counted = :counted${trims === current.trims ? '' : ', trims = :trims'}`,
         ConditionExpression: 'windowEnd = :end AND pending = :pending',
         ExpressionAttributeValues: {
           ...values,
           ':pending': n(current.pending),
-          ':counted': { L: withCounted(current, batchId, settled).map(s) },
+          ':counted': { L: counted.map(s) },
+          ...(trims === current.trims ? {} : { ':trims': n(trims ?? 0) }),
         },
       }),
     );
@@ -187,6 +197,21 @@ export class DynamoDbDedupStore implements DedupStore {
     problemId: string,
   ): Promise<Set<string>> {
     const settled = new Set<string>();
+    for (const [id, marker] of await this.markers(cluster, batchIds)) {
+      if (marker !== 'unread' && (!marker || (marker.counted?.SS ?? []).includes(problemId))) settled.add(id);
+    }
+    return settled;
+  }
+
+  /**
+   * The markers of `batchIds` (counting marks only), one BatchGetItem per 100: `undefined` for a marker
+   * that is gone, `unread` for one DynamoDB left unprocessed.
+   */
+  private async markers(
+    cluster: string,
+    batchIds: readonly string[],
+  ): Promise<Map<string, Item | undefined | 'unread'>> {
+    const found = new Map<string, Item | undefined | 'unread'>();
     const table = this.tableName;
     const unique = [...new Set(batchIds)];
     for (let from = 0; from < unique.length; from += BATCH_GET_MAX_KEYS) {
@@ -197,7 +222,7 @@ export class DynamoDbDedupStore implements DedupStore {
             [table]: {
               Keys: asked.map((id) => key(cluster, `batch#${id}`)),
               ConsistentRead: true,
-              ProjectionExpression: 'sk, counted',
+              ProjectionExpression: 'sk, counted, alerted',
             },
           },
         }),
@@ -206,12 +231,32 @@ export class DynamoDbDedupStore implements DedupStore {
       const unread = new Set((out.UnprocessedKeys?.[table]?.Keys ?? []).map((item) => item.sk?.S));
       for (const id of asked) {
         const sortKey = `batch#${id}`;
-        if (unread.has(sortKey)) continue;
-        const marker = markers.get(sortKey);
-        if (!marker || (marker.counted?.SS ?? []).includes(problemId)) settled.add(id);
+        found.set(id, unread.has(sortKey) ? 'unread' : markers.get(sortKey));
       }
     }
-    return settled;
+    return found;
+  }
+
+  async handOver(
+    cluster: string,
+    problemId: string,
+    countedBy: readonly string[],
+    opener?: { readonly batchId: string; readonly messageId: string },
+  ): Promise<void> {
+    const ids = opener ? [...countedBy, opener.batchId] : countedBy;
+    if (ids.length === 0) return;
+    const markers = await this.markers(cluster, ids);
+    // A marker left unread is written all the same: adding to a set twice is harmless.
+    const lacks = (id: string, attribute: 'counted' | 'alerted', value: string) => {
+      const marker = markers.get(id);
+      return marker === 'unread' || (marker !== undefined && !(marker[attribute]?.SS ?? []).includes(value));
+    };
+    for (const id of new Set(countedBy)) {
+      if (lacks(id, 'counted', problemId)) await this.addToMarker(cluster, id, { counted: [problemId] });
+    }
+    if (opener && lacks(opener.batchId, 'alerted', opener.messageId)) {
+      await this.addToMarker(cluster, opener.batchId, { alerted: [opener.messageId] });
+    }
   }
 
   rollWindow(
@@ -224,7 +269,7 @@ export class DynamoDbDedupStore implements DedupStore {
       new UpdateItemCommand({
         ...this.at(current.cluster, `problem#${current.id}`),
         UpdateExpression:
-          'SET windowStart = :start, windowEnd = :nextEnd, pending = :zero, openedBy = :none, lastFollowup = :followup, expiresAt = :expires REMOVE pendingSince',
+          'SET windowStart = :start, windowEnd = :nextEnd, pending = :zero, openedBy = :none, lastFollowup = :followup, expiresAt = :expires REMOVE pendingSince, counted, trims',
         ConditionExpression: 'windowEnd = :end AND pending = :pending',
         ExpressionAttributeValues: {
           ':start': n(next.windowStart),
@@ -488,11 +533,23 @@ export class DynamoDbDedupStore implements DedupStore {
     );
     if (claimed) return { kind: 'new' };
     const item = await this.item(cluster, `batch#${batchId}`);
-    const recorded = item?.state?.S === 'recorded';
-    const counted = item?.counted?.SS ?? [];
-    return counted.length > 0
-      ? { kind: 'retry', recorded, counted: new Set(counted) }
-      : { kind: 'retry', recorded };
+    return retryClaim(item?.state?.S === 'recorded', item?.counted?.SS ?? [], item?.alerted?.SS ?? []);
+  }
+
+  async batchRecord(cluster: string, batchId: string): Promise<BatchRecord | undefined> {
+    const { Item: item } = await this.dynamodb.send(
+      new GetItemCommand({
+        ...this.at(cluster, `batch#${batchId}`),
+        ConsistentRead: true,
+        ProjectionExpression: 'sk, counted, alerted, decided',
+      }),
+    );
+    if (!item) return undefined;
+    return {
+      counted: new Set(item.counted?.SS ?? []),
+      alerted: alertsByProblem(item.alerted?.SS ?? []),
+      ...(item.decided?.BOOL ? { decided: true } : {}),
+    };
   }
 
   async markBatchRecorded(cluster: string, batchId: string): Promise<void> {
@@ -506,15 +563,45 @@ export class DynamoDbDedupStore implements DedupStore {
     );
   }
 
-  async markCounted(cluster: string, batchId: string, problemIds: readonly string[]): Promise<void> {
-    // A string set cannot be empty. Only on the marker the claim wrote: never a marker without its TTL.
-    if (problemIds.length === 0) return;
+  async markCounted(
+    cluster: string,
+    batchId: string,
+    problemIds: readonly string[],
+    decided = false,
+  ): Promise<void> {
+    await this.addToMarker(cluster, batchId, { counted: problemIds, decided });
+  }
+
+  /**
+   * Adds to a marker's sets (and sets `decided`), in one write. Only on the marker the claim wrote: never
+   * a marker without its TTL.
+   */
+  private async addToMarker(
+    cluster: string,
+    batchId: string,
+    marks: { readonly counted?: readonly string[]; readonly alerted?: readonly string[]; decided?: boolean },
+  ): Promise<void> {
+    const values: Item = {};
+    const adds: string[] = [];
+    for (const attribute of ['counted', 'alerted'] as const) {
+      const set = [...new Set(marks[attribute] ?? [])];
+      // A string set cannot be empty.
+      if (set.length === 0) continue;
+      adds.push(`${attribute} :${attribute}`);
+      values[`:${attribute}`] = { SS: set };
+    }
+    if (marks.decided) values[':decided'] = { BOOL: true };
+    if (Object.keys(values).length === 0) return;
+    const update = [
+      ...(adds.length > 0 ? [`ADD ${adds.join(', ')}`] : []),
+      ...(marks.decided ? ['SET decided = :decided'] : []),
+    ];
     await this.conditional(
       new UpdateItemCommand({
         ...this.at(cluster, `batch#${batchId}`),
-        UpdateExpression: 'ADD counted :ids',
+        UpdateExpression: update.join(' '),
         ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':ids': { SS: [...new Set(problemIds)] } },
+        ExpressionAttributeValues: values,
       }),
     );
   }
@@ -582,6 +669,7 @@ function problemFrom(cluster: string, id: string, item: Item): ProblemWindow {
     digestScope: item.digestScope?.S === 'account' ? 'account' : undefined,
     lastFollowup,
     counted: item.counted?.L?.flatMap((value) => (value.S === undefined ? [] : [value.S])),
+    trims: num(item.trims),
   };
 }
 

@@ -4,6 +4,7 @@ import type { Category } from '../engine/categories';
 import type { Occurrences, Problem } from '../engine/diagnose/problem';
 import { trustOf } from '../engine/diagnose/problem-key';
 import type {
+  BatchRecord,
   DedupStore,
   DigestAddition,
   DigestTally,
@@ -116,12 +117,29 @@ function categoryOfKey(problemKey: string): Category {
 }
 
 /**
- * What an earlier attempt of the same batch left, as its batch marker says: given to the flood control
- * of a retry.
+ * What an earlier attempt of the same batch left, as its batch marker says when claimed: given to the
+ * flood control of a retry.
  */
 export interface EarlierAttempt {
-  /** The problems whose repeats an earlier attempt counted and recorded on the marker. */
+  /** The problems whose repeats the batch counted, as recorded on the marker. */
   readonly counted: ReadonlySet<string>;
+  /** The alerts of windows the batch opened that have closed since, by problem (absent: none). */
+  readonly alerted?: ReadonlyMap<string, string>;
+}
+
+/** What a batch marker says of one problem: counted already, or alerted under this message ID. */
+type Marked =
+  | { readonly outcome: 'suppressed' }
+  | { readonly outcome: 'alerted'; readonly messageId: string };
+
+/**
+ * What `record` says of problem `id`. `decided` (see `BatchRecord.decided`) only when the marker was read
+ * after the window, never at the claim: an open window the batch opened must still give its alert.
+ */
+function markedOf(record: EarlierAttempt | undefined, id: string, decided = false): Marked | undefined {
+  const messageId = record?.alerted?.get(id);
+  if (messageId !== undefined) return { outcome: 'alerted', messageId };
+  return decided || record?.counted.has(id) ? { outcome: 'suppressed' } : undefined;
 }
 
 /** Slots taken for one message: the cap window, the holder (the message), and the scopes this call took. */
@@ -155,10 +173,22 @@ export class FloodControl {
   private readonly dueWritten = new Set<string>();
   /** Windows read ahead for the batch (`prefetch`), each used by its problem's first attempt only. */
   private readonly readAhead = new Map<string, ProblemWindow | undefined>();
+  /**
+   * The store reads of this invocation, numbered in order (the read-ahead's is `aheadRead`): a count may
+   * rely on a batch marker read only if that read came after the window read the count is based on.
+   */
+  private reads = 0;
+  private aheadRead = 0;
+  /** The last batch marker read, and its number among `reads`. */
+  private marker:
+    | { readonly batch: string; readonly read: number; readonly record?: BatchRecord }
+    | undefined;
   /** A batch's digest additions, per cluster and cap window: written once per batch by `flushDigests`. */
   private readonly digestBuffer = new Map<string, { cluster: string; bucket: number; addition: Addition }>();
   /** Problems whose repeats this batch counted (or found counted by itself): written by `markCounted`. */
   private readonly countedNow = new Set<string>();
+  /** `flushDigests` wrote the batch's digest additions, every problem decided: written by `markCounted`. */
+  private digestsWritten = false;
   /**
    * Names this invocation in the holders of the follow-up slots it takes: two invocations closing one
    * window at once each hold their own slot, and the one whose close loses gives back only its own.
@@ -179,6 +209,7 @@ export class FloodControl {
    */
   async prefetch(cluster: string, problems: readonly Problem[]): Promise<void> {
     const ids = problems.map((problem) => problemId(problem.key));
+    this.aheadRead = ++this.reads;
     const found = await this.store.getProblems(cluster, ids);
     for (const [id, window] of found) this.readAhead.set(`${cluster}#${id}`, window);
   }
@@ -188,9 +219,11 @@ export class FloodControl {
     const { lastSeen } = problem.occurrences;
     const id = problemId(problem.key);
     const closed: ClosedWindow[] = [];
-    // A retry whose batch marker records that an earlier attempt counted this problem: nothing to count,
-    // whichever window the count went into and whatever became of it since.
-    if (this.earlier?.counted.has(id)) return { outcome: 'suppressed', closed };
+    // A retry whose batch marker records that the batch counted this problem: nothing to count, whichever
+    // window the count went into and whatever became of it since; or that it alerted, in a window closed
+    // since: that alert again, under its message ID (its delivery state stops a second send).
+    const earlier = markedOf(this.earlier, id);
+    if (earlier) return { ...earlier, closed };
     // The slot an alert of this batch holds: named by problem and batch, so a retry names it the same.
     const holder = `alert#${id}#${batchId}`;
     // Slots this call took for the alert and no window of this batch uses yet.
@@ -198,10 +231,9 @@ export class FloodControl {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       // The first attempt uses the batch's read-ahead, if any; a retry reads again.
       const ahead = `${cluster}#${id}`;
-      const window =
-        attempt === 0 && this.readAhead.has(ahead)
-          ? this.readAhead.get(ahead)
-          : await this.store.getProblem(cluster, id);
+      const fromAhead = attempt === 0 && this.readAhead.has(ahead);
+      const read = fromAhead ? this.aheadRead : ++this.reads;
+      const window = fromAhead ? this.readAhead.get(ahead) : await this.store.getProblem(cluster, id);
       this.readAhead.delete(ahead);
       if (window && now < window.windowEnd) {
         // A retry of the invocation that alerted: the same alert again (its delivery state stops a re-send).
@@ -210,15 +242,18 @@ export class FloodControl {
         // Another batch's window: the slots taken here for an alert of this one pay for nothing.
         if (unpaid) await this.releaseSlots(unpaid);
         unpaid = undefined;
-        if (window.mode === 'digest') {
-          const scope = window.digestScope === 'account' ? ACCOUNT_SCOPE : cluster;
-          this.buffer(scope, window.bucket, problem, 0);
-          return { outcome: 'digested', closed };
-        }
         // A retry of a batch whose repeats this window counted already: nothing to count again.
         if (window.counted?.includes(batchId)) {
           this.countedNow.add(id);
           return { outcome: 'suppressed', closed };
+        }
+        // Neither here nor, as of this read, on the batch's own marker: counted nowhere yet.
+        const marked = await this.markedSince(cluster, batchId, id, read);
+        if (marked) return { ...marked, closed };
+        if (window.mode === 'digest') {
+          const scope = window.digestScope === 'account' ? ACCOUNT_SCOPE : cluster;
+          this.buffer(scope, window.bucket, problem, 0);
+          return { outcome: 'digested', closed };
         }
         if (await this.store.addRepeats(window, problem.occurrences, batchId)) {
           this.countedNow.add(id);
@@ -231,6 +266,12 @@ export class FloodControl {
         if (closing === 'conflict') continue;
         if (closing) closed.push(closing);
         continue;
+      }
+      // No window: the batch's marks of an earlier one, if any, are on its marker (handed over at the close).
+      const marked = await this.markedSince(cluster, batchId, id, read);
+      if (marked) {
+        if (unpaid) await this.releaseSlots(unpaid);
+        return { ...marked, closed };
       }
       const bucket = this.bucketOf(now);
       const capped = budgetOf(problem) === 'capped';
@@ -287,12 +328,36 @@ export class FloodControl {
   }
 
   /**
-   * Records on the batch marker the problems whose repeats this batch counted (one write per batch):
-   * a retry then knows them from the marker, and their windows may forget the batch.
+   * What the batch's marker says of problem `id`, as read after store read number `after` (a window
+   * read): the marker is read again only when the last read of it is older. Any earlier attempt of the
+   * batch — a retry's, or a duplicate delivery's running at the same time — that counted the problem
+   * left its mark in the window read (checked by the caller) or, before the window dropped it (trimmed,
+   * rolled or forgotten), on the marker: so the mark is in one of the two reads. A count relying on
+   * both is written on condition that the window is the one read and not trimmed since.
+   */
+  private async markedSince(
+    cluster: string,
+    batchId: string,
+    id: string,
+    after: number,
+  ): Promise<Marked | undefined> {
+    const batch = `${cluster}#${batchId}`;
+    if (this.marker?.batch !== batch || this.marker.read <= after) {
+      const read = ++this.reads;
+      const record = await this.store.batchRecord(cluster, batchId);
+      this.marker = { batch, read, ...(record ? { record } : {}) };
+    }
+    return markedOf(this.marker.record, id, this.marker.record?.decided === true);
+  }
+
+  /**
+   * Records on the batch marker the problems whose repeats this batch counted, and whether its digest
+   * additions are written (one write per batch, none when neither): a retry then knows them from the
+   * marker, and their windows may forget the batch.
    */
   async markCounted(cluster: string, batchId: string): Promise<void> {
-    if (this.countedNow.size === 0) return;
-    await this.store.markCounted(cluster, batchId, [...this.countedNow]);
+    if (this.countedNow.size === 0 && !this.digestsWritten) return;
+    await this.store.markCounted(cluster, batchId, [...this.countedNow], this.digestsWritten);
     this.countedNow.clear();
   }
 
@@ -350,6 +415,14 @@ export class FloodControl {
       target: { kind: 'problem', id: window.id },
     },
   ): Promise<ClosedWindow | undefined | 'conflict'> {
+    // The window's marks go to the batches' markers before the close clears them: a retry of a batch it
+    // counted or that opened it finds one or the other, however late it comes (dies in between: both).
+    if (window.mode === 'alert') {
+      const opener = window.openedBy
+        ? { batchId: window.openedBy, messageId: alertMessageId(window) }
+        : undefined;
+      await this.store.handOver(window.cluster, window.id, window.counted ?? [], opener);
+    }
     if (window.mode === 'digest' || window.pending === 0) {
       return (await this.store.deleteProblem(window)) ? undefined : 'conflict';
     }
@@ -444,8 +517,11 @@ export class FloodControl {
   /**
    * Writes the batch's digest additions: one write per cap window whatever the number of problems,
    * each once per batch (the digest keeps the batch IDs it counted), so a retry adds nothing twice.
+   * Called once every problem of the batch is decided: `markCounted` then records that on the marker,
+   * so a retry in a later cap window, whose digest does not hold the batch, counts them nowhere again.
    */
   async flushDigests(batchId: string): Promise<void> {
+    const any = this.digestBuffer.size > 0;
     for (const [key, { cluster, bucket, addition }] of this.digestBuffer) {
       const { principals, ...counts } = addition;
       // The batch's own top list: what the digest's bounded list can take from it.
@@ -456,6 +532,7 @@ export class FloodControl {
       await this.addToDigest(cluster, bucket, { ...counts, principalCounts }, batchId);
       this.digestBuffer.delete(key);
     }
+    this.digestsWritten ||= any;
   }
 
   private buffer(cluster: string, bucket: number, problem: Problem, newPrincipals: number): void {

@@ -3,6 +3,7 @@ import type { Occurrences } from '../engine/diagnose/problem';
 import type { PrincipalCount } from '../engine/types';
 import {
   type BatchClaim,
+  type BatchRecord,
   type DedupStore,
   type DigestAddition,
   type DigestTally,
@@ -10,7 +11,9 @@ import {
   dueSortKey,
   type FollowupRecord,
   type ProblemWindow,
+  retryClaim,
   type SlotAnswer,
+  trimsAfter,
   withCounted,
 } from './store';
 import { mergeTopPrincipals } from './top-principals';
@@ -27,6 +30,18 @@ interface Digest {
   batches: Set<string>;
 }
 
+/** A batch marker: its state, the problems it counted, the alerts of its closed windows by problem. */
+interface Marker {
+  recorded: boolean;
+  readonly counted: Set<string>;
+  readonly alerted: Map<string, string>;
+  decided?: boolean;
+}
+
+function newMarker(): Marker {
+  return { recorded: false, counted: new Set(), alerted: new Map() };
+}
+
 /**
  * The dedup store in process memory, for `eks-auth-doctor replay`: the same operations and the same
  * conditions as the DynamoDB store (JavaScript runs each one to completion, which makes it atomic),
@@ -40,7 +55,7 @@ export class MemoryDedupStore implements DedupStore {
   private readonly digests = new Map<string, Digest>();
   private readonly due = new Map<string, DueEntry>();
   private readonly deliveries = new Map<string, Set<string>>();
-  private readonly batches = new Map<string, { recorded: boolean; counted: Set<string> }>();
+  private readonly batches = new Map<string, Marker>();
 
   async getProblem(cluster: string, id: string): Promise<ProblemWindow | undefined> {
     return this.problems.get(`${cluster}#${id}`);
@@ -63,16 +78,24 @@ export class MemoryDedupStore implements DedupStore {
   async addRepeats(window: ProblemWindow, repeats: Occurrences, batchId: string): Promise<boolean> {
     const key = `${window.cluster}#${window.id}`;
     const current = this.problems.get(key);
-    if (!current || current.windowEnd !== window.windowEnd || current.counted?.includes(batchId))
+    // The same window, holding this batch nowhere, not trimmed since the caller read it.
+    if (
+      !current ||
+      current.windowEnd !== window.windowEnd ||
+      current.counted?.includes(batchId) ||
+      current.trims !== window.trims
+    )
       return false;
     const settled = new Set(
       (current.counted ?? []).filter((id) =>
         this.batches.get(`${window.cluster}#${id}`)?.counted.has(window.id),
       ),
     );
+    const counted = withCounted(current, batchId, settled);
     this.problems.set(key, {
       ...current,
-      counted: withCounted(current, batchId, settled),
+      counted,
+      trims: trimsAfter(current, counted),
       pending: current.pending + repeats.count,
       pendingSince: current.pendingSince ?? repeats.firstSeen,
       lastSeen: repeats.lastSeen,
@@ -95,6 +118,8 @@ export class MemoryDedupStore implements DedupStore {
       pendingSince: undefined,
       openedBy: '',
       lastFollowup: followup,
+      counted: undefined,
+      trims: undefined,
     });
     return true;
   }
@@ -104,6 +129,16 @@ export class MemoryDedupStore implements DedupStore {
     if (!this.matches(key, current)) return false;
     this.problems.delete(key);
     return true;
+  }
+
+  async handOver(
+    cluster: string,
+    problemId: string,
+    countedBy: readonly string[],
+    opener?: { readonly batchId: string; readonly messageId: string },
+  ): Promise<void> {
+    for (const id of countedBy) this.batches.get(`${cluster}#${id}`)?.counted.add(problemId);
+    if (opener) this.batches.get(`${cluster}#${opener.batchId}`)?.alerted.set(problemId, opener.messageId);
   }
 
   async takeAlertSlot(
@@ -196,26 +231,38 @@ export class MemoryDedupStore implements DedupStore {
   async claimBatch(cluster: string, batchId: string): Promise<BatchClaim> {
     const key = `${cluster}#${batchId}`;
     const earlier = this.batches.get(key);
-    if (earlier) {
-      const { recorded, counted } = earlier;
-      return counted.size > 0
-        ? { kind: 'retry', recorded, counted: new Set(counted) }
-        : { kind: 'retry', recorded };
-    }
-    this.batches.set(key, { recorded: false, counted: new Set() });
+    if (earlier) return retryClaim(earlier.recorded, earlier.counted, earlier.alerted.values());
+    this.batches.set(key, newMarker());
     return { kind: 'new' };
+  }
+
+  async batchRecord(cluster: string, batchId: string): Promise<BatchRecord | undefined> {
+    const marker = this.batches.get(`${cluster}#${batchId}`);
+    return (
+      marker && {
+        counted: new Set(marker.counted),
+        alerted: new Map(marker.alerted),
+        ...(marker.decided ? { decided: true } : {}),
+      }
+    );
   }
 
   async markBatchRecorded(cluster: string, batchId: string): Promise<void> {
     const marker = this.batches.get(`${cluster}#${batchId}`);
     if (marker) marker.recorded = true;
-    else this.batches.set(`${cluster}#${batchId}`, { recorded: true, counted: new Set() });
+    else this.batches.set(`${cluster}#${batchId}`, { ...newMarker(), recorded: true });
   }
 
-  async markCounted(cluster: string, batchId: string, problemIds: readonly string[]): Promise<void> {
+  async markCounted(
+    cluster: string,
+    batchId: string,
+    problemIds: readonly string[],
+    decided = false,
+  ): Promise<void> {
     const key = `${cluster}#${batchId}`;
-    const marker = this.batches.get(key) ?? { recorded: false, counted: new Set<string>() };
+    const marker = this.batches.get(key) ?? newMarker();
     for (const id of problemIds) marker.counted.add(id);
+    if (decided) marker.decided = true;
     this.batches.set(key, marker);
   }
 

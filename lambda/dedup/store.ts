@@ -42,10 +42,17 @@ export interface ProblemWindow {
   readonly lastFollowup?: FollowupRecord;
   /**
    * The batches whose repeats this window counted, oldest first: a retried batch finds itself here and
-   * counts nothing twice. A batch leaves the list only once its own marker records the count (see
-   * {@link withCounted}), so the mark a retry looks for cannot be pushed out by other batches.
+   * counts nothing twice. A batch leaves the list only once its own marker records the count: trimmed
+   * (see {@link withCounted}) or handed over when the window closes (`DedupStore.handOver`), so the
+   * mark a retry looks for is always in one of the two places.
    */
   readonly counted?: readonly string[];
+  /**
+   * How often this window's `counted` list was trimmed (absent: never). A batch appending to the list
+   * writes only if it is unchanged since its read: a trim in between may have dropped that very batch
+   * (counted by a duplicate delivery of it, recorded, then trimmed), which its read could not show.
+   */
+  readonly trims?: number;
 }
 
 /**
@@ -68,6 +75,12 @@ export function withCounted(
   const counted = window.counted ?? [];
   const kept = counted.length < COUNTED_BATCHES_KEPT ? counted : counted.filter((id) => !settled.has(id));
   return [...kept, batchId];
+}
+
+/** The window's `trims` after writing `counted` (from {@link withCounted}): one more if any batch left. */
+export function trimsAfter(window: ProblemWindow, counted: readonly string[]): number | undefined {
+  const dropped = (window.counted?.length ?? 0) + 1 > counted.length;
+  return dropped ? (window.trims ?? 0) + 1 : window.trims;
 }
 
 /** A follow-up: the repeats of one closed window (their count, first and last time). */
@@ -111,15 +124,67 @@ export interface DueEntry {
 }
 
 /**
+ * What a batch marker records of the problems the batch was counted in, whoever wrote it: the batch's
+ * own attempt after deciding (`DedupStore.markCounted`), or a window closing (`DedupStore.handOver`).
+ * Entries are only ever added.
+ */
+export interface BatchRecord {
+  /** The problems whose repeats the batch counted (22 characters each). */
+  readonly counted: ReadonlySet<string>;
+  /**
+   * The alerts of windows the batch opened and that have closed since, by problem: the alert's message
+   * ID (`alert#<problem>#<window start>`, 42 characters), so a retry sends that alert, not a new one.
+   */
+  readonly alerted: ReadonlyMap<string, string>;
+  /**
+   * An attempt decided every problem of the batch and wrote its digest additions: a problem that neither
+   * a window nor this record names went into a digest (or failed open, uncounted, on contention), so
+   * there is nothing left to count. Only a count's last check reads it: an open window the batch opened
+   * still gives its alert again.
+   */
+  readonly decided?: boolean;
+}
+
+/**
  * What the batch marker says about an earlier attempt of the same batch. `new`: none (this attempt
  * claimed it). `retry`: an earlier attempt claimed it; `recorded` when that attempt wrote the delivery
  * state of everything it sent, so a message without a record for a sink was never sent there;
- * `counted`, the problems whose repeats an earlier attempt counted and recorded on the marker
- * (absent: none).
+ * `counted` and `alerted` as in {@link BatchRecord} (absent: none).
  */
 export type BatchClaim =
   | { readonly kind: 'new' }
-  | { readonly kind: 'retry'; readonly recorded: boolean; readonly counted?: ReadonlySet<string> };
+  | {
+      readonly kind: 'retry';
+      readonly recorded: boolean;
+      readonly counted?: ReadonlySet<string>;
+      readonly alerted?: ReadonlyMap<string, string>;
+    };
+
+/** A retry's claim, without the fields whose sets are empty. */
+export function retryClaim(
+  recorded: boolean,
+  counted: Iterable<string>,
+  alerts: Iterable<string>,
+): BatchClaim {
+  const ids = new Set(counted);
+  const alerted = alertsByProblem(alerts);
+  return {
+    kind: 'retry',
+    recorded,
+    ...(ids.size > 0 ? { counted: ids } : {}),
+    ...(alerted.size > 0 ? { alerted } : {}),
+  };
+}
+
+/** The alert message IDs a marker records, by the problem each names (`alert#<problem>#<start>`). */
+export function alertsByProblem(messageIds: Iterable<string>): Map<string, string> {
+  const alerted = new Map<string, string>();
+  for (const messageId of messageIds) {
+    const [kind, problemId] = messageId.split('#');
+    if (kind === 'alert' && problemId) alerted.set(problemId, messageId);
+  }
+  return alerted;
+}
 
 /**
  * The atomic operations flood control is built from. Each is one conditional write (DynamoDB) or one
@@ -145,15 +210,30 @@ export interface DedupStore {
    * and remembers the batch in its `counted` list in the same write.
    */
   addRepeats(current: ProblemWindow, repeats: Occurrences, batchId: string): Promise<boolean>;
-  /** Closes a window with repeats: starts the next one empty and records the follow-up. */
+  /**
+   * Closes a window with repeats: starts the next one empty (no repeats, no batches listed, no opener)
+   * and records the follow-up. Called after `handOver`, which keeps the marks it clears.
+   */
   rollWindow(
     current: ProblemWindow,
     next: { readonly windowStart: number; readonly windowEnd: number },
     followup: FollowupRecord,
     expiresAt: number,
   ): Promise<boolean>;
-  /** Forgets a window that closed without repeats: the problem went quiet. */
+  /** Forgets a window that closed without repeats: the problem went quiet. Called after `handOver`. */
   deleteProblem(current: ProblemWindow): Promise<boolean>;
+  /**
+   * Before a window closes (rolled or forgotten), moves its counting marks to the batches' own markers:
+   * `problemId` into the `counted` of each batch in `countedBy`, and the alert's message ID into the
+   * `alerted` of the batch that opened it. One conditional write per marker that exists and does not
+   * hold it yet (a marker that is gone is past any retry); the markers are read first, 100 at a time.
+   */
+  handOver(
+    cluster: string,
+    problemId: string,
+    countedBy: readonly string[],
+    opener?: { readonly batchId: string; readonly messageId: string },
+  ): Promise<void>;
 
   /**
    * Takes one of the `cap` message slots of cap window `bucket` (of a cluster, or of the account) for
@@ -197,13 +277,21 @@ export interface DedupStore {
 
   /** Claims a batch (its small marker: the ID and a state, never the content), or finds an earlier attempt's claim. */
   claimBatch(cluster: string, batchId: string, expiresAt: number): Promise<BatchClaim>;
+  /** What the batch's marker records (a consistent read); `undefined` when there is no marker. */
+  batchRecord(cluster: string, batchId: string): Promise<BatchRecord | undefined>;
   /** Marks the batch's delivery state complete: every message it sent has its record. */
   markBatchRecorded(cluster: string, batchId: string): Promise<void>;
   /**
    * Records on the batch marker the problems whose repeats the batch counted (22 characters each): from
-   * then on a retry knows it from the marker, and the windows may forget the batch.
+   * then on a retry knows it from the marker, and the windows may forget the batch. With `decided`, also
+   * that the attempt decided every problem and wrote its digest additions (see {@link BatchRecord}).
    */
-  markCounted(cluster: string, batchId: string, problemIds: readonly string[]): Promise<void>;
+  markCounted(
+    cluster: string,
+    batchId: string,
+    problemIds: readonly string[],
+    decided?: boolean,
+  ): Promise<void>;
 }
 
 /** What `takeAlertSlot` did; see there. */

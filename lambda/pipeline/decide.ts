@@ -87,8 +87,22 @@ export async function decide(
     sends.push(...decision.sends);
     logOutcome(batch.cluster, problem, decision.outcome, observability);
   }
-  // Which problems this batch counted repeats of, on its own marker (one write): a retry knows them from
-  // there, and their windows may forget the batch. Lost with the store down: the windows keep the batch.
+  // The digest additions of the whole batch: one write per cap window, marked with the batch. Lost
+  // with the store down: nothing marks them, so the retry adds them (once). Not written by an attempt
+  // that left problems undecided: the mark would refuse the retry's additions, so the retry (which
+  // re-decides every problem) writes them all, once; the fail-open digest waits for it the same way.
+  if (deferred === 0 && health.downBecause === undefined) {
+    await flood.flushDigests(batch.batchId).catch((error: unknown) => {
+      observability.warn('digest additions not stored; the retry adds them', {
+        cluster: batch.cluster,
+        error: health.fail(error),
+      });
+    });
+  }
+  // Which problems this batch counted repeats of, and whether its digest additions are written, on its
+  // own marker (one write, after them): a retry knows from there what it need not count again, however
+  // late it comes, and the windows may forget the batch. Lost with the store down: the windows keep the
+  // batch, and a retry in the same cap window finds its digest additions by their mark.
   if (health.downBecause === undefined) {
     await flood.markCounted(batch.cluster, batch.batchId).catch((error: unknown) =>
       observability.warn('counted problems not recorded on the batch marker; the windows keep the batch', {
@@ -97,19 +111,7 @@ export async function decide(
       }),
     );
   }
-  // The digest additions of the whole batch: one write per cap window, marked with the batch. Lost
-  // with the store down: nothing marks them, so the retry adds them (once). Not written by an attempt
-  // that left problems undecided: the mark would refuse the retry's additions, so the retry (which
-  // re-decides every problem) writes them all, once; the fail-open digest waits for it the same way.
   if (deferred > 0) return { sends, deferred };
-  if (health.downBecause === undefined) {
-    await flood.flushDigests(batch.batchId).catch((error: unknown) => {
-      observability.warn('digest additions not stored; the retry adds them', {
-        cluster: batch.cluster,
-        error: health.fail(error),
-      });
-    });
-  }
   const digest = failOpen.digest(diagnosis.cluster, health);
   if (digest) sends.push(digest);
   return { sends, deferred };

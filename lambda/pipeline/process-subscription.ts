@@ -25,13 +25,22 @@ import { StoreHealth } from './store-health';
  * DynamoDB's 400 KB), and every step is one single-item conditional write (no transactions: the
  * local DynamoDB the tests run against has none):
  *
- * - the **batch marker** `batch#<id>` (about 100 bytes, kept 2 days): `counting` → `recorded`, and
- *   `counted`, the problems whose repeats the batch counted (22 bytes each, one write after deciding);
+ * - the **batch marker** `batch#<id>` (about 100 bytes, kept 2 days): `counting` → `recorded`;
+ *   `counted`, the problems whose repeats the batch counted (22 bytes each); `alerted`, the alerts of
+ *   windows it opened that have closed since (their message IDs, 42 bytes each); `decided`, once an
+ *   attempt decided every problem and wrote its digest additions. The batch writes `counted` and
+ *   `decided` (one write after deciding), a closing window `counted` and `alerted` (its hand-over).
+ *   Both sets name only problems the batch met in an alert window, so they stay small: a capped window
+ *   holds a slot of the cap window it opened or last rolled in and lasts one window, so a cluster has
+ *   about 2 × `alertCap` of them at a time, plus its uncapped problems, whose keys hold no request text
+ *   (a breakage per category, a critical one per principal of its own account, one probe activity):
+ *   a few KB at most. Problems past the cap are never listed one by one: `decided` stands for them;
  * - the **counting marks** on the state counted into, each written in the same conditional update as
  *   its count: a window opened by the batch names it (`openedBy`), a window it added repeats to lists
  *   it (`counted`), a digest it added to holds it (`batches`). A window's list is trimmed, when it
- *   reaches 64, only of batches whose marker records the count (or is gone, past any retry): a batch
- *   that counted and has not recorded it stays listed however many batches count after it;
+ *   reaches 64, only of batches whose marker records the count (or is gone, past any retry), and each
+ *   trim that drops one counts in the window's `trims`. A batch leaves a window's marks only once its
+ *   marker holds them: trimmed after its own record, or handed over when the window closes;
  * - the **slot holders** on the cap items: each slot of a cluster's cap and of the account's ceiling
  *   names what it pays for, `alert#<problem>#<batch>` for an alert, so a retry asking for the slot its
  *   earlier attempt took is told it holds it (`held`) and takes none twice;
@@ -41,17 +50,28 @@ import { StoreHealth } from './store-health';
  * 1. *claim* — conditional put of the marker. Fails (store down): nothing was written; the batch
  *    fails open (every alert marked "possibly a duplicate") and a retry counts it afresh — nothing
  *    was counted. Already there: this is a **retry**; `recorded` says whether the earlier attempt's
- *    delivery state is complete, `counted` which problems it counted.
+ *    delivery state is complete, `counted` and `alerted` what the marker held then.
  * 2. *count* — per distinct problem, one atomic step (above); a new capped problem takes its slots
- *    first (cluster, then account), then opens its window naming the batch. Dies halfway: the retry
- *    re-decides every problem. Counted and recorded on the marker → nothing to count, whatever became
- *    of the window since. Counted, not recorded → its window still lists the batch → nothing to count.
- *    Window opened (`openedBy`) → the same alert under the same message ID. Slot taken, window not
- *    opened → the retry is told the slot is its own and opens the window with it, so the alert goes
- *    out even when that was the window's last slot. Not reached → counted now. The store failing
- *    halfway (throttling): the rest fail open, counted nowhere, so the retry counts them once.
- * 3. *record counts* — one write to the marker: the problems counted (step 2), from then on known to
- *    the retry from the marker, so their windows may drop the batch. Fails: the windows keep it.
+ *    first (cluster, then account), then opens its window naming the batch. Every count is checked
+ *    against two reads, in this order: the window (read ahead for the whole batch), then — unless the
+ *    window names the batch — the marker (once per batch; again only after a later window read). The
+ *    write is conditional on the window being the one read, and an append on its list not having been
+ *    trimmed since: a mark this batch left on a window is in one of the two reads, whichever attempt of
+ *    the batch left it (a retry's, or a duplicate delivery's running at the same time). Dies halfway: the
+ *    retry re-decides every problem. Marker says counted → nothing to count, whatever became of the
+ *    window since. Counted, not recorded → its window still lists the batch, or, closed since, handed
+ *    the count over to the marker → nothing to count. Window opened (`openedBy`) → the same alert under
+ *    the same message ID; closed since → the marker's `alerted` gives that ID (below). Marker says
+ *    `decided` → nothing to count: a problem neither a window nor the marker names went into a digest.
+ *    Slot taken, window not opened → the retry is told the slot is its own and opens the window with
+ *    it, so the alert goes out even when that was the window's last slot. Not reached → counted now.
+ *    The store failing halfway (throttling): the rest fail open, counted nowhere, so the retry counts
+ *    them once.
+ * 3. *record counts* — after the digest additions (one write per cap window, marked with the batch),
+ *    one write to the marker: the problems counted (step 2), and `decided` if the digest additions
+ *    are written, from then on known to the retry from the marker, so their windows may drop the batch.
+ *    Fails: the windows keep it, and a retry in the same cap window finds its digest additions by their
+ *    mark.
  * 4. *deliver* — per message and sink: skip if the delivery state says it went, else send, then
  *    record. Dies between a send and its record: the marker is still `counting`, so the retry sends
  *    every message without a record **with the "possibly a duplicate" note**: where state could not
@@ -65,17 +85,40 @@ import { StoreHealth } from './store-health';
  * 5. *recorded* — when every send of the attempt has its record (and the store stayed up), the marker
  *    says `recorded`: a retry then sends no note, since a sink without a record was never reached.
  *
- * A retry thus neither double-counts (every count carries a mark no other batch can push out before
- * the batch's own marker holds it) nor double-sends (every send that was recorded is skipped, every
- * one that may not have been is labelled), and the slot it took is its own. Lambda retries a failed
- * event after about 1 and 2 minutes, and keeps a throttled one up to 6 hours; the marker lives 2 days.
+ * A window closes — its follow-up due (the sweep, or the next occurrence after it), quiet (forgotten),
+ * or without a slot for its follow-up (forgotten, its repeats digested) — in two steps. *Hand-over*:
+ * the batches it lists get the problem in their `counted`, the batch that opened it the alert in its
+ * `alerted` (the markers read first, 100 at a time; one conditional write per marker that exists and
+ * lacks it: usually the opener's alone). *Close*: the roll (the next window starts with no list and
+ * no opener) or the deletion, conditional on the window as read. Dies after the hand-over: the marks
+ * are in both places, and the next close hands over again (nothing to write) and closes.
+ * A retry of the batch that opened a window closed since sends that window's alert, under its message
+ * ID, to the sinks without a record of it, and counts nothing. Those occurrences are the alert's (a
+ * window's repeats never include its opener's): counting them as repeats of the next window counted
+ * them twice whenever the alert had gone out — the usual case, when another sink's failure is what
+ * made Lambda retry — and sending nothing would lose the only message about a window that closed
+ * quiet. When the attempt died before sending anywhere, the alert arrives late (after the follow-up,
+ * if its window had repeats), once per sink; it is the window's alert, not a new one, and takes no slot.
+ *
+ * A retry thus neither double-counts (every count carries a mark that leaves the window only for the
+ * batch's own marker, and is checked against both) nor double-sends (every send that was recorded is
+ * skipped, every one that may not have been is labelled), and the slot it took is its own. Lambda
+ * retries a failed event after about 1 and 2 minutes, and keeps a throttled one up to 6 hours; the
+ * marker lives 2 days, a window more than a day past its end. The price: one marker read per batch
+ * (another only after a refused write or a close), and per window close one batch read of its markers
+ * and usually one write.
  * What is not covered:
- * - a retry that comes after the window its attempt opened or counted into has closed: the follow-up
- *   clears `openedBy` (the alert, if unsent, is not sent; its occurrences are counted as repeats), and
- *   a window that then closes quiet is deleted with its list (an attempt that died before recording
- *   its count alerts again). Windows last `dedupWindowMinutes`, 60 by default: hours, not minutes;
- * - a duplicate delivery running at the same time as the attempt it duplicates, when between its
- *   claim and its count the attempt records its count and 64 other batches count the same problem;
+ * - a window of the same problem opened and closed entirely between an attempt's reads and its write
+ *   (another attempt of the batch opening or counting into it): it outlives the two reads' checks. A
+ *   window closes only in an invocation started a window's length after the one that opened it, so
+ *   this needs windows no longer than two function timeouts (2 minutes with the stack's 60 s; windows
+ *   are `dedupWindowMinutes`, 60 by default) or clocks that disagree by about a window;
+ * - problems past the cap of an attempt that dies between its digest write and its marker write, or
+ *   of a duplicate delivery running at the same time as its original across the end of a cap window:
+ *   retried in the next cap window, whose digest does not hold the batch, they are counted again
+ *   there (the digest's mark is on the digest, which the next window's count does not read);
+ * - a problem an attempt failed open on contention (alerted with the note, counted nowhere) before it
+ *   wrote its digest additions: its retry, told `decided`, counts it nowhere either (an undercount);
  * - a slot taken just before the attempt died that the retry does not use — another batch opened the
  *   problem's window first, the account ceiling filled meanwhile, or the retry falls into the next cap
  *   window: it stays spent until its cap window ends; a follow-up's slot likewise (its repeats still
@@ -97,8 +140,11 @@ export async function processSubscription(
   const health = new StoreHealth();
   const claim = await claimBatch(batch, deps, health, now);
   const diagnosis = await diagnose(batch, deps);
-  // A retry decides with what its earlier attempt recorded: the problems it counted.
-  const earlier = claim?.kind === 'retry' ? { counted: claim.counted ?? new Set<string>() } : undefined;
+  // A retry decides with what its marker records: the problems the batch counted, the alerts it sent.
+  const earlier =
+    claim?.kind === 'retry'
+      ? { counted: claim.counted ?? new Set<string>(), alerted: claim.alerted ?? new Map<string, string>() }
+      : undefined;
   const flood = new FloodControl(deps.store, deps.settings, earlier);
   const { sends, deferred } = await decide(batch, diagnosis, flood, health, deps, now, budget);
   const unsure = claim?.kind === 'retry' && !claim.recorded;

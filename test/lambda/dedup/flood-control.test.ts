@@ -469,6 +469,251 @@ describe.each(STORES)('flood control on the %s store', (_name, makeStore) => {
       expect(swept.digests[0]?.tally.principals).toBe(2);
     });
   });
+
+  describe('a retry after the window it counted into closed', () => {
+    const settings = { windowMs: WINDOW, cap: 20 };
+    const dev = (count: number, at: number) => problem('dev', count, at);
+    const devId = problemId(dev(1, T0).key);
+
+    /** What a retry's flood control is given: its marker, as the claim finds it. */
+    async function retryOf(store: DedupStore, batchId: string) {
+      const claim = await store.claimBatch('prod', batchId, 2e9);
+      if (claim.kind !== 'retry') throw new Error(`${batchId} was never claimed`);
+      return new FloodControl(store, settings, {
+        counted: claim.counted ?? new Set(),
+        alerted: claim.alerted ?? new Map(),
+      });
+    }
+
+    it('counts nothing for a batch that counted and died before recording it, once its window rolled and the next closed quiet', async () => {
+      // Prepare: batch-1 counts 100 repeats and dies before its marker records that.
+      const store = await makeStore();
+      await new FloodControl(store, settings).record('prod', dev(1, T0), 'batch-0', T0);
+      await store.claimBatch('prod', 'batch-1', 2e9);
+      await new FloodControl(store, settings).record('prod', dev(100, T0 + MINUTE), 'batch-1', T0 + MINUTE);
+      const sweep = new FloodControl(store, settings);
+      const rolled = await sweep.sweep(T0 + WINDOW + MINUTE);
+      for (const closed of rolled.followups) await sweep.done(closed.due);
+      const quiet = await sweep.sweep(T0 + 2 * WINDOW + MINUTE);
+
+      // Act: batch-1's retry, two hours late
+      const retry = await retryOf(store, 'batch-1');
+      const decision = await retry.record(
+        'prod',
+        dev(100, T0 + MINUTE),
+        'batch-1',
+        T0 + 2 * WINDOW + 2 * MINUTE,
+      );
+
+      // Assess: the follow-up counted the 100 once; the retry neither alerts nor opens a window.
+      expect(rolled.followups.map((f) => f.followup.count)).toEqual([100]);
+      expect(quiet.followups).toEqual([]);
+      expect(decision.outcome).toBe('suppressed');
+      expect(await store.getProblem('prod', devId)).toBeUndefined();
+    });
+
+    it('gives the batch that opened a window that closed its alert again, under the same message ID, and counts nothing', async () => {
+      // Prepare: batch-1 alerts (its invocation then fails, say on Slack); the window closes quiet.
+      const store = await makeStore();
+      await store.claimBatch('prod', 'batch-1', 2e9);
+      const first = await new FloodControl(store, settings).record('prod', dev(3, T0), 'batch-1', T0);
+      await new FloodControl(store, settings).sweep(T0 + WINDOW + MINUTE);
+
+      // Act
+      const retry = await retryOf(store, 'batch-1');
+      const again = await retry.record('prod', dev(3, T0), 'batch-1', T0 + WINDOW + 2 * MINUTE);
+
+      // Assess
+      expect(first.outcome).toBe('alerted');
+      expect(again).toEqual({ ...first, closed: [] });
+      expect(await store.getProblem('prod', devId)).toBeUndefined();
+    });
+
+    it('counts nothing for a batch whose window closed while the retry was already running', async () => {
+      // Prepare: batch-1 counts 100 and dies; its retry claims before the window closes quiet.
+      const store = await makeStore();
+      await new FloodControl(store, settings).record('prod', dev(1, T0), 'batch-0', T0);
+      await store.claimBatch('prod', 'batch-1', 2e9);
+      await new FloodControl(store, settings).record('prod', dev(100, T0 + MINUTE), 'batch-1', T0 + MINUTE);
+      await new FloodControl(store, settings).sweep(T0 + WINDOW + MINUTE);
+      const retry = await retryOf(store, 'batch-1');
+      await new FloodControl(store, settings).sweep(T0 + 2 * WINDOW + MINUTE);
+
+      // Act
+      const decision = await retry.record(
+        'prod',
+        dev(100, T0 + MINUTE),
+        'batch-1',
+        T0 + 2 * WINDOW + 2 * MINUTE,
+      );
+
+      // Assess
+      expect(decision.outcome).toBe('suppressed');
+      expect(await store.getProblem('prod', devId)).toBeUndefined();
+    });
+
+    it.each(['handOver', 'rollWindow'] as const)(
+      'counts nothing twice when the close dies in %s: the retry counts nothing, the next close sends the follow-up once',
+      async (step) => {
+        // Prepare: batch-1 counts 100 and dies; the sweep that closes its window dies at one of its writes.
+        const store = await makeStore();
+        await new FloodControl(store, settings).record('prod', dev(1, T0), 'batch-0', T0);
+        await store.claimBatch('prod', 'batch-1', 2e9);
+        await new FloodControl(store, settings).record('prod', dev(100, T0 + MINUTE), 'batch-1', T0 + MINUTE);
+        const died = await new FloodControl(diesOnFirst(store, step), settings)
+          .sweep(T0 + WINDOW + MINUTE)
+          .then(
+            () => 'lived',
+            () => 'died',
+          );
+
+        // Act: batch-1's retry, then the next sweep
+        const retry = await retryOf(store, 'batch-1');
+        const decision = await retry.record(
+          'prod',
+          dev(100, T0 + MINUTE),
+          'batch-1',
+          T0 + WINDOW + 2 * MINUTE,
+        );
+        const swept = await new FloodControl(store, settings).sweep(T0 + WINDOW + 3 * MINUTE);
+        const next = await store.getProblem('prod', devId);
+
+        // Assess: the 100 are in the one follow-up, and nothing was counted into the next window.
+        expect(died).toBe('died');
+        expect(decision.outcome).toBe('suppressed');
+        expect(swept.followups.map((f) => f.followup.count)).toEqual([100]);
+        expect(next?.windowStart).toBe(T0 + WINDOW);
+        expect(next?.pending).toBe(0);
+      },
+    );
+
+    it('counts nothing for a retry, in the next cap window, of a batch whose problems past the cap went into the digest', async () => {
+      // Prepare: cap 1, taken by batch-0; batch-1's problem goes into the digest of the hour.
+      const store = await makeStore();
+      const capped = { windowMs: WINDOW, cap: 1 };
+      const nextHour = Math.ceil(T0 / WINDOW) * WINDOW;
+      await new FloodControl(store, capped).record('prod', problem('a', 1, T0), 'batch-0', T0);
+      await store.claimBatch('prod', 'batch-1', 2e9);
+      const attempt = new FloodControl(store, capped);
+      const first = await attempt.record('prod', problem('b', 4, T0), 'batch-1', T0);
+      await attempt.flushDigests('batch-1');
+      await attempt.markCounted('prod', 'batch-1');
+
+      // Act: batch-1's retry (its invocation failed later, say on Slack), in the next hour
+      const claim = await store.claimBatch('prod', 'batch-1', 2e9);
+      const earlier = claim.kind === 'retry' ? { counted: claim.counted ?? new Set<string>() } : undefined;
+      const retry = new FloodControl(store, capped, earlier);
+      const again = await retry.record('prod', problem('b', 4, T0), 'batch-1', nextHour + MINUTE);
+      await retry.flushDigests('batch-1');
+      const swept = await new FloodControl(store, capped).sweep(nextHour + 2 * WINDOW);
+
+      // Assess: the 4 are in the first hour's digest, once; the next hour neither alerts nor digests them.
+      expect(first.outcome).toBe('digested');
+      expect(again.outcome).toBe('suppressed');
+      expect(swept.digests.map((digest) => [digest.bucket, digest.tally.count])).toEqual([
+        [nextHour / WINDOW - 1, 4],
+      ]);
+    });
+  });
+
+  describe('a duplicate delivery running beside the attempt it duplicates', () => {
+    const settings = { windowMs: WINDOW, cap: 20 };
+    const dev = (count: number, at: number) => problem('dev', count, at);
+    const devId = problemId(dev(1, T0).key);
+
+    /** Another batch counting one repeat as the pipeline does: claim, count, record on the marker. */
+    async function otherCounts(store: DedupStore, batchId: string, at: number): Promise<void> {
+      const flood = new FloodControl(store, settings);
+      await store.claimBatch('prod', batchId, 2e9);
+      await flood.record('prod', dev(1, at), batchId, at);
+      await flood.markCounted('prod', batchId);
+    }
+
+    it('counts nothing when, before it counts, the original records its count and 70 other batches trim it out of the window', async () => {
+      // Prepare: the original claims batch-1, then its duplicate finds the claim (nothing counted yet).
+      const store = await makeStore();
+      await new FloodControl(store, settings).record('prod', dev(1, T0), 'batch-0', T0);
+      await store.claimBatch('prod', 'batch-1', 2e9);
+      const claim = await store.claimBatch('prod', 'batch-1', 2e9);
+      const duplicate = new FloodControl(store, settings, { counted: new Set(), alerted: new Map() });
+      const original = new FloodControl(store, settings);
+      await original.record('prod', dev(100, T0 + MINUTE), 'batch-1', T0 + MINUTE);
+      await original.markCounted('prod', 'batch-1');
+      for (let i = 0; i < 70; i++) await otherCounts(store, `other-${i}`, T0 + 2 * MINUTE + i);
+
+      // Act
+      const decision = await duplicate.record('prod', dev(100, T0 + MINUTE), 'batch-1', T0 + MINUTE);
+      const window = await store.getProblem('prod', devId);
+
+      // Assess: the 100 are counted once, though the window no longer lists batch-1.
+      expect(claim).toEqual({ kind: 'retry', recorded: false });
+      expect(decision.outcome).toBe('suppressed');
+      expect(window?.pending).toBe(170);
+      expect(window?.counted).not.toContain('batch-1');
+    });
+
+    it('counts nothing for the attempt that claimed first, when its duplicate counted, recorded and was trimmed out before it counts', async () => {
+      // Prepare: the first claim is slow; the duplicate (a retry by its claim) counts and records first.
+      const store = await makeStore();
+      await new FloodControl(store, settings).record('prod', dev(1, T0), 'batch-1-opener', T0);
+      await store.claimBatch('prod', 'batch-1', 2e9);
+      const first = new FloodControl(store, settings);
+      await store.claimBatch('prod', 'batch-1', 2e9);
+      const duplicate = new FloodControl(store, settings, { counted: new Set(), alerted: new Map() });
+      await duplicate.record('prod', dev(100, T0 + MINUTE), 'batch-1', T0 + MINUTE);
+      await duplicate.markCounted('prod', 'batch-1');
+      for (let i = 0; i < 70; i++) await otherCounts(store, `other-${i}`, T0 + 2 * MINUTE + i);
+
+      // Act
+      const decision = await first.record('prod', dev(100, T0 + MINUTE), 'batch-1', T0 + MINUTE);
+      const window = await store.getProblem('prod', devId);
+
+      // Assess
+      expect(decision.outcome).toBe('suppressed');
+      expect(window?.pending).toBe(170);
+      expect(window?.counted).not.toContain('batch-1');
+    });
+
+    it('counts nothing when the original counts, records and is trimmed out between its read of the window and its write', async () => {
+      // Prepare: 62 batches counted and recorded; the duplicate reads the window (batch-1 not in it)…
+      const store = await makeStore();
+      await new FloodControl(store, settings).record('prod', dev(1, T0), 'batch-0', T0);
+      for (let i = 0; i < 62; i++) await otherCounts(store, `other-${i}`, T0 + MINUTE + i);
+      await store.claimBatch('prod', 'batch-1', 2e9);
+      await store.claimBatch('prod', 'batch-1', 2e9);
+      // …and, just before it writes, the original counts and records, and two more batches fill the
+      // list and trim it of every batch whose marker records its count.
+      let interleaved = false;
+      const racing = new Proxy(store, {
+        get(target, name, receiver) {
+          const value = Reflect.get(target, name, receiver);
+          if (name !== 'addRepeats' || typeof value !== 'function') return value;
+          return async (...args: unknown[]) => {
+            if (!interleaved) {
+              interleaved = true;
+              const original = new FloodControl(store, settings);
+              await original.record('prod', dev(100, T0 + 2 * MINUTE), 'batch-1', T0 + 2 * MINUTE);
+              await original.markCounted('prod', 'batch-1');
+              await otherCounts(store, 'other-62', T0 + 3 * MINUTE);
+              await otherCounts(store, 'other-63', T0 + 3 * MINUTE + 1);
+            }
+            return value.apply(target, args);
+          };
+        },
+      });
+      const duplicate = new FloodControl(racing, settings, { counted: new Set(), alerted: new Map() });
+
+      // Act
+      const decision = await duplicate.record('prod', dev(100, T0 + 2 * MINUTE), 'batch-1', T0 + 2 * MINUTE);
+      const window = await store.getProblem('prod', devId);
+
+      // Assess: the list was trimmed (batch-1 left it), and the 100 are counted once.
+      expect(interleaved).toBe(true);
+      expect(decision.outcome).toBe('suppressed');
+      expect(window?.pending).toBe(62 + 100 + 2);
+      expect(window?.counted).not.toContain('batch-1');
+    });
+  });
 });
 
 describe('problem IDs', () => {

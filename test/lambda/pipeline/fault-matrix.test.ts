@@ -287,6 +287,86 @@ describe('the fault matrix: no double send, no double count, nothing lost silent
     expect(h.sns.copies('followup').map((f) => f.count)).toEqual([170]);
   });
 
+  it('an attempt that counts a repeat and dies before recording it, retried after its window closed: the repeat is counted once and no second alert goes out', async () => {
+    // Prepare: developer alerted; an attempt counts 100 repeats and dies right after that write.
+    const h = await harness();
+    await h.handler(subscriptionEvent([notMappedLine('developer', T0, 1)]), lambdaContext);
+    h.clock.now = T0 + 1000;
+    const attempt = subscriptionEvent(
+      Array.from({ length: 100 }, (_, i) => notMappedLine('developer', T0 + 1000 + i, 10 + i)),
+      { at: T0 + 1000 },
+    );
+    proxy.rules.add(diesAfter(countsRepeats));
+    await h.handler(attempt, lambdaContext).catch(() => undefined);
+    proxy.rules.clear();
+    // Its window closes with the follow-up of the 100; the next one closes quiet and is forgotten.
+    h.clock.now = T0 + WINDOW + 60_000;
+    await h.handler({ sweep: true }, lambdaContext);
+    h.clock.now = T0 + 2 * WINDOW + 60_000;
+    await h.handler({ sweep: true }, lambdaContext);
+
+    // Act: Lambda's retry of the attempt (a throttled event is kept up to 6 hours), then a late sweep
+    h.clock.now = T0 + 2 * WINDOW + 120_000;
+    await h.handler(attempt, lambdaContext);
+    h.clock.now = T0 + 4 * WINDOW;
+    await h.handler({ sweep: true }, lambdaContext);
+
+    // Assess
+    expect(h.sns.copies('followup').map((f) => f.count)).toEqual([100]);
+    expect(h.sns.copies('alert')).toHaveLength(1);
+    expect(slackAlerts().filter((body) => body.includes('role/developer'))).toHaveLength(2);
+  });
+
+  it('an attempt whose alert reached SNS and not Slack, retried after its window closed: Slack gets that alert once, SNS never again', async () => {
+    // Prepare: the alert goes to SNS, Slack answers 500, the invocation fails; the window closes quiet.
+    const h = await harness();
+    const event = subscriptionEvent([notMappedLine('developer', T0, 1)]);
+    slackServer.script({ status: 500 });
+    await expect(h.handler(event, lambdaContext)).rejects.toThrow(DeliveryError);
+    h.clock.now = T0 + WINDOW + 60_000;
+    await h.handler({ sweep: true }, lambdaContext);
+
+    // Act: Lambda's retry, an hour late
+    h.clock.now = T0 + WINDOW + 120_000;
+    await h.handler(event, lambdaContext);
+
+    // Assess: one alert, under one message ID, in each sink.
+    expect(h.sns.copies('alert')).toHaveLength(1);
+    expect(slackServer.received).toHaveLength(2);
+    expect(slackServer.received[1]?.body).toContain('role/developer');
+    expect(slackServer.received[1]?.body).not.toMatch(DUPLICATE);
+  });
+
+  it('an attempt whose problems past the cap went into the digest, retried in the next hour after Slack failed: they are counted once, in that digest, and alerted nowhere', async () => {
+    // Prepare: 20 roles take the hour's 20 slots; at 14:59 a batch brings 5 more (into the digest) and
+    // a forged token (probe activity, uncapped: alerted), whose Slack post fails, so Lambda retries it.
+    const h = await harness();
+    const others = Array.from({ length: 20 }, (_, i) => notMappedLine(`role-${i}`, T0 + i, 100 + i));
+    await h.handler(subscriptionEvent(others), lambdaContext);
+    const nextHour = Math.ceil(T0 / WINDOW) * WINDOW;
+    h.clock.now = nextHour - 60_000;
+    const lines = [
+      ...Array.from({ length: 5 }, (_, i) => notMappedLine(`late-${i}`, h.clock.now + i, 300 + i)),
+      rejectedHostLine('sts.attacker.example', h.clock.now + 10, 400),
+    ];
+    const event = subscriptionEvent(lines, { at: h.clock.now });
+    slackServer.script({ status: 500 });
+    await expect(h.handler(event, lambdaContext)).rejects.toThrow(DeliveryError);
+
+    // Act: Lambda's retry two minutes later, in the next hour; then the sweeps of both hours
+    h.clock.now = nextHour + 60_000;
+    await h.handler(event, lambdaContext);
+    await h.handler({ sweep: true }, lambdaContext);
+    h.clock.now = nextHour + 2 * WINDOW;
+    await h.handler({ sweep: true }, lambdaContext);
+
+    // Assess
+    const late = h.sns.copies('alert').filter((alert) => alert.text.includes('role/late-'));
+    expect(late).toHaveLength(0);
+    expect(h.sns.copies('digest').map((digest) => digest.count)).toEqual([5]);
+    expect(slackAlerts().filter((body) => body.includes('attacker.example'))).toHaveLength(2);
+  });
+
   it('an attempt that takes the last alert slot of the hour and dies before sending: the retry sends that alert, exactly once', async () => {
     // Prepare: 19 of the 20 slots of the hour go to other roles.
     const h = await harness();
