@@ -132,6 +132,24 @@ function slackAlerts(): string[] {
 }
 
 /**
+ * developer alerted, then an attempt that counts 100 repeats of it and dies right after that write:
+ * the harness and the attempt's event, for its retry.
+ */
+async function repeatsCountedByAnAttemptThatDied() {
+  const h = await harness();
+  await h.handler(subscriptionEvent([notMappedLine('developer', T0, 1)]), lambdaContext);
+  h.clock.now = T0 + 1000;
+  const attempt = subscriptionEvent(
+    Array.from({ length: 100 }, (_, i) => notMappedLine('developer', T0 + 1000 + i, 10 + i)),
+    { at: T0 + 1000 },
+  );
+  proxy.rules.add(diesAfter(countsRepeats));
+  await h.handler(attempt, lambdaContext).catch(() => undefined);
+  proxy.rules.clear();
+  return { h, attempt };
+}
+
+/**
  * An invocation that dies right after the first DynamoDB call `last` picks: that call goes through,
  * every later one fails, as if the function had stopped there.
  */
@@ -259,16 +277,7 @@ describe('the fault matrix: no double send, no double count, nothing lost silent
 
   it('an attempt that counts a repeat and dies, retried after 70 other batches counted the same problem: the repeat is counted once (the follow-up says 170, not 270)', async () => {
     // Prepare: developer alerted; an attempt counts 100 repeats and dies right after that write.
-    const h = await harness();
-    await h.handler(subscriptionEvent([notMappedLine('developer', T0, 1)]), lambdaContext);
-    h.clock.now = T0 + 1000;
-    const attempt = subscriptionEvent(
-      Array.from({ length: 100 }, (_, i) => notMappedLine('developer', T0 + 1000 + i, 10 + i)),
-      { at: T0 + 1000 },
-    );
-    proxy.rules.add(diesAfter(countsRepeats));
-    await h.handler(attempt, lambdaContext).catch(() => undefined);
-    proxy.rules.clear();
+    const { h, attempt } = await repeatsCountedByAnAttemptThatDied();
     // 70 other batches count one repeat each before the retry comes: more than the window keeps.
     for (let i = 0; i < 70; i++) {
       h.clock.now = T0 + 2000 + i * 1000;
@@ -289,16 +298,7 @@ describe('the fault matrix: no double send, no double count, nothing lost silent
 
   it('an attempt that counts a repeat and dies before recording it, retried after its window closed: the repeat is counted once and no second alert goes out', async () => {
     // Prepare: developer alerted; an attempt counts 100 repeats and dies right after that write.
-    const h = await harness();
-    await h.handler(subscriptionEvent([notMappedLine('developer', T0, 1)]), lambdaContext);
-    h.clock.now = T0 + 1000;
-    const attempt = subscriptionEvent(
-      Array.from({ length: 100 }, (_, i) => notMappedLine('developer', T0 + 1000 + i, 10 + i)),
-      { at: T0 + 1000 },
-    );
-    proxy.rules.add(diesAfter(countsRepeats));
-    await h.handler(attempt, lambdaContext).catch(() => undefined);
-    proxy.rules.clear();
+    const { h, attempt } = await repeatsCountedByAnAttemptThatDied();
     // Its window closes with the follow-up of the 100; the next one closes quiet and is forgotten.
     h.clock.now = T0 + WINDOW + 60_000;
     await h.handler({ sweep: true }, lambdaContext);
