@@ -85,26 +85,34 @@ export const runClassify: CliCommand = async (argv, io) => {
       secondPass: file === '-' ? 'time-window' : 'same-order',
     });
     const diagnose = createTimelineDiagnoser(timeline);
-    // Diagnoses a line; in JSON, gives its record. A batch's records are written in one go.
-    const emit = (line: string, lineNumber: number): string | undefined => {
+    // The fix names the creator wherever its grant stood (or the flag's): one context per creator,
+    // not one per line.
+    let withCreator: { readonly arn: string; readonly context: DiagnosisContext } | undefined;
+    const contextWithCreator = (): DiagnosisContext => {
+      const arn = timeline.creatorArn;
+      if (arn === undefined) return options.context;
+      if (withCreator?.arn !== arn) {
+        const context = { ...options.context, cluster: { ...options.context.cluster, creatorArn: arn } };
+        withCreator = { arn, context };
+      }
+      return withCreator.context;
+    };
+    // A batch's JSON records, written in one go.
+    const records: string[] = [];
+    // Diagnoses a line; in JSON, adds its record to the batch's.
+    const emit = (line: string, lineNumber: number): void => {
       // Outside JSON a grant is only counted, and its head says what it is: no need to diagnose it.
       if (jsonRecords === undefined && isCanonicalGrant(line)) {
         report?.addRecord('ACCESS_GRANTED');
-        return undefined;
+        return;
       }
       const finding = diagnose(line);
-      if (finding === undefined) return undefined;
-      // The fix names the creator wherever its grant stood (or the flag's).
-      const creatorArn = timeline.creatorArn;
-      const context =
-        creatorArn === undefined
-          ? options.context
-          : { ...options.context, cluster: { ...options.context.cluster, creatorArn } };
+      if (finding === undefined) return;
       report?.add(finding);
-      const booked = book.add(finding, context);
-      return jsonRecords?.record(finding, lineNumber, multipleFiles ? file : undefined, booked);
+      const booked = book.add(finding, contextWithCreator());
+      if (jsonRecords)
+        records.push(jsonRecords.record(finding, lineNumber, multipleFiles ? file : undefined, booked));
     };
-    const records: string[] = [];
     const flush = async () => {
       if (records.length === 0) return;
       await out.write(`${records.join('\n')}\n`);
@@ -121,8 +129,7 @@ export const runClassify: CliCommand = async (argv, io) => {
         for (const line of batch) {
           lineNumber++;
           report?.countLine();
-          const record = emit(line, lineNumber);
-          if (record !== undefined) records.push(record);
+          emit(line, lineNumber);
         }
         await flush();
       }
@@ -133,10 +140,7 @@ export const runClassify: CliCommand = async (argv, io) => {
     const window = new NumberedWindow();
     const release = (ready: readonly { line: string; at: number }[]) => {
       if (ready.length > 0) timeline.finish();
-      for (const { line, at } of ready) {
-        const record = emit(line, at);
-        if (record !== undefined) records.push(record);
-      }
+      for (const { line, at } of ready) emit(line, at);
     };
     for await (const batch of readLineBatches(file, io.stdin, io.signal)) {
       for (const line of batch) {
