@@ -40,6 +40,8 @@ const FILTER_PATTERN_MAX = 1_024;
 interface Search {
   readonly request: HistoryRequest;
   readonly term: string;
+  /** The principal's ARN in lower case, as a grant's `arn=` is compared with it. */
+  readonly arn: string | undefined;
   end: number;
   found: { lastGrantedAt?: string; stsResponse?: AuthenticatorRecord };
 }
@@ -73,6 +75,7 @@ export class LogHistoryLookup {
       // The name is in both the canonical ARN of a grant and the raw `assumed-role/<name>/<session>`
       // of an STS response; IAM names are `[\w+=,.@-]`, nothing that needs escaping inside quotes.
       term: parseArn(request.finding.principal?.arn ?? '')?.name ?? request.finding.principal?.arn ?? '',
+      arn: request.finding.principal?.arn.toLowerCase(),
       end: request.deniedAtMs + 1_000,
       found: {},
     });
@@ -157,7 +160,7 @@ export class LogHistoryLookup {
           if (
             record.msg === 'access granted' &&
             record.time &&
-            record.fields.arn?.toLowerCase() === finding.principal?.arn.toLowerCase()
+            record.fields.arn?.toLowerCase() === search.arn
           ) {
             const latest = grants.get(search);
             if (!latest || record.time > latest) grants.set(search, record.time);
