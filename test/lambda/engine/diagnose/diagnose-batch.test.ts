@@ -61,6 +61,22 @@ describe('grouping a batch by problem', () => {
     );
   });
 
+  it('keeps apart many lines of one length that differ only in their principal, however they interleave', () => {
+    // Prepare: 40 roles whose names have one length, so every line has the same shape lengths (more
+    // than are compared in place), each denied three times, the copies interleaved.
+    const roles = Array.from({ length: 40 }, (_, i) => `team-${String(i).padStart(2, '0')}`);
+    const lines = [0, 1, 2].flatMap((copy) =>
+      roles.map((role, i) => notMappedLine(role, T0 + (copy * 40 + i) * 1000, 30000 + copy * 40 + i)),
+    );
+
+    // Act
+    const batch = diagnoseBatch(events(lines), STREAM, 'prod', {});
+
+    // Assess
+    expect(batch.problems.map((problem) => problem.finding.principal?.name)).toEqual(roles);
+    expect(batch.problems.map((problem) => problem.occurrences.count)).toEqual(roles.map(() => 3));
+  });
+
   it('keeps different principals and categories apart, in order of first occurrence', () => {
     // Prepare
     const lines = [
