@@ -38,7 +38,14 @@ export interface ContextSource {
 }
 
 /** A denied principal's finding and when it was denied (epoch ms). */
-export type PrincipalRequest = HistoryRequest;
+export interface PrincipalRequest extends HistoryRequest {
+  /**
+   * The batch already holds what a log-group search would tell (see `batchExplains` in the
+   * pipeline): the principal is not searched. FilterLogEvents allows 5 calls a second per account
+   * and Region, shared with every other caller, and no increase.
+   */
+  readonly historyKnown?: boolean;
+}
 
 /** A failed lookup is retried after this long at most, so a throttled API is not hammered per invocation. */
 const FAILURE_TTL_MS = 30_000;
@@ -93,7 +100,7 @@ export class LiveContextSource implements ContextSource {
         : undefined;
     // Histories not cached are read together, once every principal of the batch is known.
     const unread: { request: PrincipalRequest; resolve: (history: PrincipalHistory | string) => void }[] = [];
-    const lookups = requests.map(({ finding, deniedAtMs }) => {
+    const lookups = requests.map(({ finding, deniedAtMs, historyKnown }) => {
       const principal = finding.principal;
       if (!principal) return undefined;
       const reasons: string[] = [];
@@ -103,7 +110,7 @@ export class LiveContextSource implements ContextSource {
       // A stale entry or a foreign account explains the denial before a recent grant would.
       const foreign = cluster.accountId !== undefined && principal.accountId !== cluster.accountId;
       const history =
-        hasAccessEntry || foreign
+        hasAccessEntry || foreign || historyKnown
           ? undefined
           : this.histories.get(
               `${clusterName}|${principal.arn.toLowerCase()}`,

@@ -5,7 +5,7 @@ import { withStsFields } from '../engine/diagnose/join';
 import type { LogMemory } from '../engine/diagnose/log-memory';
 import { mergeProblems, OccurrenceTally, type Problem } from '../engine/diagnose/problem';
 import { errorShape, problemKey, trustOf } from '../engine/diagnose/problem-key';
-import type { ClusterContext, DiagnosisContext, PrincipalContext } from '../engine/types';
+import type { ClusterContext, DiagnosisContext, Finding, PrincipalContext } from '../engine/types';
 import type { AdmittedBatch } from './admit';
 import type { PipelineDeps } from './deps';
 
@@ -111,7 +111,11 @@ async function withLiveContext(
   const answers = await source.principals(
     clusterName,
     cluster,
-    asked.map((problem) => ({ finding: problem.finding, deniedAtMs: problem.occurrences.firstSeen })),
+    asked.map((problem) => ({
+      finding: problem.finding,
+      deniedAtMs: problem.occurrences.firstSeen,
+      historyKnown: batchExplains(problem.finding, memory),
+    })),
   );
   const lookups = new Map(asked.map((problem, i) => [problem, answers[i]]));
   const refined = problems.map((problem): Problem => {
@@ -140,6 +144,28 @@ async function withLiveContext(
     };
   });
   return mergeProblems(refined);
+}
+
+/**
+ * How close before a denial a grant in the batch must be to stand for the log group's latest: the
+ * message says "had access until" to the minute, and any grant this recent makes the mapping
+ * "removed recently" (RECENT_MS is a day).
+ */
+const BATCH_GRANT_STANDS_MS = 60_000;
+
+/**
+ * Whether the batch already holds what a search of the log group would tell about a denied principal:
+ * its request's `STS response` (joined) and a grant within a minute before the denial. A later grant
+ * in another stream could only move "had access until" within that minute.
+ */
+function batchExplains(finding: Finding, memory: LogMemory): boolean {
+  const arn = finding.principal?.arn;
+  if (arn === undefined || finding.principal?.stsArn === undefined || finding.time === undefined)
+    return false;
+  const granted = memory.contextFor(arn).principal?.lastGrantedAt;
+  if (granted === undefined) return false;
+  const since = Date.parse(finding.time) - Date.parse(granted);
+  return since >= 0 && since <= BATCH_GRANT_STANDS_MS;
 }
 
 /** Live facts win; a grant seen in this very batch counts as much as one found in the log group. */

@@ -221,6 +221,35 @@ describe('access entries', () => {
 });
 
 describe('the log history of a denied principal', () => {
+  it('is not searched for a principal whose history the batch already holds; the others are', async () => {
+    // Prepare
+    eks.on(ListAccessEntriesCommand).resolves({ accessEntries: [] });
+    logs.on(FilterLogEventsCommand).resolves({ events: [] });
+    const known = finding(notMappedLine('developer', T0, 1));
+    const unknown = finding(notMappedLine('ci-deployer', T0, 2));
+
+    // Act
+    const onlyKnown = await source().principals('prod', apiCluster, [
+      { finding: known, deniedAtMs: T0, historyKnown: true },
+    ]);
+    const callsWhenKnown = logs.commandCalls(FilterLogEventsCommand).length;
+    await source().principals('prod', apiCluster, [
+      { finding: known, deniedAtMs: T0, historyKnown: true },
+      { finding: unknown, deniedAtMs: T0 },
+    ]);
+    const patterns = logs
+      .commandCalls(FilterLogEventsCommand)
+      .map((call) => call.args[0].input.filterPattern);
+
+    // Assess: the access entries are still looked up for it
+    expect(onlyKnown[0]?.principal.hasAccessEntry).toBe(false);
+    expect(callsWhenKnown).toBe(0);
+    expect(patterns.length).toBeGreaterThan(0);
+    expect(
+      patterns.every((pattern) => pattern?.includes('ci-deployer') && !pattern.includes('developer')),
+    ).toBe(true);
+  });
+
   it('finds the latest grant of a day that fits one page in one query', async () => {
     // Prepare
     const grant = (time: string) =>

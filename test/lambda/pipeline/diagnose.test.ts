@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { OfflineContextSource } from '../../../lambda/context/context-source';
+import { OfflineContextSource, type PrincipalRequest } from '../../../lambda/context/context-source';
 import { MemoryDedupStore } from '../../../lambda/dedup/memory-store';
-import type { Notification } from '../../../lambda/engine/types';
+import type { ClusterContext, Notification } from '../../../lambda/engine/types';
 import { RecordingObservability } from '../../../lambda/observability/observability';
 import type { PipelineDeps } from '../../../lambda/pipeline/deps';
 import { createDiagnoseHandler } from '../../../lambda/pipeline/handler';
-import { ACCOUNT, notMappedLine, subscriptionEvent, T0 } from '../../helpers/fixtures';
+import { ACCOUNT, notMappedLine, stsResponseLine, subscriptionEvent, T0 } from '../../helpers/fixtures';
 import { RecordingSink } from '../../helpers/recording-sink';
 
 const lambdaContext = { getRemainingTimeInMillis: () => 60_000 };
@@ -81,5 +81,92 @@ describe("the stack's creatorArn in the alerts", () => {
     ).toBe(true);
     expect(alert?.fix?.steps.some((step) => step.text.startsWith('To find the creator'))).toBe(true);
     expect(commandsOf(alert).some((command) => command.includes('--role-arn'))).toBe(false);
+  });
+});
+
+/** Records what the pipeline asks about principals, and answers like an offline source. */
+class RecordingContextSource extends OfflineContextSource {
+  readonly asked: PrincipalRequest[] = [];
+
+  override async principals(
+    clusterName: string,
+    cluster: ClusterContext,
+    requests: readonly PrincipalRequest[],
+  ) {
+    this.asked.push(...requests);
+    return super.principals(clusterName, cluster, requests);
+  }
+}
+
+/** What the pipeline asks the context source about the denied principals of `lines`. */
+async function principalRequestsFor(lines: readonly string[]): Promise<PrincipalRequest[]> {
+  const context = new RecordingContextSource();
+  const deps: PipelineDeps = {
+    settings: { windowMs: 60 * 60_000, cap: 20 },
+    store: new MemoryDedupStore(),
+    context,
+    sinks: [new RecordingSink('sns')],
+    observability: new RecordingObservability(),
+    now: () => T0,
+  };
+  await createDiagnoseHandler(deps)(subscriptionEvent(lines), lambdaContext);
+  return context.asked;
+}
+
+const grantedLine = (role: string, at: number, port: number) =>
+  `time="${new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z')}" level=info msg="access granted" arn="arn:aws:iam::${ACCOUNT}:role/${role}" client="127.0.0.1:${port}" method=POST path=/authenticate username="${role}"`;
+
+describe('which denied principals the log group is searched for', () => {
+  it('not one whose STS line and a grant within the minute before the denial are in the batch', async () => {
+    // Act
+    const [request] = await principalRequestsFor([
+      grantedLine('developer', T0 - 30_000, 5),
+      stsResponseLine('developer', 'alice', T0, 7),
+      notMappedLine('developer', T0, 7),
+    ]);
+
+    // Assess
+    expect(request?.finding.principal?.name).toBe('developer');
+    expect(request?.historyKnown).toBe(true);
+  });
+
+  it('one whose last grant in the batch is older than a minute: the log group may hold a later one', async () => {
+    // Act
+    const [request] = await principalRequestsFor([
+      grantedLine('developer', T0 - 5 * 60_000, 5),
+      stsResponseLine('developer', 'alice', T0, 7),
+      notMappedLine('developer', T0, 7),
+    ]);
+
+    // Assess
+    expect(request?.historyKnown).toBe(false);
+  });
+
+  it('one whose STS line the batch lacks, or that the batch shows no grant of', async () => {
+    // Act
+    const withoutSts = await principalRequestsFor([
+      grantedLine('developer', T0 - 30_000, 5),
+      notMappedLine('developer', T0, 7),
+    ]);
+    const withoutGrant = await principalRequestsFor([
+      stsResponseLine('developer', 'alice', T0, 7),
+      notMappedLine('developer', T0, 7),
+    ]);
+
+    // Assess
+    expect(withoutSts.map((request) => request.historyKnown)).toEqual([false]);
+    expect(withoutGrant.map((request) => request.historyKnown)).toEqual([false]);
+  });
+
+  it('one granted only after its denial (a grant later in the batch)', async () => {
+    // Act
+    const [request] = await principalRequestsFor([
+      stsResponseLine('developer', 'alice', T0, 7),
+      notMappedLine('developer', T0, 7),
+      grantedLine('developer', T0 + 10_000, 9),
+    ]);
+
+    // Assess
+    expect(request?.historyKnown).toBe(false);
   });
 });
