@@ -66,8 +66,23 @@ const SEVERITY_EMOJI: Readonly<Record<Severity, string>> = {
 const TOP_CATEGORIES_SHOWN = 5;
 const MAX_DETAILS = 10;
 
+/**
+ * The content of each notification, worded once: the subject, the e-mail, Chatbot and Slack all
+ * start from it. A notification is immutable, and the content depends on nothing else.
+ */
+const WORDED = new WeakMap<Notification, MessageContent>();
+
 /** Words the notification for people; the renderers only escape and lay it out. */
 export function describeNotification(n: Notification): MessageContent {
+  let content = WORDED.get(n);
+  if (content === undefined) {
+    content = wordingOf(n);
+    WORDED.set(n, content);
+  }
+  return content;
+}
+
+function wordingOf(n: Notification): MessageContent {
   switch (n.kind) {
     case 'alert':
       return describeAlert(n);
