@@ -155,8 +155,9 @@ const BATCH_GRANT_STANDS_MS = 60_000;
 
 /**
  * Whether the batch already holds what a search of the log group would tell about a denied principal:
- * its request's `STS response` (joined) and a grant within a minute before the denial. A later grant
- * in another stream could only move "had access until" within that minute.
+ * its request's `STS response` (joined), and a grant at most a minute before the denial or any time
+ * after it. The message names the latest grant of the two (`mergePrincipal`), and the search looks no
+ * later than the denial: it could only move "had access until" within that minute, or not at all.
  */
 function batchExplains(finding: Finding, memory: LogMemory): boolean {
   const arn = finding.principal?.arn;
@@ -165,7 +166,7 @@ function batchExplains(finding: Finding, memory: LogMemory): boolean {
   const granted = memory.contextFor(arn).principal?.lastGrantedAt;
   if (granted === undefined) return false;
   const since = Date.parse(finding.time) - Date.parse(granted);
-  return since >= 0 && since <= BATCH_GRANT_STANDS_MS;
+  return since <= BATCH_GRANT_STANDS_MS;
 }
 
 /** Live facts win; a grant seen in this very batch counts as much as one found in the log group. */
