@@ -18,7 +18,10 @@ import { safeJson } from './safe-json';
 export class JsonRecords {
   private lastTime = '';
   private lastTimeJson = '';
-  private readonly principals = new Map<string, string>();
+  /** The same few principals on most records. */
+  private readonly principals = new EncodedStrings();
+  /** A storm repeats one error text, word for word, on record after record. */
+  private readonly errors = new EncodedStrings();
 
   record(
     finding: Finding,
@@ -34,10 +37,10 @@ export class JsonRecords {
     text += `"line":${line},"category":"${finding.category}"`;
     if (finding.subCause) text += `,"subCause":"${finding.subCause}"`;
     text += `,"severity":"${finding.severity}"`;
-    if (finding.principal) text += `,"principal":${this.principal(finding.principal.arn)}`;
+    if (finding.principal) text += `,"principal":${this.principals.of(finding.principal.arn)}`;
     if (finding.time) text += `,"time":${this.time(finding.time)}`;
     if (problem) text += `,"problem":"${problem.id}"`;
-    if (finding.error) text += `,"error":${safeJson(finding.error)}`;
+    if (finding.error) text += `,"error":${this.errors.of(finding.error)}`;
     if (first) text += `,"fix":${safeJson(remediate(problem.problem.finding, problem.problem.context))}`;
     return `${text}}`;
   }
@@ -50,17 +53,24 @@ export class JsonRecords {
     }
     return this.lastTimeJson;
   }
+}
 
-  /** The same few principals on most records; bounded, so a log of a million principals stays flat. */
-  private principal(arn: string): string {
-    let json = this.principals.get(arn);
+/** Log strings as `safeJson` encodes them, each encoded once; bounded, so a log of a million distinct values stays flat. */
+class EncodedStrings {
+  private readonly encoded = new Map<string, string>();
+
+  of(text: string): string {
+    let json = this.encoded.get(text);
     if (json === undefined) {
-      if (this.principals.size >= MAX_REMEMBERED_PRINCIPALS) this.principals.clear();
-      json = safeJson(arn);
-      this.principals.set(arn, json);
+      // Long values (a forged 256 KB error) are encoded each time rather than kept.
+      if (text.length > MAX_REMEMBERED_LENGTH) return safeJson(text);
+      if (this.encoded.size >= MAX_REMEMBERED_STRINGS) this.encoded.clear();
+      json = safeJson(text);
+      this.encoded.set(text, json);
     }
     return json;
   }
 }
 
-const MAX_REMEMBERED_PRINCIPALS = 4_096;
+const MAX_REMEMBERED_STRINGS = 4_096;
+const MAX_REMEMBERED_LENGTH = 2_048;
