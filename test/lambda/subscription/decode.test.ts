@@ -25,6 +25,28 @@ describe('decoding awslogs.data', () => {
     expect(result).toEqual({ ok: true, data: payload });
   });
 
+  it('returns every message exactly as encoded, plain ASCII or not', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' })), {
+          minLength: 1,
+          maxLength: 8,
+        }),
+        (messages) => {
+          // Prepare
+          const events = messages.map((message, i) => ({ id: String(i), timestamp: i, message }));
+          const payload = subscriptionPayload('/aws/eks/prod/cluster', 'authenticator-abc', events);
+
+          // Act
+          const result = decodeSubscriptionData(encodeSubscriptionData(payload));
+
+          // Assess
+          expect(result).toEqual({ ok: true, data: payload });
+        },
+      ),
+    );
+  });
+
   const malformed: [string, unknown, RegExp][] = [
     ['no data', undefined, /missing/],
     ['an empty string', '', /missing/],
