@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { StringDecoder } from 'node:string_decoder';
 
 /**
@@ -19,9 +20,11 @@ export class LineSplitter {
   private rest = '';
   /** The previous chunk ended in `\r`: a `\n` opening this one belongs to that break. */
   private sawReturn = false;
+  /** The decoder read the previous chunk, so it may hold the first bytes of a character. */
+  private decoding = false;
 
   push(chunk: Buffer | string): string[] {
-    let text = this.rest + (typeof chunk === 'string' ? chunk : this.decoder.write(chunk));
+    let text = this.rest + (typeof chunk === 'string' ? chunk : this.decoded(chunk));
     if (this.sawReturn && text.startsWith('\n')) text = text.slice(1);
     this.sawReturn = false;
     const lines: string[] = [];
@@ -40,6 +43,17 @@ export class LineSplitter {
     }
     this.rest = text.slice(start);
     return lines;
+  }
+
+  /**
+   * The text of a chunk. Logs are nearly always plain ASCII, which read as Latin-1 is the same text
+   * without UTF-8 decoding (about a fifth of the time on the bench log); a chunk after one the decoder
+   * read goes to the decoder too, which may hold a character's first bytes.
+   */
+  private decoded(chunk: Buffer): string {
+    if (!this.decoding && isAscii(chunk)) return chunk.toString('latin1');
+    this.decoding = !isAscii(chunk);
+    return this.decoder.write(chunk);
   }
 
   /** The last line, when the input did not end with a line break. */

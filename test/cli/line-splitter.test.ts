@@ -49,6 +49,33 @@ describe('splitting a log into lines', () => {
     );
   });
 
+  it('gives the lines readline gives for bytes that are not UTF-8 (a character cut short before plain text)', async () => {
+    // Prepare: the first bytes of €, and a lone continuation byte, among plain ASCII. The input ends
+    // with a line break: at the very end readline drops a character cut short, the splitter keeps it
+    // as U+FFFD (nothing lost).
+    const part = fc.constantFrom(
+      Buffer.from('a'),
+      Buffer.from('access denied'),
+      Buffer.from('\n'),
+      Buffer.from([0xe2, 0x82]),
+      Buffer.from([0x82]),
+      Buffer.from('é'),
+    );
+    const bytes = fc
+      .array(part, { maxLength: 30 })
+      .map((parts) => Buffer.concat([...parts, Buffer.from('\n')]));
+    const cuts = fc.array(fc.nat(), { maxLength: 8 });
+
+    // Act and Assess
+    await fc.assert(
+      fc.asyncProperty(bytes, cuts, async (b, c) => {
+        const chunks = cut(b, c);
+        expect(splitterLines(chunks)).toEqual(await readlineLines(chunks));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('hands out each chunk’s complete lines and keeps the rest for the next', () => {
     // Prepare
     const split = new LineSplitter();
