@@ -3,6 +3,7 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { EKSClient } from '@aws-sdk/client-eks';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { CloudWatchLogsLogEvent } from 'aws-lambda';
+import { SDK_CLIENT_DEFAULTS } from '../lambda/common/sdk-clients';
 import { LiveContextSource } from '../lambda/context/context-source';
 import { EksLookup } from '../lambda/context/eks-lookup';
 import { LogHistoryLookup } from '../lambda/context/log-history';
@@ -37,7 +38,9 @@ export async function benchDistinctFlood(runs = 3): Promise<Record<string, numbe
   const dynamodb = await startLocalDynamoDb();
   try {
     const data = distinctFloodPayload();
+    // The diagnosis function's client settings, on a request handler that answers in process.
     const config = {
+      ...SDK_CLIENT_DEFAULTS,
       region: 'eu-west-1',
       credentials: { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench' },
       requestHandler: localAws as never,

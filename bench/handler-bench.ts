@@ -9,6 +9,7 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { EKSClient } from '@aws-sdk/client-eks';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { CloudWatchLogsLogEvent } from 'aws-lambda';
+import { SDK_CLIENT_DEFAULTS } from '../lambda/common/sdk-clients';
 import { LiveContextSource } from '../lambda/context/context-source';
 import { EksLookup } from '../lambda/context/eks-lookup';
 import { LogHistoryLookup } from '../lambda/context/log-history';
@@ -127,7 +128,9 @@ async function handlerVsFloor(): Promise<{ steady: number; alerting: number }> {
   // The storm's later payloads: the same lines, new event IDs (so not a retry of the first).
   const payloads = Array.from({ length: 100 }, (_, i) => mixedPayload(i + 1));
   const data = mixedPayload();
+  // The diagnosis function's client settings, on a request handler that answers in process.
   const config = {
+    ...SDK_CLIENT_DEFAULTS,
     region: 'eu-west-1',
     credentials: { accessKeyId: 'AKIDBENCH', secretAccessKey: 'bench' },
     requestHandler: localAws as never,

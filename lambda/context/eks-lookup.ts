@@ -1,4 +1,5 @@
 import { DescribeClusterCommand, type EKSClient, ListAccessEntriesCommand } from '@aws-sdk/client-eks';
+import { LOOKUP_TIMEOUT_MS } from '../common/sdk-clients';
 import { AUTHENTICATION_MODES, type AuthenticationMode } from '../engine/categories';
 import { parseArn } from '../engine/parse/arn';
 import type { ClusterContext, Principal } from '../engine/types';
@@ -18,12 +19,12 @@ const MAX_ACCESS_ENTRY_PAGES = 20;
 export class EksLookup {
   constructor(
     private readonly eks: EKSClient,
-    private readonly timeoutMs = 3_000,
+    private readonly timeoutMs = LOOKUP_TIMEOUT_MS,
   ) {}
 
   async describeCluster(clusterName: string): Promise<ClusterContext> {
-    const { cluster } = await withTimeout('EKS DescribeCluster', this.timeoutMs, (abortSignal) =>
-      this.eks.send(new DescribeClusterCommand({ name: clusterName }), { abortSignal }),
+    const { cluster } = await withTimeout('EKS DescribeCluster', this.timeoutMs, () =>
+      this.eks.send(new DescribeClusterCommand({ name: clusterName })),
     );
     const arn = CLUSTER_ARN.exec(cluster?.arn ?? '');
     const mode = cluster?.accessConfig?.authenticationMode;
@@ -45,10 +46,8 @@ export class EksLookup {
     const arns: string[] = [];
     let nextToken: string | undefined;
     for (let page = 0; page < MAX_ACCESS_ENTRY_PAGES; page++) {
-      const out = await withTimeout('EKS ListAccessEntries', this.timeoutMs, (abortSignal) =>
-        this.eks.send(new ListAccessEntriesCommand({ clusterName, maxResults: 100, nextToken }), {
-          abortSignal,
-        }),
+      const out = await withTimeout('EKS ListAccessEntries', this.timeoutMs, () =>
+        this.eks.send(new ListAccessEntriesCommand({ clusterName, maxResults: 100, nextToken })),
       );
       arns.push(...(out.accessEntries ?? []));
       nextToken = out.nextToken;

@@ -1,4 +1,5 @@
 import { type CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { LOOKUP_TIMEOUT_MS } from '../common/sdk-clients';
 import { clusterLogGroupName } from '../contract';
 import { parseArn } from '../engine/parse/arn';
 import { parseLine } from '../engine/parse/parse';
@@ -53,7 +54,7 @@ interface Search {
 export class LogHistoryLookup {
   constructor(
     private readonly logs: CloudWatchLogsClient,
-    private readonly timeoutMs = 3_000,
+    private readonly timeoutMs = LOOKUP_TIMEOUT_MS,
   ) {}
 
   /**
@@ -200,7 +201,7 @@ export class LogHistoryLookup {
   ): Promise<boolean> {
     let nextToken: string | undefined;
     for (let page = 0; page < pages; page++) {
-      const out = await withTimeout('CloudWatch Logs FilterLogEvents', this.timeoutMs, (abortSignal) =>
+      const out = await withTimeout('CloudWatch Logs FilterLogEvents', this.timeoutMs, () =>
         this.logs.send(
           new FilterLogEventsCommand({
             logGroupName: clusterLogGroupName(clusterName),
@@ -211,7 +212,6 @@ export class LogHistoryLookup {
             limit: EVENTS_PER_PAGE,
             nextToken,
           }),
-          { abortSignal },
         ),
       );
       for (const event of out.events ?? [])

@@ -4,24 +4,17 @@ export class LookupTimeoutError extends Error {
 }
 
 /**
- * Runs `call` with an abort signal that fires after `ms`, and gives up at the same moment even if the
- * callee ignores the signal: a slow EKS or Logs API must never hold an alert back.
+ * Gives up on `call` after `ms`, even if it has not answered: a slow EKS or Logs API must never hold an
+ * alert back. The request itself is ended by its client's `requestTimeout` (see `LOOKUP_CLIENT_OPTIONS`):
+ * an abort signal per call would keep the SDK from caching its middleware stack.
  */
-export async function withTimeout<T>(
-  what: string,
-  ms: number,
-  call: (signal: AbortSignal) => Promise<T>,
-): Promise<T> {
-  const controller = new AbortController();
+export async function withTimeout<T>(what: string, ms: number, call: () => Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      controller.abort();
-      reject(new LookupTimeoutError(`${what} did not answer within ${ms} ms`));
-    }, ms);
+    timer = setTimeout(() => reject(new LookupTimeoutError(`${what} did not answer within ${ms} ms`)), ms);
   });
   try {
-    return await Promise.race([call(controller.signal), timeout]);
+    return await Promise.race([call(), timeout]);
   } finally {
     clearTimeout(timer);
   }

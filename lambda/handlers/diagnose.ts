@@ -4,6 +4,7 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EKSClient } from '@aws-sdk/client-eks';
 import { SNSClient } from '@aws-sdk/client-sns';
+import { LOOKUP_CLIENT_OPTIONS, SDK_CLIENT_DEFAULTS } from '../common/sdk-clients';
 import { LiveContextSource } from '../context/context-source';
 import { EksLookup } from '../context/eks-lookup';
 import { LogHistoryLookup } from '../context/log-history';
@@ -25,11 +26,13 @@ const config = loadConfig(process.env);
 
 const logger = new Logger({ serviceName: SERVICE_NAME });
 const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: SERVICE_NAME });
-const snsIn = snsClientsByRegion((region) => new SNSClient(region ? { region } : {}));
-const dynamodb = new DynamoDBClient({});
-const logsClient = new CloudWatchLogsClient({ maxAttempts: 2 });
+const snsIn = snsClientsByRegion(
+  (region) => new SNSClient(region ? { ...SDK_CLIENT_DEFAULTS, region } : SDK_CLIENT_DEFAULTS),
+);
+const dynamodb = new DynamoDBClient(SDK_CLIENT_DEFAULTS);
+const logsClient = new CloudWatchLogsClient(LOOKUP_CLIENT_OPTIONS);
 const context = new LiveContextSource(
-  new EksLookup(new EKSClient({ maxAttempts: 2 })),
+  new EksLookup(new EKSClient(LOOKUP_CLIENT_OPTIONS)),
   new LogHistoryLookup(logsClient),
   config.contextCacheTtlSeconds * 1000,
 );
@@ -44,7 +47,7 @@ const selfWatch =
   watchSettings &&
   new SelfWatch(
     {
-      eks: new EKSClient({ maxAttempts: 2 }),
+      eks: new EKSClient(LOOKUP_CLIENT_OPTIONS),
       logs: logsClient,
       state: new DynamoDbWatchStateStore(dynamodb, config.dedupTableName),
       counter: new PowertoolsCanaryCounter(metrics),

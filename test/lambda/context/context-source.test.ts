@@ -121,6 +121,27 @@ describe('cluster context from EKS DescribeCluster', () => {
     expect(lookup.unavailable).toMatch(/LookupTimeoutError/);
   });
 
+  it('sends every lookup without per-call options, so the SDK resolves its middleware once per command', async () => {
+    // Prepare
+    eks.on(DescribeClusterCommand).resolves({ cluster: CLUSTER });
+    eks.on(ListAccessEntriesCommand).resolves({ accessEntries: [] });
+    logs.on(FilterLogEventsCommand).resolves({ events: [] });
+    const context = source();
+
+    // Act
+    await context.cluster('prod');
+    await lookupOne(context, apiCluster, finding(notMappedLine('developer', T0, 1)), T0);
+
+    // Assess
+    const calls = [...eks.calls(), ...logs.calls()];
+    expect(calls.map((call) => call.args[0].constructor.name).sort()).toEqual([
+      'DescribeClusterCommand',
+      'FilterLogEventsCommand',
+      'ListAccessEntriesCommand',
+    ]);
+    expect(calls.map((call) => (call.args as unknown[]).length)).toEqual([1, 1, 1]);
+  });
+
   it('retries a failed lookup sooner than a successful one is refreshed', async () => {
     // Prepare
     eks
