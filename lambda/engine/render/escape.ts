@@ -52,6 +52,15 @@ const MAY_NEED_ESCAPING =
 export function isInert(text: string): boolean {
   return !MAY_NEED_ESCAPING.test(text);
 }
+
+/** MAY_NEED_ESCAPING without the backtick: our prose's own inline-code marks are not in it. */
+const MAY_NEED_ESCAPING_BESIDES_BACKTICKS = new RegExp(MAY_NEED_ESCAPING.source.replace('`', ''));
+
+function backticksIn(text: string): number {
+  let count = 0;
+  for (let at = text.indexOf('`'); at !== -1; at = text.indexOf('`', at + 1)) count++;
+  return count;
+}
 const ZERO_WIDTH_JOINER = '\u200D';
 const BACKTICK_LOOKALIKE = '\u02CB';
 const SLACK_ENTITY = /^&(?:amp|lt|gt);/;
@@ -122,8 +131,11 @@ export function escapeSlackProse(text: string): string {
  * two in a row could start a fence, so then none is kept.
  */
 export function keepPairedBackticks(text: string, escaper: (text: string) => string): string {
-  const ticks = text.split('`').length - 1;
+  const ticks = backticksIn(text);
   if (ticks === 0 || ticks % 2 === 1 || text.includes('``')) return escaper(text);
+  // Every piece between the backticks inert (the usual prose): the escapers of this module return
+  // each as it came, so the text is its own result.
+  if (!MAY_NEED_ESCAPING_BESIDES_BACKTICKS.test(text)) return text;
   return text.split('`').map(escaper).join('`');
 }
 
@@ -133,7 +145,7 @@ export function keepPairedBackticks(text: string, escaper: (text: string) => str
  */
 export function proseWithin(raw: string, max: number, escaper: (text: string) => string): string {
   const kept = escapeWithin(raw, max, (text) => keepPairedBackticks(text, escaper));
-  return (kept.split('`').length - 1) % 2 === 0 ? kept : escapeWithin(raw, max, escaper);
+  return backticksIn(kept) % 2 === 0 ? kept : escapeWithin(raw, max, escaper);
 }
 
 /** Where a reader finds what a chat message had to leave out. */

@@ -8,6 +8,7 @@ import {
   escapeSlackText,
   escapeWithin,
   isInert,
+  keepPairedBackticks,
   slackCodeBlock,
   stripControl,
   truncate,
@@ -341,6 +342,30 @@ describe('text no escaper would change is returned as it came', () => {
       fc.assert(
         fc.property(text, (raw) => {
           expect(escaper(`${raw}<`)).toBe(escaper(raw) + escaper('<'));
+        }),
+      );
+    },
+  );
+
+  it.each(Object.entries(escapers))(
+    '%s, our backticks kept, gives prose what escaping each piece between them gives',
+    (_name, escaper) => {
+      // Prepare: prose with inline code, pieces inert or not.
+      const piece = fc.oneof(
+        fc.string({ maxLength: 8 }),
+        fc.constantFrom(':', '/', ']', '(', '<', '&', '@here', '://', '](', '\u202e', 'é', ' '),
+      );
+      const prose = fc.array(piece, { maxLength: 12 }).map((parts) => parts.join('`'));
+
+      // Act & Assess
+      fc.assert(
+        fc.property(prose, (text) => {
+          const ticks = text.split('`').length - 1;
+          const expected =
+            ticks === 0 || ticks % 2 === 1 || text.includes('``')
+              ? escaper(text)
+              : text.split('`').map(escaper).join('`');
+          expect(keepPairedBackticks(text, escaper)).toBe(expected);
         }),
       );
     },
