@@ -55,6 +55,15 @@ export function snsPublishInput(
   n: Notification,
   form: SnsMessageForm = 'per-protocol',
 ): PublishCommandInput {
+  return publishEntry(topicArn, n, form).input;
+}
+
+/** The publish request and the size of its message in bytes (what the 256 KB limits count). */
+function publishEntry(
+  topicArn: string,
+  n: Notification,
+  form: SnsMessageForm,
+): { input: PublishCommandInput; bytes: number } {
   const chatbot = JSON.stringify(renderChatbot(n));
   let message = chatbot;
   if (form === 'per-protocol') {
@@ -62,13 +71,14 @@ export function snsPublishInput(
     // key would only send the same text twice (and sign and encode it twice).
     message = JSON.stringify({ default: renderText(n), https: chatbot });
   }
-  if (Buffer.byteLength(message) > MESSAGE_MAX_BYTES) {
+  const bytes = Buffer.byteLength(message);
+  if (bytes > MESSAGE_MAX_BYTES) {
     throw new DeliveryError(`the SNS message for ${n.kind} ${n.problemKey.slice(0, 80)} is over 256 KB`);
   }
   const input: PublishCommandInput = { TopicArn: topicArn, Subject: snsSubject(n), Message: message };
   return form === 'per-protocol'
-    ? { ...input, MessageStructure: 'json' }
-    : { ...input, MessageAttributes: snsAttributes(n) };
+    ? { input: { ...input, MessageStructure: 'json' }, bytes }
+    : { input: { ...input, MessageAttributes: snsAttributes(n) }, bytes };
 }
 
 /** The category a subscriber filters on; a digest is filed under its largest category. */
@@ -214,8 +224,7 @@ export class SnsSink implements Sink {
     const entries: { index: number; input: PublishCommandInput; bytes: number }[] = [];
     for (const [index, n] of notifications.entries()) {
       try {
-        const input = snsPublishInput(this.topicArn, n, this.form);
-        entries.push({ index, input, bytes: Buffer.byteLength(input.Message ?? '') });
+        entries.push({ index, ...publishEntry(this.topicArn, n, this.form) });
       } catch (error) {
         outcomes[index] = error instanceof DeliveryError ? error : new DeliveryError(String(error));
       }
