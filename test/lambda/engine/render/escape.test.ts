@@ -316,6 +316,12 @@ describe('slackCodeBlock fences untrusted code', () => {
   });
 });
 
+/** Up to `parts` pieces (any short string, or one of `fragments`) joined by `separator`. */
+function textOf(parts: number, separator: string, ...fragments: string[]): fc.Arbitrary<string> {
+  const piece = fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom(...fragments));
+  return fc.array(piece, { maxLength: parts }).map((pieces) => pieces.join(separator));
+}
+
 describe('text no escaper would change is returned as it came', () => {
   const escapers = {
     escapeSlackText: (raw: string) => escapeSlackText(raw),
@@ -329,14 +335,22 @@ describe('text no escaper would change is returned as it came', () => {
     '%s gives inert text what its full passes give (the shortcut changes nothing)',
     (_name, escaper) => {
       // Prepare: text mixing plain characters with ones that are inert alone and markup together.
-      const piece = fc.oneof(
-        fc.string({ maxLength: 8 }),
-        fc.constantFrom(':', '/', ']', '(', '#', ';', 'here', 'channel', 'amp', 'é', '😀', ' '),
-      );
-      const text = fc
-        .array(piece, { maxLength: 20 })
-        .map((parts) => parts.join(''))
-        .filter(isInert);
+      const text = textOf(
+        20,
+        '',
+        ':',
+        '/',
+        ']',
+        '(',
+        '#',
+        ';',
+        'here',
+        'channel',
+        'amp',
+        'é',
+        '😀',
+        ' ',
+      ).filter(isInert);
 
       // Act & Assess: a trailing `<` sends the whole text through every pass, and changes nothing before it.
       fc.assert(
@@ -351,11 +365,7 @@ describe('text no escaper would change is returned as it came', () => {
     '%s, our backticks kept, gives prose what escaping each piece between them gives',
     (_name, escaper) => {
       // Prepare: prose with inline code, pieces inert or not.
-      const piece = fc.oneof(
-        fc.string({ maxLength: 8 }),
-        fc.constantFrom(':', '/', ']', '(', '<', '&', '@here', '://', '](', '\u202e', 'é', ' '),
-      );
-      const prose = fc.array(piece, { maxLength: 12 }).map((parts) => parts.join('`'));
+      const prose = textOf(12, '`', ':', '/', ']', '(', '<', '&', '@here', '://', '](', '\u202e', 'é', ' ');
 
       // Act & Assess
       fc.assert(
