@@ -348,6 +348,17 @@ export class DynamoDbDedupStore implements DedupStore {
    * old list. A writer that keeps losing that race writes its counts without its principals: counts
    * are never lost, names may be.
    */
+  async digestCounted(cluster: string, bucket: number, batchId: string): Promise<boolean> {
+    const { Item: item } = await this.dynamodb.send(
+      new GetItemCommand({
+        ...this.at(cluster, `digest#${bucket}`),
+        ConsistentRead: true,
+        ProjectionExpression: 'batches',
+      }),
+    );
+    return (item?.batches?.SS ?? []).includes(batchId);
+  }
+
   async addToDigest(
     cluster: string,
     bucket: number,
@@ -521,19 +532,34 @@ export class DynamoDbDedupStore implements DedupStore {
     );
   }
 
-  async claimBatch(cluster: string, batchId: string, expiresAt: number): Promise<BatchClaim> {
+  async claimBatch(
+    cluster: string,
+    batchId: string,
+    expiresAt: number,
+    claimedAt?: number,
+  ): Promise<BatchClaim> {
     // The claim is the first write of a batch: 'counting' until the attempt has recorded the delivery
     // state of everything it sent ('recorded'). About 100 bytes whatever the batch holds.
     const claimed = await this.conditional(
       new PutItemCommand({
         TableName: this.tableName,
-        Item: { ...key(cluster, `batch#${batchId}`), state: s('counting'), expiresAt: n(expiresAt) },
+        Item: {
+          ...key(cluster, `batch#${batchId}`),
+          state: s('counting'),
+          expiresAt: n(expiresAt),
+          ...(claimedAt === undefined ? {} : { claimedAt: n(claimedAt) }),
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
     if (claimed) return { kind: 'new' };
     const item = await this.item(cluster, `batch#${batchId}`);
-    return retryClaim(item?.state?.S === 'recorded', item?.counted?.SS ?? [], item?.alerted?.SS ?? []);
+    return retryClaim(
+      item?.state?.S === 'recorded',
+      item?.counted?.SS ?? [],
+      item?.alerted?.SS ?? [],
+      num(item?.claimedAt),
+    );
   }
 
   async batchRecord(cluster: string, batchId: string): Promise<BatchRecord | undefined> {

@@ -125,7 +125,16 @@ export interface EarlierAttempt {
   readonly counted: ReadonlySet<string>;
   /** The alerts of windows the batch opened that have closed since, by problem (absent: none). */
   readonly alerted?: ReadonlyMap<string, string>;
+  /** When the first attempt claimed the batch (epoch ms): which cap windows its digests are in. */
+  readonly claimedAt?: number;
 }
+
+/**
+ * The cap windows after the claim's in which the first attempt's digest additions may be: its own
+ * decisions may run into the next window, and a digest sent already takes its additions in the one
+ * after (`addToDigest`).
+ */
+const DIGEST_WINDOWS_AFTER_CLAIM = 2;
 
 /** What a batch marker says of one problem: counted already, or alerted under this message ID. */
 type Marked =
@@ -189,6 +198,8 @@ export class FloodControl {
   private readonly countedNow = new Set<string>();
   /** `flushDigests` wrote the batch's digest additions, every problem decided: written by `markCounted`. */
   private digestsWritten = false;
+  /** Whether an earlier attempt's digest additions are in a digest (asked once per retry, see `decided`). */
+  private earlierDigested: Promise<boolean> | undefined;
   /**
    * Names this invocation in the holders of the follow-up slots it takes: two invocations closing one
    * window at once each hold their own slot, and the one whose close loses gives back only its own.
@@ -347,7 +358,29 @@ export class FloodControl {
       const record = await this.store.batchRecord(cluster, batchId);
       this.marker = { batch, read, ...(record ? { record } : {}) };
     }
-    return markedOf(this.marker.record, id, this.marker.record?.decided === true);
+    return markedOf(this.marker.record, id, await this.decided(cluster, batchId, this.marker.record));
+  }
+
+  /**
+   * Whether an earlier attempt decided every problem of the batch: its marker says so, or, when it died
+   * between its digest additions and that marker write, a digest of its cap windows counted the batch
+   * (`flushDigests` runs only once every problem is decided). Without the second check, a retry in a
+   * later cap window would count those problems again, in that window.
+   */
+  private async decided(cluster: string, batchId: string, record: BatchRecord | undefined): Promise<boolean> {
+    if (record?.decided === true) return true;
+    const claimedAt = this.earlier?.claimedAt;
+    if (claimedAt === undefined) return false;
+    this.earlierDigested ??= (async () => {
+      const first = this.bucketOf(claimedAt);
+      for (let bucket = first; bucket <= first + DIGEST_WINDOWS_AFTER_CLAIM; bucket++) {
+        for (const scope of [cluster, ACCOUNT_SCOPE]) {
+          if (await this.store.digestCounted(scope, bucket, batchId)) return true;
+        }
+      }
+      return false;
+    })();
+    return this.earlierDigested;
   }
 
   /**

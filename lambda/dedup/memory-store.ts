@@ -36,10 +36,16 @@ interface Marker {
   readonly counted: Set<string>;
   readonly alerted: Map<string, string>;
   decided?: boolean;
+  readonly claimedAt?: number;
 }
 
-function newMarker(): Marker {
-  return { recorded: false, counted: new Set(), alerted: new Map() };
+function newMarker(claimedAt?: number): Marker {
+  return {
+    recorded: false,
+    counted: new Set(),
+    alerted: new Map(),
+    ...(claimedAt === undefined ? {} : { claimedAt }),
+  };
 }
 
 /**
@@ -160,6 +166,10 @@ export class MemoryDedupStore implements DedupStore {
     this.slots.get(`${cluster}#${bucket}`)?.delete(holder);
   }
 
+  async digestCounted(cluster: string, bucket: number, batchId: string): Promise<boolean> {
+    return this.digests.get(`${cluster}#${bucket}`)?.batches.has(batchId) === true;
+  }
+
   async addToDigest(
     cluster: string,
     bucket: number,
@@ -228,11 +238,17 @@ export class MemoryDedupStore implements DedupStore {
     this.deliveries.set(key, sinks);
   }
 
-  async claimBatch(cluster: string, batchId: string): Promise<BatchClaim> {
+  async claimBatch(
+    cluster: string,
+    batchId: string,
+    _expiresAt?: number,
+    claimedAt?: number,
+  ): Promise<BatchClaim> {
     const key = `${cluster}#${batchId}`;
     const earlier = this.batches.get(key);
-    if (earlier) return retryClaim(earlier.recorded, earlier.counted, earlier.alerted.values());
-    this.batches.set(key, newMarker());
+    if (earlier)
+      return retryClaim(earlier.recorded, earlier.counted, earlier.alerted.values(), earlier.claimedAt);
+    this.batches.set(key, newMarker(claimedAt));
     return { kind: 'new' };
   }
 

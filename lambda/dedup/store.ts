@@ -149,7 +149,8 @@ export interface BatchRecord {
  * What the batch marker says about an earlier attempt of the same batch. `new`: none (this attempt
  * claimed it). `retry`: an earlier attempt claimed it; `recorded` when that attempt wrote the delivery
  * state of everything it sent, so a message without a record for a sink was never sent there;
- * `counted` and `alerted` as in {@link BatchRecord} (absent: none).
+ * `counted` and `alerted` as in {@link BatchRecord} (absent: none); `claimedAt`, when the first attempt
+ * claimed it (epoch ms; absent on markers written before it was kept).
  */
 export type BatchClaim =
   | { readonly kind: 'new' }
@@ -158,6 +159,7 @@ export type BatchClaim =
       readonly recorded: boolean;
       readonly counted?: ReadonlySet<string>;
       readonly alerted?: ReadonlyMap<string, string>;
+      readonly claimedAt?: number;
     };
 
 /** A retry's claim, without the fields whose sets are empty. */
@@ -165,6 +167,7 @@ export function retryClaim(
   recorded: boolean,
   counted: Iterable<string>,
   alerts: Iterable<string>,
+  claimedAt?: number,
 ): BatchClaim {
   const ids = new Set(counted);
   const alerted = alertsByProblem(alerts);
@@ -173,6 +176,7 @@ export function retryClaim(
     recorded,
     ...(ids.size > 0 ? { counted: ids } : {}),
     ...(alerted.size > 0 ? { alerted } : {}),
+    ...(claimedAt === undefined ? {} : { claimedAt }),
   };
 }
 
@@ -263,6 +267,11 @@ export interface DedupStore {
     expiresAt: number,
     batchId?: string,
   ): Promise<boolean>;
+  /**
+   * Whether the cap window's digest counted the batch (`addToDigest` with its ID), sent since or not:
+   * how a retry in a later cap window learns that its earlier attempt wrote its digest additions.
+   */
+  digestCounted(cluster: string, bucket: number, batchId: string): Promise<boolean>;
   /** Marks the digest sent (first call wins) and returns its tally; `undefined` if there is none. */
   claimDigest(cluster: string, bucket: number, now: number): Promise<DigestTally | undefined>;
 
@@ -276,7 +285,7 @@ export interface DedupStore {
   markDelivered(cluster: string, messageId: string, sink: string, expiresAt: number): Promise<void>;
 
   /** Claims a batch (its small marker: the ID and a state, never the content), or finds an earlier attempt's claim. */
-  claimBatch(cluster: string, batchId: string, expiresAt: number): Promise<BatchClaim>;
+  claimBatch(cluster: string, batchId: string, expiresAt: number, claimedAt?: number): Promise<BatchClaim>;
   /** What the batch's marker records (a consistent read); `undefined` when there is no marker. */
   batchRecord(cluster: string, batchId: string): Promise<BatchRecord | undefined>;
   /** Marks the batch's delivery state complete: every message it sent has its record. */

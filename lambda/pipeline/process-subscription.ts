@@ -47,7 +47,8 @@ import { StoreHealth } from './store-health';
  * - the **delivery state** `message#<messageId>`: the sinks each message reached, written after each send.
  *
  * States of one attempt, and what a failure at each leaves behind:
- * 1. *claim* — conditional put of the marker. Fails (store down): nothing was written; the batch
+ * 1. *claim* — conditional put of the marker, with the attempt's time (`claimedAt`: the cap window
+ *    its digest additions go into). Fails (store down): nothing was written; the batch
  *    fails open (every alert marked "possibly a duplicate") and a retry counts it afresh — nothing
  *    was counted. Already there: this is a **retry**; `recorded` says whether the earlier attempt's
  *    delivery state is complete, `counted` and `alerted` what the marker held then.
@@ -113,10 +114,13 @@ import { StoreHealth } from './store-health';
  *   window closes only in an invocation started a window's length after the one that opened it, so
  *   this needs windows no longer than two function timeouts (2 minutes with the stack's 60 s; windows
  *   are `dedupWindowMinutes`, 60 by default) or clocks that disagree by about a window;
- * - problems past the cap of an attempt that dies between its digest write and its marker write, or
- *   of a duplicate delivery running at the same time as its original across the end of a cap window:
- *   retried in the next cap window, whose digest does not hold the batch, they are counted again
- *   there (the digest's mark is on the digest, which the next window's count does not read);
+ * - problems past the cap of a duplicate delivery running at the same time as its original across the
+ *   end of a cap window: the duplicate, in the next cap window, may read the original's digests before
+ *   the original writes them, and count those problems again there. (A retry of an attempt that died
+ *   between its digest write and its marker write is covered: its marker keeps the first claim's time,
+ *   and a digest of that cap window, or of the two after it, holding the batch counts as `decided`.
+ *   If that attempt died between its cluster's digest write and the account's, the account's share is
+ *   counted nowhere: an undercount);
  * - a problem an attempt failed open on contention (alerted with the note, counted nowhere) before it
  *   wrote its digest additions: its retry, told `decided`, counts it nowhere either (an undercount);
  * - a slot taken just before the attempt died that the retry does not use — another batch opened the
@@ -143,7 +147,11 @@ export async function processSubscription(
   // A retry decides with what its marker records: the problems the batch counted, the alerts it sent.
   const earlier =
     claim?.kind === 'retry'
-      ? { counted: claim.counted ?? new Set<string>(), alerted: claim.alerted ?? new Map<string, string>() }
+      ? {
+          counted: claim.counted ?? new Set<string>(),
+          alerted: claim.alerted ?? new Map<string, string>(),
+          ...(claim.claimedAt === undefined ? {} : { claimedAt: claim.claimedAt }),
+        }
       : undefined;
   const flood = new FloodControl(deps.store, deps.settings, earlier);
   const { sends, deferred } = await decide(batch, diagnosis, flood, health, deps, now, budget);
@@ -193,7 +201,7 @@ async function claimBatch(
   now: number,
 ): Promise<BatchClaim | undefined> {
   try {
-    return await deps.store.claimBatch(batch.cluster, batch.batchId, retryStateExpiry(now));
+    return await deps.store.claimBatch(batch.cluster, batch.batchId, retryStateExpiry(now), now);
   } catch (error) {
     health.fail(error);
     return undefined;

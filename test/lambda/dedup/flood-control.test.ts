@@ -614,6 +614,58 @@ describe.each(STORES)('flood control on the %s store', (_name, makeStore) => {
         [nextHour / WINDOW - 1, 4],
       ]);
     });
+
+    it('counts nothing for a retry, in the next cap window, of an attempt that died between its digest additions and its marker write', async () => {
+      // Prepare: cap 1, taken by batch-0; batch-1's problem goes into the digest of the hour, and its
+      // attempt dies before recording on the marker that it decided everything.
+      const store = await makeStore();
+      const capped = { windowMs: WINDOW, cap: 1 };
+      const nextHour = Math.ceil(T0 / WINDOW) * WINDOW;
+      await new FloodControl(store, capped).record('prod', problem('a', 1, T0), 'batch-0', T0);
+      await store.claimBatch('prod', 'batch-1', 2e9, T0);
+      const attempt = new FloodControl(store, capped);
+      const first = await attempt.record('prod', problem('b', 4, T0), 'batch-1', T0);
+      await attempt.flushDigests('batch-1');
+
+      // Act: batch-1's retry, in the next hour
+      const claim = await store.claimBatch('prod', 'batch-1', 2e9, nextHour + MINUTE);
+      const earlier =
+        claim.kind === 'retry'
+          ? { counted: claim.counted ?? new Set<string>(), claimedAt: claim.claimedAt }
+          : undefined;
+      const retry = new FloodControl(store, capped, earlier);
+      const again = await retry.record('prod', problem('b', 4, T0), 'batch-1', nextHour + MINUTE);
+      await retry.flushDigests('batch-1');
+      const swept = await new FloodControl(store, capped).sweep(nextHour + 2 * WINDOW);
+
+      // Assess: the claim keeps the first attempt's time; the 4 are in the first hour's digest, once.
+      expect(earlier?.claimedAt).toBe(T0);
+      expect(first.outcome).toBe('digested');
+      expect(again.outcome).toBe('suppressed');
+      expect(swept.digests.map((digest) => [digest.bucket, digest.tally.count])).toEqual([
+        [nextHour / WINDOW - 1, 4],
+      ]);
+      expect(swept.followups).toEqual([]);
+    });
+
+    it('counts a retry in the next cap window afresh when its attempt died before its digest additions', async () => {
+      // Prepare: as above, but the attempt dies before writing the digest.
+      const store = await makeStore();
+      const capped = { windowMs: WINDOW, cap: 1 };
+      const nextHour = Math.ceil(T0 / WINDOW) * WINDOW;
+      await new FloodControl(store, capped).record('prod', problem('a', 1, T0), 'batch-0', T0);
+      await store.claimBatch('prod', 'batch-1', 2e9, T0);
+      await new FloodControl(store, capped).record('prod', problem('b', 4, T0), 'batch-1', T0);
+
+      // Act: the retry, in the next hour
+      const claim = await store.claimBatch('prod', 'batch-1', 2e9, nextHour + MINUTE);
+      const claimedAt = claim.kind === 'retry' ? claim.claimedAt : undefined;
+      const retry = new FloodControl(store, capped, { counted: new Set(), claimedAt });
+      const again = await retry.record('prod', problem('b', 4, T0), 'batch-1', nextHour + MINUTE);
+
+      // Assess: counted once, now (the first hour's digest never got it)
+      expect(again.outcome).toBe('alerted');
+    });
   });
 
   describe('a duplicate delivery running beside the attempt it duplicates', () => {
