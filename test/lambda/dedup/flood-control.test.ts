@@ -45,6 +45,19 @@ function diesOnFirst(store: DedupStore, method: keyof DedupStore): DedupStore {
   });
 }
 
+/**
+ * A cluster whose cap of 1 batch-0 took, with batch-1 claimed at T0 (its first attempt): what
+ * batch-1 decides next goes into the digest of T0's hour.
+ */
+async function capTakenThenClaimed(makeStore: () => Promise<DedupStore>) {
+  const store = await makeStore();
+  const capped = { windowMs: WINDOW, cap: 1 };
+  const nextHour = Math.ceil(T0 / WINDOW) * WINDOW;
+  await new FloodControl(store, capped).record('prod', problem('a', 1, T0), 'batch-0', T0);
+  await store.claimBatch('prod', 'batch-1', 2e9, T0);
+  return { store, capped, nextHour };
+}
+
 describe.each(STORES)('flood control on the %s store', (_name, makeStore) => {
   describe('first occurrence', () => {
     it('alerts on the first occurrence of a problem and suppresses its repeats within the window', async () => {
@@ -589,11 +602,7 @@ describe.each(STORES)('flood control on the %s store', (_name, makeStore) => {
 
     it('counts nothing for a retry, in the next cap window, of a batch whose problems past the cap went into the digest', async () => {
       // Prepare: cap 1, taken by batch-0; batch-1's problem goes into the digest of the hour.
-      const store = await makeStore();
-      const capped = { windowMs: WINDOW, cap: 1 };
-      const nextHour = Math.ceil(T0 / WINDOW) * WINDOW;
-      await new FloodControl(store, capped).record('prod', problem('a', 1, T0), 'batch-0', T0);
-      await store.claimBatch('prod', 'batch-1', 2e9);
+      const { store, capped, nextHour } = await capTakenThenClaimed(makeStore);
       const attempt = new FloodControl(store, capped);
       const first = await attempt.record('prod', problem('b', 4, T0), 'batch-1', T0);
       await attempt.flushDigests('batch-1');
@@ -618,11 +627,7 @@ describe.each(STORES)('flood control on the %s store', (_name, makeStore) => {
     it('counts nothing for a retry, in the next cap window, of an attempt that died between its digest additions and its marker write', async () => {
       // Prepare: cap 1, taken by batch-0; batch-1's problem goes into the digest of the hour, and its
       // attempt dies before recording on the marker that it decided everything.
-      const store = await makeStore();
-      const capped = { windowMs: WINDOW, cap: 1 };
-      const nextHour = Math.ceil(T0 / WINDOW) * WINDOW;
-      await new FloodControl(store, capped).record('prod', problem('a', 1, T0), 'batch-0', T0);
-      await store.claimBatch('prod', 'batch-1', 2e9, T0);
+      const { store, capped, nextHour } = await capTakenThenClaimed(makeStore);
       const attempt = new FloodControl(store, capped);
       const first = await attempt.record('prod', problem('b', 4, T0), 'batch-1', T0);
       await attempt.flushDigests('batch-1');
@@ -650,11 +655,7 @@ describe.each(STORES)('flood control on the %s store', (_name, makeStore) => {
 
     it('counts a retry in the next cap window afresh when its attempt died before its digest additions', async () => {
       // Prepare: as above, but the attempt dies before writing the digest.
-      const store = await makeStore();
-      const capped = { windowMs: WINDOW, cap: 1 };
-      const nextHour = Math.ceil(T0 / WINDOW) * WINDOW;
-      await new FloodControl(store, capped).record('prod', problem('a', 1, T0), 'batch-0', T0);
-      await store.claimBatch('prod', 'batch-1', 2e9, T0);
+      const { store, capped, nextHour } = await capTakenThenClaimed(makeStore);
       await new FloodControl(store, capped).record('prod', problem('b', 4, T0), 'batch-1', T0);
 
       // Act: the retry, in the next hour
