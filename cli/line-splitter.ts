@@ -24,17 +24,27 @@ export class LineSplitter {
   private decoding = false;
 
   push(chunk: Buffer | string): string[] {
-    let text = this.rest + (typeof chunk === 'string' ? chunk : this.decoded(chunk));
+    let text = typeof chunk === 'string' ? chunk : this.decoded(chunk);
     if (this.sawReturn && text.startsWith('\n')) text = text.slice(1);
     this.sawReturn = false;
     const lines: string[] = [];
     let start = 0;
+    // The rest of the last chunk never holds a `\r` (it would have ended a line there).
     if (!text.includes('\r')) {
-      for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
+      // The rest joins the chunk's first line only, not the whole chunk: no copy of 64 KiB per chunk.
+      const first = text.indexOf('\n');
+      if (first === -1) {
+        this.rest += text;
+        return lines;
+      }
+      lines.push(this.rest + text.slice(0, first));
+      start = first + 1;
+      for (let end = text.indexOf('\n', start); end !== -1; end = text.indexOf('\n', start)) {
         lines.push(text.slice(start, end));
         start = end + 1;
       }
     } else {
+      text = this.rest + text;
       for (const match of text.matchAll(/\r\n|\r|\n/g)) {
         lines.push(text.slice(start, match.index));
         start = match.index + match[0].length;
