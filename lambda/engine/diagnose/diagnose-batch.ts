@@ -121,9 +121,9 @@ const MAX_PART_LENGTH = 1 << 14;
 
 /**
  * The shapes of one pair of lengths (before and after the client value), with what each was. The
- * first few are compared in place, against the line itself: no slice, no hash. Past that, a Map, so
- * a flood of distinct errors of one length (every anonymous probe's has its own text) costs one hash
- * per line, never a growing scan.
+ * first few are compared with the line's two parts, sliced out of it (a slice is a view, not a copy),
+ * without hashing either. Past that, a Map, so a flood of distinct errors of one length (every
+ * anonymous probe's has its own text) costs one hash per line, never a growing scan.
  */
 class ShapesOfLength {
   private readonly heads: string[] = [];
