@@ -46,7 +46,9 @@ export class ArnCache {
   /** The entries in the order of their slots, for the hand. */
   private readonly slots: CachedArn[] = [];
   private hand = 0;
-  // In front of the map (measured 40 against 110 ns per line).
+  // In front of the map (measured 40 against 110 ns per line). Its hits need no mark: every new ARN
+  // takes a ring slot as it moves the hand one slot, so a principal leaves the ring, and is marked on
+  // its next map hit, long before the hand comes round to it (capacity is far above RECENT).
   private readonly recentArns: (string | undefined)[] = new Array(RECENT).fill(undefined);
   private readonly recentParsed: (ParsedArn | undefined)[] = new Array(RECENT).fill(undefined);
   private nextRecent = 0;
