@@ -29,6 +29,7 @@ import {
   retryClaim,
   type SlotAnswer,
   trimsAfter,
+  type WindowOpener,
   withCounted,
 } from './store';
 import { mergeTopPrincipals } from './top-principals';
@@ -241,7 +242,7 @@ export class DynamoDbDedupStore implements DedupStore {
     cluster: string,
     problemId: string,
     countedBy: readonly string[],
-    opener?: { readonly batchId: string; readonly messageId: string },
+    opener?: WindowOpener,
   ): Promise<void> {
     const ids = opener ? [...countedBy, opener.batchId] : countedBy;
     if (ids.length === 0) return;

@@ -14,6 +14,7 @@ import {
   retryClaim,
   type SlotAnswer,
   trimsAfter,
+  type WindowOpener,
   withCounted,
 } from './store';
 import { mergeTopPrincipals } from './top-principals';
@@ -141,7 +142,7 @@ export class MemoryDedupStore implements DedupStore {
     cluster: string,
     problemId: string,
     countedBy: readonly string[],
-    opener?: { readonly batchId: string; readonly messageId: string },
+    opener?: WindowOpener,
   ): Promise<void> {
     for (const id of countedBy) this.batches.get(`${cluster}#${id}`)?.counted.add(problemId);
     if (opener) this.batches.get(`${cluster}#${opener.batchId}`)?.alerted.set(problemId, opener.messageId);

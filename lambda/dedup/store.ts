@@ -83,6 +83,12 @@ export function trimsAfter(window: ProblemWindow, counted: readonly string[]): n
   return dropped ? (window.trims ?? 0) + 1 : window.trims;
 }
 
+/** The batch that opened a window, and the message ID of the alert it sent. */
+export interface WindowOpener {
+  readonly batchId: string;
+  readonly messageId: string;
+}
+
 /** A follow-up: the repeats of one closed window (their count, first and last time). */
 export interface FollowupRecord extends Occurrences {
   readonly messageId: string;
@@ -236,7 +242,7 @@ export interface DedupStore {
     cluster: string,
     problemId: string,
     countedBy: readonly string[],
-    opener?: { readonly batchId: string; readonly messageId: string },
+    opener?: WindowOpener,
   ): Promise<void>;
 
   /**
