@@ -350,13 +350,7 @@ export class DynamoDbDedupStore implements DedupStore {
    * are never lost, names may be.
    */
   async digestCounted(cluster: string, bucket: number, batchId: string): Promise<boolean> {
-    const { Item: item } = await this.dynamodb.send(
-      new GetItemCommand({
-        ...this.at(cluster, `digest#${bucket}`),
-        ConsistentRead: true,
-        ProjectionExpression: 'batches',
-      }),
-    );
+    const item = await this.item(cluster, `digest#${bucket}`, 'batches');
     return (item?.batches?.SS ?? []).includes(batchId);
   }
 
@@ -513,13 +507,7 @@ export class DynamoDbDedupStore implements DedupStore {
   }
 
   async deliveredSinks(cluster: string, messageId: string): Promise<ReadonlySet<string>> {
-    const { Item: item } = await this.dynamodb.send(
-      new GetItemCommand({
-        ...this.at(cluster, `message#${messageId}`),
-        ConsistentRead: true,
-        ProjectionExpression: 'delivered',
-      }),
-    );
+    const item = await this.item(cluster, `message#${messageId}`, 'delivered');
     return new Set(item?.delivered?.SS ?? []);
   }
 
@@ -564,13 +552,7 @@ export class DynamoDbDedupStore implements DedupStore {
   }
 
   async batchRecord(cluster: string, batchId: string): Promise<BatchRecord | undefined> {
-    const { Item: item } = await this.dynamodb.send(
-      new GetItemCommand({
-        ...this.at(cluster, `batch#${batchId}`),
-        ConsistentRead: true,
-        ProjectionExpression: 'sk, counted, alerted, decided',
-      }),
-    );
+    const item = await this.item(cluster, `batch#${batchId}`, 'sk, counted, alerted, decided');
     if (!item) return undefined;
     return {
       counted: new Set(item.counted?.SS ?? []),
@@ -638,10 +620,14 @@ export class DynamoDbDedupStore implements DedupStore {
     return { TableName: this.tableName, Key: key(cluster, sortKey) };
   }
 
-  /** One item, read consistently. */
-  private async item(cluster: string, sortKey: string): Promise<Item | undefined> {
+  /** One item, read consistently; with `attributes`, only those (a `ProjectionExpression`). */
+  private async item(cluster: string, sortKey: string, attributes?: string): Promise<Item | undefined> {
     const { Item: item } = await this.dynamodb.send(
-      new GetItemCommand({ ...this.at(cluster, sortKey), ConsistentRead: true }),
+      new GetItemCommand({
+        ...this.at(cluster, sortKey),
+        ConsistentRead: true,
+        ...(attributes === undefined ? {} : { ProjectionExpression: attributes }),
+      }),
     );
     return item;
   }
