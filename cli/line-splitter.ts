@@ -61,8 +61,9 @@ export class LineSplitter {
    * read goes to the decoder too, which may hold a character's first bytes.
    */
   private decoded(chunk: Buffer): string {
-    if (!this.decoding && isAscii(chunk)) return chunk.toString('latin1');
-    this.decoding = !isAscii(chunk);
+    const ascii = isAscii(chunk);
+    if (ascii && !this.decoding) return chunk.toString('latin1');
+    this.decoding = !ascii;
     return this.decoder.write(chunk);
   }
 
