@@ -121,8 +121,8 @@ function categoryOfKey(problemKey: string): Category {
  * flood control of a retry.
  */
 export interface EarlierAttempt {
-  /** The problems whose repeats the batch counted, as recorded on the marker. */
-  readonly counted: ReadonlySet<string>;
+  /** The problems whose repeats the batch counted, as recorded on the marker (absent: none). */
+  readonly counted?: ReadonlySet<string>;
   /** The alerts of windows the batch opened that have closed since, by problem (absent: none). */
   readonly alerted?: ReadonlyMap<string, string>;
   /** When the first attempt claimed the batch (epoch ms): which cap windows its digests are in. */
@@ -148,7 +148,7 @@ type Marked =
 function markedOf(record: EarlierAttempt | undefined, id: string, decided = false): Marked | undefined {
   const messageId = record?.alerted?.get(id);
   if (messageId !== undefined) return { outcome: 'alerted', messageId };
-  return decided || record?.counted.has(id) ? { outcome: 'suppressed' } : undefined;
+  return decided || record?.counted?.has(id) ? { outcome: 'suppressed' } : undefined;
 }
 
 /** Slots taken for one message: the cap window, the holder (the message), and the scopes this call took. */

@@ -144,16 +144,9 @@ export async function processSubscription(
   const health = new StoreHealth();
   const claim = await claimBatch(batch, deps, health, now);
   const diagnosis = await diagnose(batch, deps);
-  // A retry decides with what its marker records: the problems the batch counted, the alerts it sent.
-  const earlier =
-    claim?.kind === 'retry'
-      ? {
-          counted: claim.counted ?? new Set<string>(),
-          alerted: claim.alerted ?? new Map<string, string>(),
-          ...(claim.claimedAt === undefined ? {} : { claimedAt: claim.claimedAt }),
-        }
-      : undefined;
-  const flood = new FloodControl(deps.store, deps.settings, earlier);
+  // A retry decides with what its marker records: the problems the batch counted, the alerts it sent,
+  // when it was first claimed.
+  const flood = new FloodControl(deps.store, deps.settings, claim?.kind === 'retry' ? claim : undefined);
   const { sends, deferred } = await decide(batch, diagnosis, flood, health, deps, now, budget);
   const unsure = claim?.kind === 'retry' && !claim.recorded;
   const { messages, failures, delivered, unrecorded } = await deliver(sends, deps, budget, health, unsure);

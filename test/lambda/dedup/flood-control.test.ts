@@ -610,8 +610,7 @@ describe.each(STORES)('flood control on the %s store', (_name, makeStore) => {
 
       // Act: batch-1's retry (its invocation failed later, say on Slack), in the next hour
       const claim = await store.claimBatch('prod', 'batch-1', 2e9);
-      const earlier = claim.kind === 'retry' ? { counted: claim.counted ?? new Set<string>() } : undefined;
-      const retry = new FloodControl(store, capped, earlier);
+      const retry = new FloodControl(store, capped, claim.kind === 'retry' ? claim : undefined);
       const again = await retry.record('prod', problem('b', 4, T0), 'batch-1', nextHour + MINUTE);
       await retry.flushDigests('batch-1');
       const swept = await new FloodControl(store, capped).sweep(nextHour + 2 * WINDOW);
@@ -634,10 +633,7 @@ describe.each(STORES)('flood control on the %s store', (_name, makeStore) => {
 
       // Act: batch-1's retry, in the next hour
       const claim = await store.claimBatch('prod', 'batch-1', 2e9, nextHour + MINUTE);
-      const earlier =
-        claim.kind === 'retry'
-          ? { counted: claim.counted ?? new Set<string>(), claimedAt: claim.claimedAt }
-          : undefined;
+      const earlier = claim.kind === 'retry' ? claim : undefined;
       const retry = new FloodControl(store, capped, earlier);
       const again = await retry.record('prod', problem('b', 4, T0), 'batch-1', nextHour + MINUTE);
       await retry.flushDigests('batch-1');
@@ -660,8 +656,7 @@ describe.each(STORES)('flood control on the %s store', (_name, makeStore) => {
 
       // Act: the retry, in the next hour
       const claim = await store.claimBatch('prod', 'batch-1', 2e9, nextHour + MINUTE);
-      const claimedAt = claim.kind === 'retry' ? claim.claimedAt : undefined;
-      const retry = new FloodControl(store, capped, { counted: new Set(), claimedAt });
+      const retry = new FloodControl(store, capped, claim.kind === 'retry' ? claim : undefined);
       const again = await retry.record('prod', problem('b', 4, T0), 'batch-1', nextHour + MINUTE);
 
       // Assess: counted once, now (the first hour's digest never got it)
