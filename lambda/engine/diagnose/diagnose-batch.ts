@@ -143,16 +143,11 @@ class ShapesOfLength {
     return this.many?.get(headText + tailText);
   }
 
-  set(line: string, head: number, headEnd: number, tail: number, entry: MemoEntry): void {
+  /** Adds a shape `get` did not find (the batch sets a shape only after looking it up). */
+  add(line: string, head: number, headEnd: number, tail: number, entry: MemoEntry): void {
     const heads = this.heads;
     const headText = line.slice(head, headEnd);
     const tailText = line.slice(tail);
-    for (let i = 0; i < heads.length; i++) {
-      if (heads[i] === headText && this.tails[i] === tailText) {
-        this.entries[i] = entry;
-        return;
-      }
-    }
     if (heads.length < SHAPES_COMPARED) {
       heads.push(headText);
       this.tails.push(tailText);
@@ -223,13 +218,14 @@ class LineMemo {
     return this.shapes.get(this.lengths)?.get(this.line, this.head, this.headEnd, this.tail);
   }
 
+  /** What the line `shapeOf` last looked at was, once `get` found nothing for it. */
   set(entry: MemoEntry): void {
     let shapes = this.shapes.get(this.lengths);
     if (!shapes) {
       shapes = new ShapesOfLength();
       this.shapes.set(this.lengths, shapes);
     }
-    shapes.set(this.line, this.head, this.headEnd, this.tail, entry);
+    shapes.add(this.line, this.head, this.headEnd, this.tail, entry);
   }
 
   clear(): void {
