@@ -26,6 +26,18 @@ export function mayBeCreatorGrant(line: string): boolean {
   return line.includes('kubernetes-admin', line.length - CREATOR_TAIL);
 }
 
+/**
+ * Whether a grant line proves its principal is the cluster creator: it was granted as
+ * `kubernetes-admin`, which proves it only outside API mode, and only for the cluster's own account.
+ * Parses the whole line: asked only of lines `mayBeCreatorGrant` let through.
+ */
+export function provesCreator(line: string, cluster: ClusterContext | undefined): boolean {
+  if (cluster?.authenticationMode === 'API') return false;
+  const record = parseLine(line, { allFields: true });
+  if (record?.fields.username !== 'kubernetes-admin') return false;
+  return !cluster?.accountId || parseArn(record.fields.arn ?? '')?.accountId === cluster.accountId;
+}
+
 interface Grant {
   /** Epoch milliseconds: a number keeps nothing of the line alive. */
   time: number;
@@ -180,10 +192,6 @@ export class LogMemory {
 
   /** In API mode, and for principals of other (AWS-owned) accounts, the username proves nothing. */
   private isCreatorGrant(grant: Grant): boolean {
-    const cluster = this.base.cluster;
-    if (cluster?.authenticationMode === 'API' || grant.line === undefined) return false;
-    const record = parseLine(grant.line, { allFields: true });
-    if (record?.fields.username !== 'kubernetes-admin') return false;
-    return !cluster?.accountId || parseArn(record.fields.arn ?? '')?.accountId === cluster.accountId;
+    return grant.line !== undefined && provesCreator(grant.line, this.base.cluster);
   }
 }

@@ -3,13 +3,12 @@ import { switchedMode } from '../categories/lifecycle';
 import { ec2ErrorCode } from '../categories/server';
 import { categoryOf } from '../classify/classify';
 import { IsoTimeCache, TimeCache } from '../classify/time-cache';
-import { parseArn } from '../parse/arn';
 import { detach } from '../parse/detach';
 import { type FieldsByMessage, type ParseOptions, parseLine, TimeStrings } from '../parse/parse';
 import type { AuthenticatorRecord, ClusterContext, DiagnosisContext } from '../types';
 import { Ec2Failures } from './ec2-failures';
 import { StsResponseJoin, withStsFields } from './join';
-import { mayBeCreatorGrant } from './log-memory';
+import { mayBeCreatorGrant, provesCreator } from './log-memory';
 
 /**
  * What the lines of one log say about each other, applied by time rather than by file position
@@ -254,17 +253,8 @@ export class LogTimeline {
     }
     addGrant(runs, epoch, this.settings.maxRunsPerPrincipal);
     if (mayBeCreatorGrant(line) && (this.creator === undefined || epoch < this.creator.epoch)) {
-      if (this.isCreatorGrant(line)) this.creator = { epoch, arn: detach(arn) };
+      if (provesCreator(line, this.base.cluster)) this.creator = { epoch, arn: detach(arn) };
     }
-  }
-
-  /** `kubernetes-admin` proves the creator only outside API mode, and only for the cluster's own account. */
-  private isCreatorGrant(line: string): boolean {
-    const cluster = this.base.cluster;
-    if (cluster?.authenticationMode === 'API') return false;
-    const record = parseLine(line, { allFields: true });
-    if (record?.fields.username !== 'kubernetes-admin') return false;
-    return !cluster?.accountId || parseArn(record.fields.arn ?? '')?.accountId === cluster.accountId;
   }
 
   private lastGrantBefore(arn: string, epoch: number): string | undefined {
