@@ -1,5 +1,6 @@
 import { CATEGORY_ENTRIES, isAlertable } from '../categories';
 import { classify } from '../classify/classify';
+import { LineShapes } from '../parse/line-shapes';
 import type { DiagnosisContext, Finding } from '../types';
 import { createLineDiagnoser } from './diagnose-lines';
 import { LogMemory } from './log-memory';
@@ -114,51 +115,6 @@ function withEc2Failure(problem: Problem<OccurrenceTally>, memory: LogMemory): P
   return record === finding.record ? problem : { ...problem, finding: classify(record, problem.context) };
 }
 
-/** Shapes compared in place per bucket while few; past that, a Map. */
-const SHAPES_COMPARED = 8;
-/** A line whose part before or after its client value is this long or longer has no shape (EKS's are far shorter). */
-const MAX_PART_LENGTH = 1 << 14;
-
-/**
- * The shapes of one pair of lengths (before and after the client value), with what each was. The
- * first few are compared with the line's two parts, sliced out of it (a slice is a view, not a copy),
- * without hashing either. Past that, a Map, so a flood of distinct errors of one length (every
- * anonymous probe's has its own text) costs one hash per line, never a growing scan.
- */
-class ShapesOfLength {
-  private readonly heads: string[] = [];
-  private readonly tails: string[] = [];
-  private readonly entries: MemoEntry[] = [];
-  private many: Map<string, MemoEntry> | undefined;
-
-  get(line: string, head: number, headEnd: number, tail: number): MemoEntry | undefined {
-    const heads = this.heads;
-    if (heads.length === 0) return undefined;
-    const headText = line.slice(head, headEnd);
-    const tailText = line.slice(tail);
-    for (let i = 0; i < heads.length; i++) {
-      if (heads[i] === headText && this.tails[i] === tailText) return this.entries[i];
-    }
-    // Within one pair of lengths, head + tail spells each shape once.
-    return this.many?.get(headText + tailText);
-  }
-
-  /** Adds a shape `get` did not find (the batch sets a shape only after looking it up). */
-  add(line: string, head: number, headEnd: number, tail: number, entry: MemoEntry): void {
-    const heads = this.heads;
-    const headText = line.slice(head, headEnd);
-    const tailText = line.slice(tail);
-    if (heads.length < SHAPES_COMPARED) {
-      heads.push(headText);
-      this.tails.push(tailText);
-      this.entries.push(entry);
-    } else {
-      this.many ??= new Map();
-      this.many.set(headText + tailText, entry);
-    }
-  }
-}
-
 const UNREADABLE = Symbol('unreadable');
 const IGNORED = Symbol('ignored');
 type MemoEntry = OccurrenceTally | typeof UNREADABLE | typeof IGNORED;
@@ -173,17 +129,14 @@ const CLIENT_FIELD = ' client="';
  * What a line was, by its shape: the line with its `time` and `client` values blanked. Only lines in
  * the authenticator's own text format (starting `time="`) have a shape: there every quote inside a
  * value is escaped, so the first `client="` is the field itself and log text cannot pose as it.
- * The shape is looked up first by the lengths of its two parts (before and after the client value), a
- * small integer, then by comparing the parts as slices of the line: no copy of the line and, for
- * the few shapes of one pair of lengths a storm has, no hash of its text. (A Map keyed by the two
- * slices measured as a third of the time of a 1 MB batch: the hash reads every character.)
+ * The batch's shapes live for one batch: a breakage, repair or mode switch clears them.
  *
  * An `STS response` line only matters to the line after it with the same `client` (the join); the
  * most recent ones are kept raw, and the one of a new line's client is diagnosed just before it.
  * Those of repeats are never read and age out.
  */
 class LineMemo {
-  private shapes = new Map<number, ShapesOfLength>();
+  private readonly shapes = new LineShapes<MemoEntry>();
   private readonly heldStsResponses: string[] = new Array(HELD_STS_RESPONSES).fill('');
   private nextHeld = 0;
   // The line `shapeOf` last looked at, and where its two parts are.
@@ -202,34 +155,27 @@ class LineMemo {
     const clientEnd = clientAt === -1 ? -1 : line.indexOf('"', clientAt + CLIENT_FIELD.length);
     const headEnd = clientEnd === -1 ? line.length : clientAt;
     const tail = clientEnd === -1 ? line.length : clientEnd;
-    const headLength = headEnd - timeEnd;
-    const tailLength = line.length - tail;
-    if (headLength >= MAX_PART_LENGTH || tailLength >= MAX_PART_LENGTH) return false;
+    const lengths = LineShapes.lengthsOf(line, timeEnd, headEnd, tail);
+    if (lengths === -1) return false;
     this.line = line;
     this.head = timeEnd;
     this.headEnd = headEnd;
     this.tail = tail;
-    // A small integer: looked up without hashing any text.
-    this.lengths = headLength * MAX_PART_LENGTH + tailLength;
+    this.lengths = lengths;
     return true;
   }
 
   get(): MemoEntry | undefined {
-    return this.shapes.get(this.lengths)?.get(this.line, this.head, this.headEnd, this.tail);
+    return this.shapes.get(this.lengths, this.line, this.head, this.headEnd, this.tail);
   }
 
   /** What the line `shapeOf` last looked at was, once `get` found nothing for it. */
   set(entry: MemoEntry): void {
-    let shapes = this.shapes.get(this.lengths);
-    if (!shapes) {
-      shapes = new ShapesOfLength();
-      this.shapes.set(this.lengths, shapes);
-    }
-    shapes.add(this.line, this.head, this.headEnd, this.tail, entry);
+    this.shapes.add(this.lengths, this.line, this.head, this.headEnd, this.tail, entry);
   }
 
   clear(): void {
-    this.shapes = new Map();
+    this.shapes.clear();
   }
 
   /** Keeps an `STS response` line back (true) instead of diagnosing it now. */

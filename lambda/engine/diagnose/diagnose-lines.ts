@@ -1,5 +1,5 @@
-import { ClassifyMemo, categoryOf, findingOf } from '../classify/classify';
-import { type ParseOptions, parseLine, TimeStrings } from '../parse/parse';
+import { ClassifyMemo, findingOf } from '../classify/classify';
+import { DenialShapes, type ParseOptions, parseLine, TimeStrings } from '../parse/parse';
 import type { DiagnosisContext, Finding } from '../types';
 import { StsResponseJoin } from './join';
 import { LogMemory } from './log-memory';
@@ -19,14 +19,14 @@ export function createLineDiagnoser(
   memory: LogMemory = new LogMemory(context),
 ): LineDiagnoser {
   const join = new StsResponseJoin();
-  // This stream's own caches: one string per second, one parsed principal per ARN.
-  const parseOptions: ParseOptions = { ...options, times: new TimeStrings() };
+  // This stream's own caches: one string per second, one parse per denial shape, one principal per ARN.
+  const parseOptions: ParseOptions = { ...options, times: new TimeStrings(), denials: new DenialShapes() };
   const memo = new ClassifyMemo();
   return (line) => {
     const parsed = parseLine(line, parseOptions);
     if (parsed === undefined) return undefined;
     const record = join.accept(parsed, line);
-    const category = categoryOf(record);
+    const category = memo.categoryOf(record);
     // Only a mapping failure is explained by what earlier lines taught.
     const known = category === 'IDENTITY_NOT_MAPPED' ? memory.contextFor(record.fields.arn) : context;
     const finding = findingOf(record, category, known, memo);
@@ -40,13 +40,13 @@ export function createLineDiagnoser(
  * diagnosed with what the whole log says about its time, so the order of the lines does not matter.
  */
 export function createTimelineDiagnoser(timeline: LogTimeline, options?: ParseOptions): LineDiagnoser {
-  const parseOptions: ParseOptions = { ...options, times: new TimeStrings() };
+  const parseOptions: ParseOptions = { ...options, times: new TimeStrings(), denials: new DenialShapes() };
   const memo = new ClassifyMemo();
   return (line) => {
     const parsed = parseLine(line, parseOptions);
     if (parsed === undefined) return undefined;
     const record = timeline.join(parsed, line);
-    const category = categoryOf(record);
+    const category = memo.categoryOf(record);
     // Only a mapping failure is explained by what the rest of the log says about its time.
     const context =
       category === 'IDENTITY_NOT_MAPPED' ? timeline.contextAt(record.fields.arn, record.time) : undefined;

@@ -4,7 +4,13 @@ import { ec2ErrorCode } from '../categories/server';
 import { categoryOf } from '../classify/classify';
 import { IsoTimeCache, TimeCache } from '../classify/time-cache';
 import { detach } from '../parse/detach';
-import { type FieldsByMessage, type ParseOptions, parseLine, TimeStrings } from '../parse/parse';
+import {
+  DenialShapes,
+  type FieldsByMessage,
+  type ParseOptions,
+  parseLine,
+  TimeStrings,
+} from '../parse/parse';
 import type { AuthenticatorRecord, ClusterContext, DiagnosisContext } from '../types';
 import { Ec2Failures } from './ec2-failures';
 import { StsResponseJoin, withStsFields } from './join';
@@ -50,7 +56,11 @@ export class LogTimeline {
   /** The first pass's ring of recent STS lines, and the second pass's: both see the same calls. */
   private readonly learningJoin = new StsResponseJoin();
   private readonly diagnosingJoin = new StsResponseJoin();
-  private readonly parseOptions: ParseOptions = { times: new TimeStrings(), fieldsByMessage: LEARNED_FIELDS };
+  private readonly parseOptions: ParseOptions = {
+    times: new TimeStrings(),
+    denials: new DenialShapes(),
+    fieldsByMessage: LEARNED_FIELDS,
+  };
   /** One per pass: a stream learns and diagnoses in turns, each at its own place in the log. */
   private readonly learnedEpochs = new TimeCache();
   private readonly diagnosedEpochs = new TimeCache();

@@ -1,5 +1,7 @@
 import type { AuthenticatorRecord } from '../types';
+import { detach } from './detach';
 import { unquoteGo } from './go-quote';
+import { LineShapes } from './line-shapes';
 import { isAt, Literal } from './text-at';
 
 /**
@@ -211,6 +213,8 @@ export interface ParseOptions {
   readonly fieldsByMessage?: FieldsByMessage;
   /** Hands out one string per distinct time; owned by whoever parses one stream (a diagnoser). */
   readonly times?: TimeStrings;
+  /** Remembers the fields of denials by their shape; owned, like `times`, by whoever parses one stream. */
+  readonly denials?: DenialShapes;
 }
 
 /**
@@ -234,8 +238,72 @@ function parseAfterHead(
   const wanted = fieldsFor(head.msg, options);
   // One bit per wanted field; a longer list (never asked for by the engine) takes the general scan.
   if (wanted.length > 31) return scanAll(line, options, head);
-  head.fields = wanted.length === 0 ? NO_FIELDS : scanWanted(line, fieldsAfter(head), wanted);
+  if (wanted.length === 0) head.fields = NO_FIELDS;
+  else if (head.msg === DENIAL && options?.denials !== undefined)
+    head.fields = denialFields(line, fieldsAfter(head), wanted, options.denials);
+  else head.fields = scanWanted(line, fieldsAfter(head), wanted);
   return head;
+}
+
+const DENIAL = 'access denied';
+const CLIENT_FIELD = ' client="';
+/** Where the `=` of a `client="` found at some index stands. */
+const CLIENT_EQUALS = ' client'.length;
+
+/** What a denial's shape was read as: its fields, for the fields wanted. Detached, shared by every repeat. */
+interface DenialShape {
+  readonly wanted: readonly string[];
+  readonly fields: Readonly<Record<string, string>>;
+}
+
+/**
+ * The fields of a stream's denials, by their shape (see LineShapes): everything after the head apart
+ * from the `client` value. A storm repeats one denial with a new time and port, and its `error=` (an
+ * STS body with a dozen escapes, a template error) is the costliest value of a log to read; a repeat
+ * costs a comparison of the two parts instead. Bounded by LineShapes' capacity.
+ */
+export class DenialShapes {
+  readonly shapes = new LineShapes<DenialShape>(4_096);
+}
+
+/** Where `scanWanted` last read a `client` key's `=`: tells the denial memo which `client="` the scan read. */
+let clientEqualsRead = -1;
+
+/**
+ * `scanWanted` of a denial, through its shape. Two lines of one shape differ only inside the first
+ * `client="…"` value (which holds no quote by how it is found, and no backslash by the check below),
+ * and a scan reads that value as a whole and nothing else of it, so both scan alike except for the
+ * client. A shape is remembered only when the scan read that very value as `client`: a line where
+ * the first `client="` is not the field (inside another value, or after an earlier bare `client=`) is
+ * always scanned.
+ */
+function denialFields(
+  line: string,
+  start: number,
+  wanted: readonly string[],
+  denials: DenialShapes,
+): Readonly<Record<string, string>> {
+  const clientAt = line.indexOf(CLIENT_FIELD, start);
+  const valueAt = clientAt + CLIENT_FIELD.length;
+  const valueEnd = clientAt === -1 ? -1 : line.indexOf('"', valueAt);
+  if (valueEnd === -1) return scanWanted(line, start, wanted);
+  const lengths = LineShapes.lengthsOf(line, start, clientAt, valueEnd);
+  const client = line.slice(valueAt, valueEnd);
+  if (lengths === -1 || client.includes('\\')) return scanWanted(line, start, wanted);
+  const known = denials.shapes.get(lengths, line, start, clientAt, valueEnd);
+  if (known !== undefined && known.wanted === wanted) {
+    const fields: Record<string, string> = Object.assign({}, known.fields);
+    fields.client = client;
+    return fields;
+  }
+  clientEqualsRead = -1;
+  const fields = scanWanted(line, start, wanted);
+  if (known === undefined && clientEqualsRead === clientAt + CLIENT_EQUALS && fields.client === client) {
+    const kept: Record<string, string> = {};
+    for (const [key, value] of Object.entries(fields)) kept[key] = detach(value);
+    denials.shapes.add(lengths, line, start, clientAt, valueEnd, { wanted, fields: kept });
+  }
+  return fields;
 }
 
 /** A record whose `time`, `level` and `msg` were read from a canonical head; its fields come next. */
@@ -333,6 +401,7 @@ function scanWanted(line: string, start: number, wanted: readonly string[]): Rec
     }
     const next = valueEnd(line, equals);
     if (key !== undefined && (found & (1 << index)) === 0) {
+      if (key === 'client') clientEqualsRead = equals;
       setField(fields, key, valueText(line, equals, next));
       found |= 1 << index;
       missing--;

@@ -1,0 +1,83 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { mixedLogLines } from '../../../../bench/mixed-log';
+import { DenialShapes, type ParseOptions, parseLine } from '../../../../lambda/engine/parse/parse';
+import { DENIAL_FIXTURES, deniedLine } from '../fixtures/denial-errors';
+
+const HEAD = 'time="2026-11-24T10:00:00Z" level=warning msg="access denied"';
+
+/** A record as a list, so that two records compare in their fields' order too. */
+function spelled(line: string, options?: ParseOptions): unknown {
+  const record = parseLine(line, options);
+  return record && { ...record, fields: Object.entries(record.fields) };
+}
+
+/** Pieces a denial's fields are made of, awkward ones among them: a shape must never change a parse. */
+const FIELD = fc.oneof(
+  fc.constantFrom(
+    'arn="arn:aws:iam::111122223333:role/dev"',
+    'arn=arn:aws:iam::111122223333:role/dev',
+    'error="identity is not mapped"',
+    'error="sts getCallerIdentity failed: error from AWS (expected 200, got 403). Body: {\\"Error\\":{\\"Code\\":\\"ExpiredToken\\"}}"',
+    'error="x client="',
+    'error="a\\" client=\\"1"',
+    'client=127.0.0.1:1',
+    'method=POST',
+    'path=/authenticate',
+    'error="unterminated',
+    '"',
+    '\\',
+    'noise',
+  ),
+  fc.stringMatching(/^[0-9a-z.:\\" =]{0,12}$/).map((value) => `client="${value}"`),
+);
+const DENIAL = fc.array(FIELD, { minLength: 0, maxLength: 6 }).map((fields) => `${HEAD} ${fields.join(' ')}`);
+
+describe("a stream's denials read through their shape", () => {
+  it('parse exactly as each line alone, field by field and in order, whatever the lines hold', () => {
+    fc.assert(
+      fc.property(fc.array(DENIAL, { minLength: 1, maxLength: 30 }), (lines) => {
+        const options = { denials: new DenialShapes() };
+        for (const line of [...lines, ...lines]) expect(spelled(line, options)).toEqual(spelled(line));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('parse every denial fixture and the bench mix as each line alone', () => {
+    const lines = [
+      ...DENIAL_FIXTURES.map((fixture) => deniedLine(fixture.error, fixture.arn)),
+      ...mixedLogLines(3_000, 7),
+    ];
+    const options = { denials: new DenialShapes() };
+    for (const line of [...lines, ...lines]) expect(spelled(line, options)).toEqual(spelled(line));
+  });
+
+  it("give a repeat its own client and time, and the first line's other fields", () => {
+    const options = { denials: new DenialShapes() };
+    const first = `${HEAD} arn="arn:aws:iam::111122223333:role/dev" client="127.0.0.1:1" error="identity is not mapped"`;
+    const repeat = first.replace('10:00:00Z', '10:00:07Z').replace('127.0.0.1:1', '127.0.0.1:2');
+    parseLine(first, options);
+    expect(parseLine(repeat, options)).toEqual({
+      time: '2026-11-24T10:00:07Z',
+      level: 'warning',
+      msg: 'access denied',
+      fields: {
+        arn: 'arn:aws:iam::111122223333:role/dev',
+        client: '127.0.0.1:2',
+        error: 'identity is not mapped',
+      },
+    });
+  });
+
+  it('are not fooled by a first client="" that is not the field, even one spelling the same port', () => {
+    const options = { denials: new DenialShapes() };
+    const line = (port: string) => `${HEAD} error="abc client="${port}" client="127.0.0.1:9"`;
+    for (const port of ['127.0.0.1:9', '127.0.0.1:5', '1 2']) {
+      expect(parseLine(line(port), options)?.fields).toEqual({
+        error: `abc client="${port}`,
+        client: '127.0.0.1:9',
+      });
+    }
+  });
+});
