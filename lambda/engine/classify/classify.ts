@@ -1,6 +1,7 @@
 import { DENIAL_MESSAGE } from '../../contract/authenticator-messages';
 import { type Category, type NonDenialCategory, otherwiseOf, RECORD_FAMILIES } from '../categories';
 import { ArnCache } from '../parse/arn';
+import { detach } from '../parse/detach';
 import type { AuthenticatorRecord, DiagnosisContext, Finding, Principal } from '../types';
 import { categorizeDenial } from './denial-matcher';
 import { detailsOf } from './details';
@@ -31,6 +32,54 @@ export function classify(
 export class ClassifyMemo {
   readonly arns = new ArnCache();
   readonly epochs = new TimeCache();
+  /**
+   * A denial's category and details by its `error=` text, which alone decides them (DetailReader).
+   * A storm repeats a few errors, and a stream's repeated denial shares one error string (DenialShapes),
+   * so a lookup is mostly a hash already computed. Bounded: a flood of distinct errors clears it.
+   */
+  private readonly denials = new Map<string, DenialReading>();
+
+  /** `categoryOf(record)`, remembered for denials. */
+  categoryOf(record: AuthenticatorRecord): Category {
+    if (record.msg !== DENIAL_MESSAGE) return categoryOf(record);
+    return this.denialReading(record.fields.error).category;
+  }
+
+  /** `detailsOf(category, record)`, remembered for denials not joined to an EC2 batch failure. */
+  detailsOf(category: Category, record: AuthenticatorRecord): Readonly<Record<string, string>> {
+    const error = record.fields.error;
+    if (record.msg !== DENIAL_MESSAGE || record.fields.ec2error !== undefined)
+      return detailsOf(category, record);
+    const reading = this.denialReading(error);
+    if (reading.category !== category) return detailsOf(category, record);
+    // Kept beyond the line: a copy, so no slice of a file's chunk stays alive for it.
+    reading.details ??= detach(detailsOf(category, record));
+    return reading.details;
+  }
+
+  /** How many denial errors are remembered (at most REMEMBERED_DENIAL_ERRORS). */
+  get rememberedDenials(): number {
+    return this.denials.size;
+  }
+
+  private denialReading(error: string | undefined): DenialReading {
+    if (error === undefined) return { category: categorizeDenial(error), details: undefined };
+    let reading = this.denials.get(error);
+    if (reading === undefined) {
+      if (this.denials.size >= REMEMBERED_DENIAL_ERRORS) this.denials.clear();
+      reading = { category: categorizeDenial(error), details: undefined };
+      this.denials.set(detach(error), reading);
+    }
+    return reading;
+  }
+}
+
+/** How many distinct denial errors a stream's memo keeps. */
+const REMEMBERED_DENIAL_ERRORS = 4_096;
+
+interface DenialReading {
+  readonly category: Category;
+  details: Readonly<Record<string, string>> | undefined;
 }
 
 /**
@@ -56,7 +105,7 @@ export function findingOf(
     principal,
     client: record.fields.client,
     error: record.fields.error,
-    details: detailsOf(category, record),
+    details: memo.detailsOf(category, record),
     record,
   };
 }
