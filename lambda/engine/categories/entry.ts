@@ -57,7 +57,9 @@ export type ClusterEffect =
 
 /**
  * Reads category-specific facts from a line: `error` is its `error=` text (or empty). Every value is
- * untrusted: the host, query key and date of a token error are whatever the client sent.
+ * untrusted: the host, query key and date of a token error are whatever the client sent. A denial's
+ * reader reads nothing of the record but its error and the joined `ec2error`: a stream remembers a
+ * denial's details by its error (ClassifyMemo).
  */
 export type DetailReader = (error: string, record: AuthenticatorRecord) => Record<string, string>;
 
