@@ -101,9 +101,14 @@ export const runClassify: CliCommand = async (argv, io) => {
     const records: string[] = [];
     // Diagnoses a line; in JSON, adds its record to the batch's.
     const emit = (line: string, lineNumber: number): void => {
-      // Outside JSON a grant is only counted, and its head says what it is: no need to diagnose it.
+      // Outside JSON a grant is only counted and an STS response only joined, and their heads say
+      // what they are: no need to diagnose them.
       if (jsonRecords === undefined && isCanonicalGrant(line)) {
         report?.addRecord('ACCESS_GRANTED');
+        return;
+      }
+      if (jsonRecords === undefined && timeline.joinsStsResponse(line)) {
+        report?.addRecord('STS_RESPONSE');
         return;
       }
       const finding = diagnose(line);

@@ -5,8 +5,10 @@ import { categoryOf } from '../classify/classify';
 import { IsoTimeCache, TimeCache } from '../classify/time-cache';
 import { detach } from '../parse/detach';
 import {
+  canonicalTime,
   DenialShapes,
   type FieldsByMessage,
+  isCanonicalStsResponse,
   type ParseOptions,
   parseLine,
   TimeStrings,
@@ -56,8 +58,10 @@ export class LogTimeline {
   /** The first pass's ring of recent STS lines, and the second pass's: both see the same calls. */
   private readonly learningJoin = new StsResponseJoin();
   private readonly diagnosingJoin = new StsResponseJoin();
+  private readonly learnedTimes = new TimeStrings();
+  private readonly diagnosedTimes = new TimeStrings();
   private readonly parseOptions: ParseOptions = {
-    times: new TimeStrings(),
+    times: this.learnedTimes,
     denials: new DenialShapes(),
     fieldsByMessage: LEARNED_FIELDS,
   };
@@ -92,6 +96,12 @@ export class LogTimeline {
 
   /** The first pass: what this line teaches (never throws; lines without a record teach nothing). */
   learn(line: string): void {
+    if (isCanonicalStsResponse(line)) {
+      const record = stsResponseAt(canonicalTime(line, this.learnedTimes));
+      this.learningJoin.accept(record, line);
+      this.keepStsFacts(record, line);
+      return;
+    }
     const record = parseLine(line, this.parseOptions);
     if (record === undefined) return;
     if (record.msg === 'STS response') {
@@ -167,6 +177,18 @@ export class LogTimeline {
     }
     if (this.ec2Failures.size === 0) return joined;
     return this.ec2Failures.join(joined, this.diagnosedEpochs.epochOf(record.time));
+  }
+
+  /**
+   * For a second pass that does not diagnose `STS response` lines: joins the line as `join` would its
+   * record, if it is one as EKS writes it (true), without parsing it.
+   */
+  joinsStsResponse(line: string): boolean {
+    if (!isCanonicalStsResponse(line)) return false;
+    const record = stsResponseAt(canonicalTime(line, this.diagnosedTimes));
+    this.diagnosingJoin.accept(record, line);
+    this.keepStsFacts(record, line);
+    return true;
   }
 
   /** The context a denial of `arn` at `time` is diagnosed with: the caller's facts, then the log's at that time. */
@@ -339,6 +361,11 @@ const STS_FIELDS = { fields: ['accesskeyid', 'accountid', 'arn', 'client', 'sess
  * costliest value to unquote: what a line teaches the timeline depends on its message and level alone,
  * and the second pass reads the error to diagnose.
  */
+/** An `STS response` record as `parseLine` reads a canonical one (the join reads its time alone). */
+function stsResponseAt(time: string): AuthenticatorRecord {
+  return { time, level: 'info', msg: 'STS response', fields: {} };
+}
+
 const LEARNED_FIELDS: FieldsByMessage = {
   'access denied': ['arn', 'client'],
   'STS response': [],

@@ -46,7 +46,9 @@ describe("a stream's classify memo", () => {
 
   it('reads the details of the category it is given, whatever the error was remembered as', () => {
     const memo = new ClassifyMemo();
-    const record = denial(DENIAL_FIXTURES.find((fixture) => fixture.category === 'STS_EXPIRED_CREDENTIALS')?.error);
+    const record = denial(
+      DENIAL_FIXTURES.find((fixture) => fixture.category === 'STS_EXPIRED_CREDENTIALS')?.error,
+    );
     expect(classify(record, undefined, memo).details).not.toEqual({});
     expect(findingOf(record, 'UNKNOWN', undefined, memo).details).toEqual({});
   });
