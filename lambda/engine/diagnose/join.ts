@@ -1,4 +1,4 @@
-import { parseLine } from '../parse/parse';
+import { type ParseOptions, parseLine } from '../parse/parse';
 import type { AuthenticatorRecord } from '../types';
 
 /**
@@ -23,8 +23,13 @@ export class StsResponseJoin {
     this.lines = new Array(capacity).fill('');
   }
 
-  /** Remembers an `STS response`, or returns a denial enriched by its request's STS line. */
-  accept(record: AuthenticatorRecord, line: string): AuthenticatorRecord {
+  /**
+   * Remembers an `STS response`, or returns a denial enriched by its request's STS line. A caller that
+   * only needs to know whether the line was found (`factsWanted` false) gets a copy of the record
+   * without the STS facts (so `!== record` says it was found), and the STS line is read only as far as
+   * its `client`: the ring finds and consumes exactly the same lines either way.
+   */
+  accept(record: AuthenticatorRecord, line: string, factsWanted = true): AuthenticatorRecord {
     if (record.msg === 'STS response') {
       this.times[this.next] = record.time;
       this.lines[this.next] = line;
@@ -35,12 +40,16 @@ export class StsResponseJoin {
     // Token and STS failures happen before STS answers: only a denial with an ARN has an STS line.
     if (record.msg !== 'access denied' || client === undefined || record.fields.arn === undefined)
       return record;
-    const sts = this.find(record.time, client);
+    const sts = this.find(record.time, client, factsWanted ? STS_FIELDS : CLIENT_FIELD);
     return sts === undefined ? record : withStsFields(record, sts);
   }
 
   /** The newest STS line of the same second whose `client` is the denial's, parsed in full. */
-  private find(time: string | undefined, client: string): AuthenticatorRecord | undefined {
+  private find(
+    time: string | undefined,
+    client: string,
+    fields: ParseOptions,
+  ): AuthenticatorRecord | undefined {
     // Cheap test first (no string built for it); the parse below confirms it is the `client` field.
     for (let age = 1; age <= this.capacity; age++) {
       const slot = (this.next - age + this.capacity) % this.capacity;
@@ -49,7 +58,7 @@ export class StsResponseJoin {
       if (time !== undefined && stsTime !== undefined && stsTime !== time && stsTime < time) break;
       const line = this.lines[slot] ?? '';
       if (stsTime !== time || !line.includes(client)) continue;
-      const sts = parseLine(line, STS_FIELDS);
+      const sts = parseLine(line, fields);
       if (sts?.fields.client === client) {
         this.times[slot] = undefined; // One STS line answers one request.
         return sts;
@@ -61,6 +70,8 @@ export class StsResponseJoin {
 
 /** What the join reads of the matching STS line. */
 const STS_FIELDS = { fields: ['accesskeyid', 'accountid', 'arn', 'client', 'session', 'userid'] } as const;
+/** Enough to know it matches: the first `client` is the one the full read would give. */
+const CLIENT_FIELD = { fields: ['client'] } as const;
 
 /**
  * The denial keeps its own fields; the STS line only fills in what it lacks. Written out field by

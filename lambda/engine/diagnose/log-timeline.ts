@@ -249,9 +249,11 @@ export class LogTimeline {
     if (client === undefined || record.fields.arn === undefined || record.time === undefined) return;
     // An STS line just before (the order EKS writes) is in the ring. Asked for every such denial, cap
     // or not, exactly as `join` asks its own ring: a slot found here is consumed, and must be there too.
-    const joined = this.learningJoin.accept(record, line);
-    // Read again in the same order, the second pass's ring finds it the same way: nothing to keep.
-    if (joined !== record && this.settings.secondPass === 'same-order') return;
+    // Read again in the same order, the second pass's ring finds it the same way: nothing to keep,
+    // so the ring need only say whether it found it.
+    const sameOrder = this.settings.secondPass === 'same-order';
+    const joined = this.learningJoin.accept(record, line, !sameOrder);
+    if (joined !== record && sameOrder) return;
     const key = `${record.time} ${client}`;
     if (!this.wantedSts.has(key)) {
       // Past the cap, a request is not stored: an out-of-order one is then diagnosed without its STS

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createLineDiagnoser } from '../../../../lambda/engine/diagnose/diagnose-lines';
 import { StsResponseJoin } from '../../../../lambda/engine/diagnose/join';
@@ -103,5 +104,33 @@ describe('learning from earlier lines of the same log', () => {
 
     expect(diagnose(DENIED_LINE)?.subCause).toBe('AWS_AUTH_BROKEN');
     expect(diagnose(DENIED_LINE)?.severity).toBe('critical');
+  });
+});
+
+describe('a join asked only whether it found the STS line', () => {
+  it('finds and consumes the same lines as one asked for the facts, whatever the lines hold', () => {
+    const line = fc.record({
+      sts: fc.boolean(),
+      second: fc.constantFrom('00', '01'),
+      port: fc.constantFrom('40001', '40002', '4000'),
+      decoy: fc.constantFrom('', ' note="client=\\"127.0.0.1:40001\\""', ' client=127.0.0.1:40002'),
+    });
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 40 }), (lines) => {
+        const withFacts = new StsResponseJoin(8);
+        const foundOnly = new StsResponseJoin(8);
+        for (const { sts, second, port, decoy } of lines) {
+          const text = (sts ? STS_LINE : DENIED_LINE)
+            .replace(':00Z', `:${second}Z`)
+            .replace('path=/authenticate', `path=/authenticate${decoy}`)
+            .replace('client="127.0.0.1:40001"', `client="127.0.0.1:${port}"`);
+          const record = parsedLine(text);
+          const full = withFacts.accept(record, text);
+          const found = foundOnly.accept(record, text, false);
+          expect(found !== record).toBe(full !== record);
+          if (!sts && found !== record) expect(found.fields).toEqual(record.fields);
+        }
+      }),
+    );
   });
 });
