@@ -153,6 +153,7 @@ const OPEN_BRACE = 123;
 const SPACE = 32;
 const TAB = 9;
 const QUOTE = 34;
+const EQUALS = 61;
 const BACKSLASH = 92;
 
 function firstNonSpace(line: string): number {
@@ -256,11 +257,40 @@ function parseAfterHead(
   const wanted = fieldsFor(head.msg, options);
   // One bit per wanted field; a longer list (never asked for by the engine) takes the general scan.
   if (wanted.length > 31) return scanAll(line, options, head);
+  const start = fieldsAfter(head);
+  const leading = wanted.length === 1 ? leadingValue(line, start, wanted[0] as string) : undefined;
   if (wanted.length === 0) head.fields = NO_FIELDS;
+  else if (leading !== undefined) head.fields = oneField(wanted[0] as string, leading);
   else if (head.msg === DENIAL && options?.denials !== undefined)
-    head.fields = denialFields(line, fieldsAfter(head), wanted, options.denials);
-  else head.fields = scanWanted(line, fieldsAfter(head), wanted);
+    head.fields = denialFields(line, start, wanted, options.denials);
+  else head.fields = scanWanted(line, start, wanted);
   return head;
+}
+
+/**
+ * The value of `key` when it is the first field after the head, quoted, without escapes and followed
+ * by a space (a grant's `arn` as EKS writes it): what `scanWanted(line, start, [key])` reads, without
+ * the scan. Otherwise undefined, and the scan decides.
+ */
+function leadingValue(line: string, start: number, key: string): string | undefined {
+  const valueAt = start + key.length + 3;
+  if (
+    line.charCodeAt(start) !== SPACE ||
+    line.charCodeAt(valueAt - 2) !== EQUALS ||
+    line.charCodeAt(valueAt - 1) !== QUOTE ||
+    !isAt(line, start + 1, key)
+  )
+    return undefined;
+  const close = line.indexOf('"', valueAt);
+  if (close === -1 || line.charCodeAt(close + 1) !== SPACE) return undefined;
+  const value = line.slice(valueAt, close);
+  return value.includes('\\') ? undefined : value;
+}
+
+function oneField(key: string, value: string): Record<string, string> {
+  const fields: Record<string, string> = {};
+  setField(fields, key, value);
+  return fields;
 }
 
 const DENIAL = 'access denied';

@@ -81,3 +81,36 @@ describe("a stream's denials read through their shape", () => {
     }
   });
 });
+
+describe('a single wanted field read where it stands first', () => {
+  const GRANT_HEAD = 'time="2026-11-24T10:00:00Z" level=info msg="access granted"';
+  const FIRST = fc.constantFrom(
+    ' arn="arn:aws:iam::111122223333:role/dev" ',
+    ' arn="arn:aws:iam::111122223333:role/dev"',
+    ' arn="a\\"b" ',
+    ' arn="a\\\\" ',
+    ' arn="" ',
+    ' arn=bare ',
+    ' arn="x"y ',
+    '\tarn="x" ',
+    '  arn="x" ',
+    ' arn="unterminated',
+    ' arnx="x" ',
+    ' ar="x" ',
+    'xarn="x" ',
+  );
+  const REST = fc.array(fc.constantFrom('arn="second"', 'client="1"', 'x', '"', '\\', ''), { maxLength: 4 });
+
+  it('is what the scan of every field reads, whatever the line holds', () => {
+    fc.assert(
+      fc.property(FIRST, REST, (first, rest) => {
+        const line = `${GRANT_HEAD}${first}${rest.join(' ')}`;
+        // Two wanted fields, one never present, take the scan; one takes the shortcut when it can.
+        const scanned = parseLine(line, { fields: ['arn', 'absent'] });
+        expect(spelled(line, { fields: ['arn'] })).toEqual(
+          scanned && { ...scanned, fields: Object.entries(scanned.fields) },
+        );
+      }),
+    );
+  });
+});
