@@ -1,3 +1,4 @@
+import { detach } from '../lambda/engine/parse/detach';
 import { remediate } from '../lambda/engine/remediate';
 import type { Finding } from '../lambda/engine/types';
 import type { BookedProblem } from './problem-book';
@@ -66,7 +67,8 @@ class EncodedStrings {
       if (text.length > MAX_REMEMBERED_LENGTH) return safeJson(text);
       if (this.encoded.size >= MAX_REMEMBERED_STRINGS) this.encoded.clear();
       json = safeJson(text);
-      this.encoded.set(text, json);
+      // Kept beyond the line: detached, so no chunk of the file stays alive for it.
+      this.encoded.set(detach(text), json);
     }
     return json;
   }
