@@ -1,4 +1,5 @@
 import { AUTHENTICATION_MODES, SEVERITIES, type Severity } from '../lambda/engine/categories';
+import { findingOf } from '../lambda/engine/classify/classify';
 import { problemNotification } from '../lambda/engine/diagnose/alert';
 import { createTimelineDiagnoser } from '../lambda/engine/diagnose/diagnose-lines';
 import { LogTimeline } from '../lambda/engine/diagnose/log-timeline';
@@ -101,14 +102,20 @@ export const runClassify: CliCommand = async (argv, io) => {
     const records: string[] = [];
     // Diagnoses a line; in JSON, adds its record to the batch's.
     const emit = (line: string, lineNumber: number): void => {
-      // Outside JSON a grant is only counted and an STS response only joined, and their heads say
-      // what they are: no need to diagnose them.
+      // Outside JSON a grant is only counted, and its head says what it is: no need to diagnose it.
       if (jsonRecords === undefined && isCanonicalGrant(line)) {
         report?.addRecord('ACCESS_GRANTED');
         return;
       }
-      if (jsonRecords === undefined && timeline.joinsStsResponse(line)) {
+      // An STS response is only joined, and known by its head: never diagnosed, and in JSON its
+      // record (category, severity, time) needs no parse.
+      const stsResponse = timeline.joinedStsResponse(line);
+      if (stsResponse !== undefined) {
         report?.addRecord('STS_RESPONSE');
+        if (jsonRecords) {
+          const finding = findingOf(stsResponse, 'STS_RESPONSE');
+          records.push(jsonRecords.record(finding, lineNumber, multipleFiles ? file : undefined, undefined));
+        }
         return;
       }
       const finding = diagnose(line);

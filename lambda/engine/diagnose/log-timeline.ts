@@ -180,15 +180,16 @@ export class LogTimeline {
   }
 
   /**
-   * For a second pass that does not diagnose `STS response` lines: joins the line as `join` would its
-   * record, if it is one as EKS writes it (true), without parsing it.
+   * For a second pass that need not parse `STS response` lines: if the line is one as EKS writes it,
+   * joins it as `join` would its record, and returns that record (as `parseLine` reads it, with no
+   * fields: nothing of it is diagnosed); otherwise undefined.
    */
-  joinsStsResponse(line: string): boolean {
-    if (!isCanonicalStsResponse(line)) return false;
+  joinedStsResponse(line: string): AuthenticatorRecord | undefined {
+    if (!isCanonicalStsResponse(line)) return undefined;
     const record = stsResponseAt(canonicalTime(line, this.diagnosedTimes));
     this.diagnosingJoin.accept(record, line);
     this.keepStsFacts(record, line);
-    return true;
+    return record;
   }
 
   /** The context a denial of `arn` at `time` is diagnosed with: the caller's facts, then the log's at that time. */
@@ -363,10 +364,12 @@ const STS_FIELDS = { fields: ['accesskeyid', 'accountid', 'arn', 'client', 'sess
  * costliest value to unquote: what a line teaches the timeline depends on its message and level alone,
  * and the second pass reads the error to diagnose.
  */
-/** An `STS response` record as `parseLine` reads a canonical one (the join reads its time alone). */
+/** An `STS response` record as the classifier's `parseLine` reads a canonical one: no field is kept. */
 function stsResponseAt(time: string): AuthenticatorRecord {
-  return { time, level: 'info', msg: 'STS response', fields: {} };
+  return { time, level: 'info', msg: 'STS response', fields: NO_FIELDS };
 }
+
+const NO_FIELDS: Readonly<Record<string, string>> = Object.freeze({});
 
 const LEARNED_FIELDS: FieldsByMessage = {
   'access denied': ['arn', 'client'],

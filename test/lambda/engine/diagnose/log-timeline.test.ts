@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { mixedLogLines } from '../../../../bench/mixed-log';
 import { createTimelineDiagnoser } from '../../../../lambda/engine/diagnose/diagnose-lines';
 import { LogTimeline, type LogTimelineOptions } from '../../../../lambda/engine/diagnose/log-timeline';
 import { remediate } from '../../../../lambda/engine/remediate';
@@ -28,17 +29,23 @@ function diagnose(lines: readonly string[], context: DiagnosisContext = {}): Fin
   return twoPasses(lines, context).findings;
 }
 
-/** Both passes over `lines`, with the timeline's caps: the denials' findings and the timeline after. */
+/**
+ * Both passes over `lines`, with the timeline's caps: the denials' findings and the timeline after.
+ * `unparsedSts`: the second pass hands STS responses as EKS writes them to the join unparsed, as the
+ * CLI does.
+ */
 function twoPasses(
   lines: readonly string[],
   context: DiagnosisContext = {},
   options: LogTimelineOptions = {},
+  unparsedSts = false,
 ): { findings: Finding[]; timeline: LogTimeline } {
   const timeline = new LogTimeline(context, options);
   for (const line of lines) timeline.learn(line);
   timeline.finish();
   const diagnoser = createTimelineDiagnoser(timeline);
   const findings = lines.flatMap((line) => {
+    if (unparsedSts && timeline.joinedStsResponse(line) !== undefined) return [];
     const finding = diagnoser(line);
     return finding?.record.msg === 'access denied' ? [finding] : [];
   });
@@ -186,6 +193,33 @@ const CONFIG_MAP_CLUSTER: DiagnosisContext = {
 };
 
 describe('the STS join across the two passes', () => {
+  it('finds in the second pass an STS line too far before its denial for the ring, handed over unparsed or not', () => {
+    // The request's STS line, then more STS lines of the same second than the ring keeps, then its denial.
+    const others = Array.from({ length: 300 }, (_, index) => sts(0, 'other', 5000 + index, 'alice'));
+    const lines = [sts(0, 'fleet', 2000, 'i-0123456789abcd000'), ...others, denied(0, 'fleet', 2000)];
+    for (const unparsedSts of [false, true]) {
+      const { findings } = twoPasses(lines, CONFIG_MAP_CLUSTER, {}, unparsedSts);
+      expect(findings.map((finding) => finding.subCause)).toEqual(['NODE_ROLE_NOT_MAPPED']);
+    }
+  });
+
+  it.each([
+    ['in EKS order', (lines: string[]) => lines],
+    ['newest first', (lines: string[]) => [...lines].reverse()],
+  ])(
+    'joins every denial the same when the second pass hands STS responses over unparsed (%s)',
+    (_order, order) => {
+      const lines = order([...nodeDenials(6), ...mixedLogLines(3_000, 11)]);
+      for (const secondPass of ['same-order', 'time-window'] as const) {
+        const unparsed = twoPasses(lines, CONFIG_MAP_CLUSTER, { secondPass }, true).findings;
+        expect(unparsed).toEqual(twoPasses(lines, CONFIG_MAP_CLUSTER, { secondPass }).findings);
+        expect(
+          unparsed.filter((finding) => finding.record.fields.session !== undefined).length,
+        ).toBeGreaterThan(6);
+      }
+    },
+  );
+
   it('stores no request in the first pass for a file in EKS order (the second pass finds each STS line itself)', () => {
     // Act
     const { findings, timeline } = twoPasses(nodeDenials(10), CONFIG_MAP_CLUSTER);
