@@ -1,7 +1,7 @@
 import { DENIAL_MESSAGE } from '../../contract/authenticator-messages';
 import { type Category, type NonDenialCategory, otherwiseOf, RECORD_FAMILIES } from '../categories';
 import { ArnCache } from '../parse/arn';
-import { detach } from '../parse/detach';
+import { detach, detachValues } from '../parse/detach';
 import type { AuthenticatorRecord, DiagnosisContext, Finding, Principal } from '../types';
 import { categorizeDenial } from './denial-matcher';
 import { detailsOf } from './details';
@@ -19,7 +19,7 @@ import { TimeCache } from './time-cache';
 export function classify(
   record: AuthenticatorRecord,
   context?: DiagnosisContext,
-  memo: ClassifyMemo = new ClassifyMemo(),
+  memo: ClassifyMemo = oneOffMemo(),
 ): Finding {
   return findingOf(record, categoryOf(record), context, memo);
 }
@@ -39,21 +39,24 @@ export class ClassifyMemo {
    */
   private readonly denials = new Map<string, DenialReading>();
 
+  /** `remembersDenials` false: every denial is read afresh (a caller whose denials never repeat). */
+  constructor(private readonly remembersDenials = true) {}
+
   /** `categoryOf(record)`, remembered for denials. */
   categoryOf(record: AuthenticatorRecord): Category {
-    if (record.msg !== DENIAL_MESSAGE) return categoryOf(record);
+    if (record.msg !== DENIAL_MESSAGE || !this.remembersDenials) return categoryOf(record);
     return this.denialReading(record.fields.error).category;
   }
 
   /** `detailsOf(category, record)`, remembered for denials not joined to an EC2 batch failure. */
   detailsOf(category: Category, record: AuthenticatorRecord): Readonly<Record<string, string>> {
     const error = record.fields.error;
-    if (record.msg !== DENIAL_MESSAGE || record.fields.ec2error !== undefined)
+    if (record.msg !== DENIAL_MESSAGE || record.fields.ec2error !== undefined || !this.remembersDenials)
       return detailsOf(category, record);
     const reading = this.denialReading(error);
     if (reading.category !== category) return detailsOf(category, record);
     // Kept beyond the line: a copy, so no slice of a file's chunk stays alive for it.
-    reading.details ??= detach(detailsOf(category, record));
+    reading.details ??= detachValues(detailsOf(category, record));
     return reading.details;
   }
 
@@ -74,6 +77,9 @@ export class ClassifyMemo {
   }
 }
 
+/** A one-off classification's memo: nothing it would remember is asked again. */
+const oneOffMemo = () => new ClassifyMemo(false);
+
 /** How many distinct denial errors a stream's memo keeps. */
 const REMEMBERED_DENIAL_ERRORS = 4_096;
 
@@ -90,7 +96,7 @@ export function findingOf(
   record: AuthenticatorRecord,
   category: Category,
   context?: DiagnosisContext,
-  memo: ClassifyMemo = new ClassifyMemo(),
+  memo: ClassifyMemo = oneOffMemo(),
 ): Finding {
   const principal = principalOf(record, category, memo.arns);
   const subCause =

@@ -53,7 +53,8 @@ export function diagnoseBatch(
   context: DiagnosisContext,
 ): BatchDiagnosis {
   const memory = new LogMemory(context);
-  const diagnose = createLineDiagnoser(context, undefined, memory);
+  // The batch's own memo folds repeats before they reach the diagnoser.
+  const diagnose = createLineDiagnoser(context, undefined, memory, { remembersRepeats: false });
   const memo = new LineMemo();
   const problems = new Map<string, Problem<OccurrenceTally>>();
   const selftests: SelftestEvent[] = [];

@@ -8,6 +8,15 @@ import type { LogTimeline } from './log-timeline';
 /** Diagnoses a stream of lines, one at a time: `undefined` for a line that holds no authenticator record. */
 export type LineDiagnoser = (line: string) => Finding | undefined;
 
+export interface LineDiagnoserOptions {
+  /**
+   * Whether a denial repeated with a new time and port is parsed and classified once (the default).
+   * A batch that folds its repeats before they reach the diagnoser passes false: every line it hands
+   * over is new, and remembering it would only cost a copy.
+   */
+  readonly remembersRepeats?: boolean;
+}
+
 /**
  * parse → join with the request's `STS response` → classify, remembering what earlier lines taught
  * (the creator, an aws-auth parse error, earlier grants). One diagnoser per log stream or file.
@@ -17,11 +26,13 @@ export function createLineDiagnoser(
   options?: ParseOptions,
   /** Pass one to read what the lines taught afterwards (the Lambda re-classifies with live context). */
   memory: LogMemory = new LogMemory(context),
+  { remembersRepeats = true }: LineDiagnoserOptions = {},
 ): LineDiagnoser {
   const join = new StsResponseJoin();
   // This stream's own caches: one string per second, one parse per denial shape, one principal per ARN.
-  const parseOptions: ParseOptions = { ...options, times: new TimeStrings(), denials: new DenialShapes() };
-  const memo = new ClassifyMemo();
+  const denials = remembersRepeats ? new DenialShapes() : undefined;
+  const parseOptions: ParseOptions = { ...options, times: new TimeStrings(), denials };
+  const memo = new ClassifyMemo(remembersRepeats);
   return (line) => {
     const parsed = parseLine(line, parseOptions);
     if (parsed === undefined) return undefined;

@@ -8,3 +8,10 @@ export function detach<T>(value: T): T {
   if (typeof value === 'string') return ` ${value}`.slice(1) as T;
   return structuredClone(value);
 }
+
+/** `detach` of each value of a flat record of strings (a record's fields, a finding's details): no clone of the object. */
+export function detachValues(values: Readonly<Record<string, string>>): Record<string, string> {
+  const copy: Record<string, string> = {};
+  for (const [key, value] of Object.entries(values)) copy[key] = detach(value);
+  return copy;
+}

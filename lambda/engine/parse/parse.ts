@@ -1,5 +1,5 @@
 import type { AuthenticatorRecord } from '../types';
-import { detach } from './detach';
+import { detachValues } from './detach';
 import { unquoteGo } from './go-quote';
 import { LineShapes } from './line-shapes';
 import { isAt, Literal } from './text-at';
@@ -347,9 +347,7 @@ function denialFields(
   clientEqualsRead = -1;
   const fields = scanWanted(line, start, wanted);
   if (known === undefined && clientEqualsRead === clientAt + CLIENT_EQUALS && fields.client === client) {
-    const kept: Record<string, string> = {};
-    for (const [key, value] of Object.entries(fields)) kept[key] = detach(value);
-    denials.shapes.add(lengths, line, start, clientAt, valueEnd, { wanted, fields: kept });
+    denials.shapes.add(lengths, line, start, clientAt, valueEnd, { wanted, fields: detachValues(fields) });
   }
   return fields;
 }

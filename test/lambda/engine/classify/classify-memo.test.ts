@@ -44,6 +44,13 @@ describe("a stream's classify memo", () => {
     }
   });
 
+  it('remembers nothing when asked not to (a batch folds its own repeats), and classifies alike', () => {
+    const memo = new ClassifyMemo(false);
+    for (const error of ERRORS)
+      expect(classify(denial(error), undefined, memo)).toEqual(classify(denial(error)));
+    expect(memo.rememberedDenials).toBe(0);
+  });
+
   it('reads the details of the category it is given, whatever the error was remembered as', () => {
     const memo = new ClassifyMemo();
     const record = denial(
