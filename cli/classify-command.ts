@@ -1,5 +1,5 @@
 import { AUTHENTICATION_MODES, SEVERITIES, type Severity } from '../lambda/engine/categories';
-import { findingOf } from '../lambda/engine/classify/classify';
+import { ClassifyMemo, findingOf } from '../lambda/engine/classify/classify';
 import { problemNotification } from '../lambda/engine/diagnose/alert';
 import { createTimelineDiagnoser } from '../lambda/engine/diagnose/diagnose-lines';
 import { LogTimeline } from '../lambda/engine/diagnose/log-timeline';
@@ -100,6 +100,8 @@ export const runClassify: CliCommand = async (argv, io) => {
     };
     // A batch's JSON records, written in one go.
     const records: string[] = [];
+    // What classifying an STS response reads of a memo: nothing, but one per line would cost its making.
+    const stsMemo = new ClassifyMemo(false);
     // Diagnoses a line; in JSON, adds its record to the batch's.
     const emit = (line: string, lineNumber: number): void => {
       // Outside JSON a grant is only counted, and its head says what it is: no need to diagnose it.
@@ -113,7 +115,7 @@ export const runClassify: CliCommand = async (argv, io) => {
       if (stsResponse !== undefined) {
         report?.addRecord('STS_RESPONSE');
         if (jsonRecords) {
-          const finding = findingOf(stsResponse, 'STS_RESPONSE');
+          const finding = findingOf(stsResponse, 'STS_RESPONSE', undefined, stsMemo);
           records.push(jsonRecords.record(finding, lineNumber, multipleFiles ? file : undefined, undefined));
         }
         return;
