@@ -25,18 +25,23 @@ export class TimeCache {
 }
 
 /**
- * `new Date(epoch).toISOString()` that remembers its last answer: a storm of denials of one principal
- * asks for the same earlier grant's time on every line. For valid epochs only, as `toISOString`.
+ * `new Date(epoch).toISOString()` that remembers its recent answers, one per second of the last
+ * {@link ISO_SLOTS}: a storm of denials of several principals asks, in turns, for each one's last
+ * grant, a few seconds back. For valid epochs only, as `toISOString`.
  */
 export class IsoTimeCache {
-  private lastEpoch = Number.NaN;
-  private lastText = '';
+  private readonly epochs = new Float64Array(ISO_SLOTS).fill(Number.NaN);
+  private readonly texts: string[] = new Array(ISO_SLOTS).fill('');
 
   isoOf(epoch: number): string {
-    if (epoch !== this.lastEpoch) {
-      this.lastEpoch = epoch;
-      this.lastText = new Date(epoch).toISOString();
-    }
-    return this.lastText;
+    const slot = Math.floor(epoch / 1000) & (ISO_SLOTS - 1);
+    if (this.epochs[slot] === epoch) return this.texts[slot] as string;
+    const text = new Date(epoch).toISOString();
+    this.epochs[slot] = epoch;
+    this.texts[slot] = text;
+    return text;
   }
 }
+
+/** A power of two: a slot is the second's low bits. */
+const ISO_SLOTS = 64;

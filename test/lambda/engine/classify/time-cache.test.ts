@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { IsoTimeCache, TimeCache } from '../../../../lambda/engine/classify/time-cache';
 
@@ -89,5 +90,26 @@ describe('the ISO time cache', () => {
       '2026-11-24T10:00:01.000Z',
     ]);
     expect(write).toHaveBeenCalledTimes(2);
+  });
+
+  it('writes each of a few seconds asked in turns once, and any epoch as toISOString does', () => {
+    // Prepare: three principals' last grants, asked for in turns, and a wide spread of epochs.
+    const cache = new IsoTimeCache();
+    const base = Date.UTC(2026, 10, 24, 10, 0, 0);
+    const turns = Array.from({ length: 30 }, (_, i) => base + (i % 3) * 7_000 + 250);
+    const expected = turns.map((epoch) => new Date(epoch).toISOString());
+    const write = vi.spyOn(Date.prototype, 'toISOString');
+
+    // Act
+    const texts = turns.map((epoch) => cache.isoOf(epoch));
+
+    // Assess
+    expect(texts).toEqual(expected);
+    expect(write).toHaveBeenCalledTimes(3);
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: -8.64e15, max: 8.64e15 }), { maxLength: 50 }), (epochs) => {
+        for (const epoch of epochs) expect(cache.isoOf(epoch)).toBe(new Date(epoch).toISOString());
+      }),
+    );
   });
 });
