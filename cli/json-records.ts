@@ -1,4 +1,4 @@
-import { detach } from '../lambda/engine/parse/detach';
+import { detach, MAX_KEPT_TEXT } from '../lambda/engine/parse/detach';
 import { remediate } from '../lambda/engine/remediate';
 import type { Finding } from '../lambda/engine/types';
 import type { BookedProblem } from './problem-book';
@@ -64,7 +64,7 @@ class EncodedStrings {
     let json = this.encoded.get(text);
     if (json === undefined) {
       // Long values (a forged 256 KB error) are encoded each time rather than kept.
-      if (text.length > MAX_REMEMBERED_LENGTH) return safeJson(text);
+      if (text.length > MAX_KEPT_TEXT) return safeJson(text);
       if (this.encoded.size >= MAX_REMEMBERED_STRINGS) this.encoded.clear();
       json = safeJson(text);
       // Kept beyond the line: detached, so no chunk of the file stays alive for it.
@@ -75,4 +75,3 @@ class EncodedStrings {
 }
 
 const MAX_REMEMBERED_STRINGS = 4_096;
-const MAX_REMEMBERED_LENGTH = 2_048;

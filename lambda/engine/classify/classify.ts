@@ -1,7 +1,7 @@
 import { DENIAL_MESSAGE } from '../../contract/authenticator-messages';
 import { type Category, type NonDenialCategory, otherwiseOf, RECORD_FAMILIES } from '../categories';
 import { ArnCache } from '../parse/arn';
-import { detach, detachValues } from '../parse/detach';
+import { detach, detachValues, MAX_KEPT_TEXT } from '../parse/detach';
 import type { AuthenticatorRecord, DiagnosisContext, Finding, Principal } from '../types';
 import { categorizeDenial } from './denial-matcher';
 import { detailsOf } from './details';
@@ -66,7 +66,8 @@ export class ClassifyMemo {
   }
 
   private denialReading(error: string | undefined): DenialReading {
-    if (error === undefined) return { category: categorizeDenial(error), details: undefined };
+    if (error === undefined || error.length > MAX_KEPT_TEXT)
+      return { category: categorizeDenial(error), details: undefined };
     let reading = this.denials.get(error);
     if (reading === undefined) {
       if (this.denials.size >= REMEMBERED_DENIAL_ERRORS) this.denials.clear();
@@ -81,7 +82,7 @@ export class ClassifyMemo {
 const oneOffMemo = () => new ClassifyMemo(false);
 
 /** How many distinct denial errors a stream's memo keeps. */
-const REMEMBERED_DENIAL_ERRORS = 4_096;
+const REMEMBERED_DENIAL_ERRORS = 1_024;
 
 interface DenialReading {
   readonly category: Category;

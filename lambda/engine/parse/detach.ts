@@ -1,4 +1,11 @@
 /**
+ * The longest text a stream's memos keep beyond its line (an error, a denial's shape). Log lines are
+ * hostile and may be up to a megabyte each: a longer one is read afresh each time rather than kept,
+ * so a memo of a few thousand entries stays a few megabytes whatever the log holds.
+ */
+export const MAX_KEPT_TEXT = 2_048;
+
+/**
  * A copy of `text` that shares no memory with it. A line read from a file is a slice of a large
  * chunk, and so is every value cut from it; anything kept beyond the line (a cache key, a remembered
  * finding) would keep the whole chunk alive. Cost: one copy, paid only when something is kept.

@@ -24,7 +24,7 @@ const SHAPES_COMPARED = 8;
  */
 export class LineShapes<T> {
   private byLengths = new Map<number, ShapesOfLength<T>>();
-  private size = 0;
+  private held = 0;
 
   constructor(private readonly capacity = Number.POSITIVE_INFINITY) {}
 
@@ -43,19 +43,24 @@ export class LineShapes<T> {
 
   /** Adds a shape `get` did not find. */
   add(lengths: number, line: string, head: number, headEnd: number, tail: number, entry: T): void {
-    if (this.size >= this.capacity) this.clear();
+    if (this.held >= this.capacity) this.clear();
     let shapes = this.byLengths.get(lengths);
     if (shapes === undefined) {
       shapes = new ShapesOfLength<T>();
       this.byLengths.set(lengths, shapes);
     }
     shapes.add(line, head, headEnd, tail, entry);
-    this.size++;
+    this.held++;
   }
 
   clear(): void {
     this.byLengths = new Map();
-    this.size = 0;
+    this.held = 0;
+  }
+
+  /** How many shapes are held (at most `capacity`). */
+  get size(): number {
+    return this.held;
   }
 }
 

@@ -1,5 +1,5 @@
 import type { AuthenticatorRecord } from '../types';
-import { detachValues } from './detach';
+import { detachValues, MAX_KEPT_TEXT } from './detach';
 import { unquoteGo } from './go-quote';
 import { LineShapes } from './line-shapes';
 import { isAt, Literal } from './text-at';
@@ -311,7 +311,7 @@ interface DenialShape {
  * costs a comparison of the two parts instead. Bounded by LineShapes' capacity.
  */
 export class DenialShapes {
-  readonly shapes = new LineShapes<DenialShape>(4_096);
+  readonly shapes = new LineShapes<DenialShape>(1_024);
 }
 
 /** Where `scanWanted` last read a `client` key's `=`: tells the denial memo which `client="` the scan read. */
@@ -337,7 +337,8 @@ function denialFields(
   if (valueEnd === -1) return scanWanted(line, start, wanted);
   const lengths = LineShapes.lengthsOf(line, start, clientAt, valueEnd);
   const client = line.slice(valueAt, valueEnd);
-  if (lengths === -1 || client.includes('\\')) return scanWanted(line, start, wanted);
+  if (lengths === -1 || line.length - start > MAX_KEPT_TEXT || client.includes('\\'))
+    return scanWanted(line, start, wanted);
   const known = denials.shapes.get(lengths, line, start, clientAt, valueEnd);
   if (known !== undefined && known.wanted === wanted) {
     const fields: Record<string, string> = Object.assign({}, known.fields);

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CATEGORY_ENTRIES, DENIAL_CATEGORIES } from '../../../../lambda/engine/categories';
 import { ClassifyMemo, classify, findingOf } from '../../../../lambda/engine/classify/classify';
+import { MAX_KEPT_TEXT } from '../../../../lambda/engine/parse/detach';
 import type { AuthenticatorRecord } from '../../../../lambda/engine/types';
 import { DENIAL_FIXTURES } from '../fixtures/denial-errors';
 
@@ -40,13 +41,21 @@ describe("a stream's classify memo", () => {
     for (let i = 0; i < 10_000; i++) {
       const error = `${ERRORS[i % ERRORS.length]} ${i}`;
       expect(classify(denial(error), undefined, memo).category).toBe(classify(denial(error)).category);
-      expect(memo.rememberedDenials).toBeLessThanOrEqual(4_096);
+      expect(memo.rememberedDenials).toBeLessThanOrEqual(1_024);
     }
   });
 
   it('remembers nothing when asked not to (a batch folds its own repeats), and classifies alike', () => {
     const memo = new ClassifyMemo(false);
     for (const error of ERRORS)
+      expect(classify(denial(error), undefined, memo)).toEqual(classify(denial(error)));
+    expect(memo.rememberedDenials).toBe(0);
+  });
+
+  it('keeps no error longer than a stream keeps (a forged megabyte is read afresh), and classifies it alike', () => {
+    const memo = new ClassifyMemo();
+    const error = `${ERRORS[0]} ${'x'.repeat(MAX_KEPT_TEXT)}`;
+    for (let i = 0; i < 3; i++)
       expect(classify(denial(error), undefined, memo)).toEqual(classify(denial(error)));
     expect(memo.rememberedDenials).toBe(0);
   });

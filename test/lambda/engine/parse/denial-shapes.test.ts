@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { mixedLogLines } from '../../../../bench/mixed-log';
+import { MAX_KEPT_TEXT } from '../../../../lambda/engine/parse/detach';
 import { DenialShapes, type ParseOptions, parseLine } from '../../../../lambda/engine/parse/parse';
 import { DENIAL_FIXTURES, deniedLine } from '../fixtures/denial-errors';
 
@@ -68,6 +69,15 @@ describe("a stream's denials read through their shape", () => {
         error: 'identity is not mapped',
       },
     });
+  });
+
+  it('keep no shape longer than a stream keeps: a forged long denial is scanned each time, and alike', () => {
+    const options = { denials: new DenialShapes() };
+    const line = `${HEAD} arn="arn:aws:iam::111122223333:role/dev" client="127.0.0.1:1" error="${'x'.repeat(MAX_KEPT_TEXT)}"`;
+    for (let i = 0; i < 3; i++) expect(spelled(line, options)).toEqual(spelled(line));
+    expect(options.denials.shapes.size).toBe(0);
+    parseLine(line.slice(0, 200), options);
+    expect(options.denials.shapes.size).toBe(1);
   });
 
   it('are not fooled by a first client="" that is not the field, even one spelling the same port', () => {
