@@ -44,17 +44,13 @@ export class ClassifyMemo {
 
   /** `categoryOf(record)`, remembered for denials. */
   categoryOf(record: AuthenticatorRecord): Category {
-    if (record.msg !== DENIAL_MESSAGE || !this.remembersDenials) return categoryOf(record);
-    return this.denialReading(record.fields.error).category;
+    return this.keptReading(record)?.category ?? categoryOf(record);
   }
 
   /** `detailsOf(category, record)`, remembered for denials not joined to an EC2 batch failure. */
   detailsOf(category: Category, record: AuthenticatorRecord): Readonly<Record<string, string>> {
-    const error = record.fields.error;
-    if (record.msg !== DENIAL_MESSAGE || record.fields.ec2error !== undefined || !this.remembersDenials)
-      return detailsOf(category, record);
-    const reading = this.denialReading(error);
-    if (reading.category !== category) return detailsOf(category, record);
+    const reading = record.fields.ec2error === undefined ? this.keptReading(record) : undefined;
+    if (reading === undefined || reading.category !== category) return detailsOf(category, record);
     // Kept beyond the line: a copy, so no slice of a file's chunk stays alive for it.
     reading.details ??= detachValues(detailsOf(category, record));
     return reading.details;
@@ -65,9 +61,15 @@ export class ClassifyMemo {
     return this.denials.size;
   }
 
-  private denialReading(error: string | undefined): DenialReading {
-    if (error === undefined || error.length > MAX_KEPT_TEXT)
-      return { category: categorizeDenial(error), details: undefined };
+  /**
+   * The remembered reading of a denial's error, made on first sight; undefined for what is not kept:
+   * other records, a denial without an error or with one longer than MAX_KEPT_TEXT, or everything
+   * when this memo keeps nothing.
+   */
+  private keptReading(record: AuthenticatorRecord): DenialReading | undefined {
+    const error = record.fields.error;
+    if (!this.remembersDenials || record.msg !== DENIAL_MESSAGE || error === undefined) return undefined;
+    if (error.length > MAX_KEPT_TEXT) return undefined;
     let reading = this.denials.get(error);
     if (reading === undefined) {
       if (this.denials.size >= REMEMBERED_DENIAL_ERRORS) this.denials.clear();
