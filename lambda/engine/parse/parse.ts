@@ -308,7 +308,8 @@ interface DenialShape {
  * The fields of a stream's denials, by their shape (see LineShapes): everything after the head apart
  * from the `client` value. A storm repeats one denial with a new time and port, and its `error=` (an
  * STS body with a dozen escapes, a template error) is the costliest value of a log to read; a repeat
- * costs a comparison of the two parts instead. Bounded by LineShapes' capacity.
+ * costs a comparison of the two parts instead. Bounded: 1,024 shapes, none of a denial longer than
+ * MAX_KEPT_TEXT after its head (a forged long line is scanned each time).
  */
 export class DenialShapes {
   readonly shapes = new LineShapes<DenialShape>(1_024);
