@@ -342,6 +342,11 @@ export class DynamoDbDedupStore implements DedupStore {
       .catch(ignoreConditionFailure);
   }
 
+  async digestCounted(cluster: string, bucket: number, batchId: string): Promise<boolean> {
+    const item = await this.item(cluster, `digest#${bucket}`, 'batches');
+    return (item?.batches?.SS ?? []).includes(batchId);
+  }
+
   /**
    * One conditional write adds the counts and, with principals, the merged top list: read first,
    * merged in code (`mergeTopPrincipals`, at most 10 entries of at most 256 characters), written on
@@ -349,11 +354,6 @@ export class DynamoDbDedupStore implements DedupStore {
    * old list. A writer that keeps losing that race writes its counts without its principals: counts
    * are never lost, names may be.
    */
-  async digestCounted(cluster: string, bucket: number, batchId: string): Promise<boolean> {
-    const item = await this.item(cluster, `digest#${bucket}`, 'batches');
-    return (item?.batches?.SS ?? []).includes(batchId);
-  }
-
   async addToDigest(
     cluster: string,
     bucket: number,
