@@ -5,7 +5,7 @@ import { categoryOf } from '../classify/classify';
 import { IsoTimeCache, TimeCache } from '../classify/time-cache';
 import { detach } from '../parse/detach';
 import {
-  canonicalTime,
+  canonicalStsResponse,
   DenialShapes,
   type FieldsByMessage,
   isCanonicalStsResponse,
@@ -97,7 +97,7 @@ export class LogTimeline {
   /** The first pass: what this line teaches (never throws; lines without a record teach nothing). */
   learn(line: string): void {
     if (isCanonicalStsResponse(line)) {
-      const record = stsResponseAt(canonicalTime(line, this.learnedTimes));
+      const record = canonicalStsResponse(line, this.learnedTimes);
       this.learningJoin.accept(record, line);
       this.keepStsFacts(record, line);
       return;
@@ -186,7 +186,7 @@ export class LogTimeline {
    */
   joinedStsResponse(line: string): AuthenticatorRecord | undefined {
     if (!isCanonicalStsResponse(line)) return undefined;
-    const record = stsResponseAt(canonicalTime(line, this.diagnosedTimes));
+    const record = canonicalStsResponse(line, this.diagnosedTimes);
     this.diagnosingJoin.accept(record, line);
     this.keepStsFacts(record, line);
     return record;
@@ -364,13 +364,6 @@ const STS_FIELDS = { fields: ['accesskeyid', 'accountid', 'arn', 'client', 'sess
  * costliest value to unquote: what a line teaches the timeline depends on its message and level alone,
  * and the second pass reads the error to diagnose.
  */
-/** An `STS response` record as the classifier's `parseLine` reads a canonical one: no field is kept. */
-function stsResponseAt(time: string): AuthenticatorRecord {
-  return { time, level: 'info', msg: 'STS response', fields: NO_FIELDS };
-}
-
-const NO_FIELDS: Readonly<Record<string, string>> = Object.freeze({});
-
 const LEARNED_FIELDS: FieldsByMessage = {
   'access denied': ['arn', 'client'],
   'STS response': [],

@@ -40,8 +40,8 @@ export function isCanonicalGrant(line: string): boolean {
 
 /**
  * Whether the line is an `STS response` as EKS writes it, known from its head alone: `parseLine` reads
- * it as an `STS response` record whose time is `canonicalTime(line)`, whatever follows. Nearly half of
- * a busy log; a reader that only needs it for the join (the CLI's report) hands it on unparsed.
+ * it as the record `canonicalStsResponse` gives, whatever follows. Nearly half of a busy log; a reader
+ * that only needs it for the join (the CLI's report) hands it on unparsed.
  */
 export function isCanonicalStsResponse(line: string): boolean {
   return isCanonicalHead(line, STS_HEAD);
@@ -56,9 +56,12 @@ function isCanonicalHead(line: string, head: CommonHead): boolean {
   );
 }
 
-/** The time of a line `isCanonicalGrant` or `isCanonicalStsResponse` said yes to, as `parseLine` reads it. */
-export function canonicalTime(line: string, times: TimeStrings): string {
-  return times.of(line);
+/**
+ * The record of a line `isCanonicalStsResponse` said yes to, as `parseLine` reads it with the fields
+ * the classifier keeps of an `STS response` (none), without the parse.
+ */
+export function canonicalStsResponse(line: string, times: TimeStrings): AuthenticatorRecord {
+  return { time: times.of(line), level: STS_HEAD.level, msg: STS_HEAD.msg, fields: NO_FIELDS };
 }
 
 function parseKnownShape(line: string, options?: ParseOptions): AuthenticatorRecord | undefined {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { mixedLogLines } from '../../../../bench/mixed-log';
 import { categoryOf } from '../../../../lambda/engine/classify/classify';
 import {
-  canonicalTime,
+  canonicalStsResponse,
   isCanonicalGrant,
   isCanonicalStsResponse,
   parseLine,
@@ -49,7 +49,9 @@ describe('a grant or an STS response known from its head alone', () => {
           if (!known(text)) return;
           const record = parseLine(text);
           expect(record && categoryOf(record)).toBe(category);
-          expect(canonicalTime(text, new TimeStrings())).toBe(record?.time);
+          expect(new TimeStrings().of(text)).toBe(record?.time);
+          if (known === isCanonicalStsResponse)
+            expect(canonicalStsResponse(text, new TimeStrings())).toEqual(record);
         }),
       );
     },
