@@ -1,6 +1,6 @@
 import { CATEGORY_ENTRIES, isAlertable } from '../categories';
 import { classify } from '../classify/classify';
-import { LineShapes } from '../parse/line-shapes';
+import { CLIENT_OPEN, LineShapes } from '../parse/line-shapes';
 import type { DiagnosisContext, Finding } from '../types';
 import { createLineDiagnoser } from './diagnose-lines';
 import { LogMemory } from './log-memory';
@@ -124,7 +124,6 @@ type MemoEntry = OccurrenceTally | typeof UNREADABLE | typeof IGNORED;
 const HELD_STS_RESPONSES = 256;
 const MSG_FIELD = ' msg="';
 const STS_RESPONSE = 'STS response"';
-const CLIENT_FIELD = ' client="';
 
 /**
  * What a line was, by its shape: the line with its `time` and `client` values blanked. Only lines in
@@ -152,8 +151,8 @@ class LineMemo {
     if (!line.startsWith('time="')) return false;
     const timeEnd = line.indexOf('"', 6);
     if (timeEnd === -1) return false;
-    const clientAt = line.indexOf(CLIENT_FIELD, timeEnd);
-    const clientEnd = clientAt === -1 ? -1 : line.indexOf('"', clientAt + CLIENT_FIELD.length);
+    const clientAt = line.indexOf(CLIENT_OPEN, timeEnd);
+    const clientEnd = clientAt === -1 ? -1 : line.indexOf('"', clientAt + CLIENT_OPEN.length);
     const headEnd = clientEnd === -1 ? line.length : clientAt;
     const tail = clientEnd === -1 ? line.length : clientEnd;
     const lengths = LineShapes.lengthsOf(line, timeEnd, headEnd, tail);
@@ -192,9 +191,9 @@ class LineMemo {
 
   /** The most recent held `STS response` of the same client as `line`, if any (and forgets it). */
   releaseStsResponse(line: string): string | undefined {
-    const at = line.indexOf(CLIENT_FIELD);
+    const at = line.indexOf(CLIENT_OPEN);
     if (at === -1) return undefined;
-    const end = line.indexOf('"', at + CLIENT_FIELD.length);
+    const end = line.indexOf('"', at + CLIENT_OPEN.length);
     if (end === -1) return undefined;
     const field = line.slice(at, end + 1);
     for (let age = 1; age <= HELD_STS_RESPONSES; age++) {

@@ -40,11 +40,11 @@ export class StsResponseJoin {
     // Token and STS failures happen before STS answers: only a denial with an ARN has an STS line.
     if (record.msg !== 'access denied' || client === undefined || record.fields.arn === undefined)
       return record;
-    const sts = this.find(record.time, client, factsWanted ? STS_FIELDS : CLIENT_FIELD);
+    const sts = this.find(record.time, client, factsWanted ? STS_FIELDS : CLIENT_ONLY);
     return sts === undefined ? record : withStsFields(record, sts);
   }
 
-  /** The newest STS line of the same second whose `client` is the denial's, parsed in full. */
+  /** The newest STS line of the same second whose `client` is the denial's, read for `fields`. */
   private find(
     time: string | undefined,
     client: string,
@@ -71,7 +71,7 @@ export class StsResponseJoin {
 /** What the join reads of the matching STS line. */
 const STS_FIELDS = { fields: ['accesskeyid', 'accountid', 'arn', 'client', 'session', 'userid'] } as const;
 /** Enough to know it matches: the first `client` is the one the full read would give. */
-const CLIENT_FIELD = { fields: ['client'] } as const;
+const CLIENT_ONLY = { fields: ['client'] } as const;
 
 /**
  * The denial keeps its own fields; the STS line only fills in what it lacks. Written out field by

@@ -2,6 +2,11 @@ import { detach } from './detach';
 
 /** A line whose part before or after its varying value is this long or longer has no shape (EKS's are far shorter). */
 export const MAX_PART_LENGTH = 1 << 14;
+/**
+ * Where both users cut a line's shape: at the first `client="…"` value, a request's loopback port,
+ * new on nearly every line (the batch memo and the denial parse each say why that value is the field).
+ */
+export const CLIENT_OPEN = ' client="';
 /** Shapes compared in place per pair of lengths while few; past that, a Map. */
 const SHAPES_COMPARED = 8;
 

@@ -1,7 +1,7 @@
 import type { AuthenticatorRecord } from '../types';
 import { detachValues, MAX_KEPT_TEXT } from './detach';
 import { unquoteGo } from './go-quote';
-import { LineShapes } from './line-shapes';
+import { CLIENT_OPEN, LineShapes } from './line-shapes';
 import { isAt, Literal } from './text-at';
 
 /**
@@ -297,7 +297,6 @@ function oneField(key: string, value: string): Record<string, string> {
 }
 
 const DENIAL = 'access denied';
-const CLIENT_FIELD = ' client="';
 /** Where the `=` of a `client="` found at some index stands. */
 const CLIENT_EQUALS = ' client'.length;
 
@@ -335,8 +334,8 @@ function denialFields(
   wanted: readonly string[],
   denials: DenialShapes,
 ): Readonly<Record<string, string>> {
-  const clientAt = line.indexOf(CLIENT_FIELD, start);
-  const valueAt = clientAt + CLIENT_FIELD.length;
+  const clientAt = line.indexOf(CLIENT_OPEN, start);
+  const valueAt = clientAt + CLIENT_OPEN.length;
   const valueEnd = clientAt === -1 ? -1 : line.indexOf('"', valueAt);
   if (valueEnd === -1) return scanWanted(line, start, wanted);
   const lengths = LineShapes.lengthsOf(line, start, clientAt, valueEnd);
