@@ -5,6 +5,7 @@ import { categoryOf } from '../classify/classify';
 import { IsoTimeCache, TimeCache } from '../classify/time-cache';
 import { detach } from '../parse/detach';
 import {
+  canonicalGrant,
   canonicalStsResponse,
   DenialShapes,
   type FieldsByMessage,
@@ -100,6 +101,11 @@ export class LogTimeline {
       const record = canonicalStsResponse(line, this.learnedTimes);
       this.learningJoin.accept(record, line);
       this.keepStsFacts(record, line);
+      return;
+    }
+    const grant = canonicalGrant(line, this.parseOptions);
+    if (grant !== undefined) {
+      this.learnGrant(grant, line, this.learnedEpochs.epochOf(grant.time));
       return;
     }
     const record = parseLine(line, this.parseOptions);

@@ -64,6 +64,24 @@ export function canonicalStsResponse(line: string, times: TimeStrings): Authenti
   return { time: times.of(line), level: STS_HEAD.level, msg: STS_HEAD.msg, fields: NO_FIELDS };
 }
 
+/**
+ * The record of a grant as EKS writes it, read from its head and a leading plainly quoted `arn`
+ * (`isCanonicalGrant`, then ` arn="…" `): what `parseLine(line, options)` gives when `options` asks
+ * for a grant's `arn` alone (the classifier's fields, and the timeline's). Otherwise undefined, and
+ * the line takes `parseLine`. Most lines of a busy log are grants; this is their record without the
+ * general parse's steps.
+ */
+export function canonicalGrant(line: string, options: ParseOptions): AuthenticatorRecord | undefined {
+  if (options.allFields === true || !isCanonicalGrant(line)) return undefined;
+  const wanted = fieldsFor(GRANT_HEAD.msg, options);
+  if (wanted.length !== 1 || wanted[0] !== 'arn') return undefined;
+  const arn = leadingValue(line, GRANT_FIELDS_AT, 'arn');
+  if (arn === undefined) return undefined;
+  const time = options.times ? options.times.of(line) : copiedTime(line);
+  // Built as parseLine builds it: one shape of record and of fields, wherever they were read.
+  return { time, level: GRANT_HEAD.level, msg: GRANT_HEAD.msg, fields: oneField('arn', arn) };
+}
+
 function parseKnownShape(line: string, options?: ParseOptions): AuthenticatorRecord | undefined {
   const msgAt = line.indexOf('msg=');
   if (msgAt === -1) {
@@ -526,6 +544,8 @@ const NO_FIELDS: Readonly<Record<string, string>> = Object.freeze({});
 
 /** `time="2026-11-24T10:00:00Z"`: where the closing quote of a time without fractions stands. */
 const TIME_END = 26;
+/** Where a canonical grant's fields start: the space after its head. */
+const GRANT_FIELDS_AT = TIME_END + 1 + ` level=${GRANT_HEAD.level} msg="${GRANT_HEAD.msg}"`.length;
 
 /**
  * The time of a canonical line as a string of its own: two copies of under 13 characters each (V8

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { mixedLogLines } from '../../../../bench/mixed-log';
 import { categoryOf } from '../../../../lambda/engine/classify/classify';
 import {
+  canonicalGrant,
   canonicalStsResponse,
   isCanonicalGrant,
   isCanonicalStsResponse,
@@ -94,5 +95,90 @@ describe('a grant or an STS response known from its head alone', () => {
 
   it('tells a grant and an STS response apart', () => {
     expect([isCanonicalGrant(STS_RESPONSE), isCanonicalStsResponse(GRANT)]).toEqual([false, false]);
+  });
+});
+
+describe('a grant read from its head and its leading ARN (canonicalGrant)', () => {
+  const head = GRANT.slice(0, GRANT.indexOf(' arn="'));
+  /** What a line diagnoser and the first pass over a file ask of a grant: its `arn` alone. */
+  const askingForTheArn = [
+    { asker: 'the classifier', options: () => ({ times: new TimeStrings() }) },
+    {
+      asker: 'the first pass',
+      options: () => ({
+        times: new TimeStrings(),
+        fieldsByMessage: {
+          'access denied': ['arn', 'client'],
+          'STS response': [],
+          'access granted': ['arn'],
+          other: [],
+        },
+      }),
+    },
+  ];
+
+  it.each(askingForTheArn)(
+    'reads every grant of the bench mix, for $asker, as the full parse does',
+    ({ options }) => {
+      const grants = [...mixedLogLines(3_000, 5)].filter(isCanonicalGrant);
+      expect(grants.length).toBeGreaterThan(1_000);
+      for (const line of grants) {
+        const read = canonicalGrant(line, options());
+        expect(read).toBeDefined();
+        expect(read).toEqual(parseLine(line, options()));
+      }
+    },
+  );
+
+  it.each(askingForTheArn)(
+    'gives what the full parse gives, for $asker, whatever follows the head, or leaves the line to it',
+    ({ options }) => {
+      fc.assert(
+        fc.property(
+          fc.oneof(
+            fc.string({ maxLength: 300 }),
+            fc
+              .tuple(fc.string({ maxLength: 80 }), fc.string({ maxLength: 200 }))
+              .map(([arn, rest]) => ` arn="${arn}" ${rest}`),
+          ),
+          (rest) => {
+            const text = `${head}${rest}`;
+            const read = canonicalGrant(text, options());
+            if (read !== undefined) expect(read).toEqual(parseLine(text, options()));
+          },
+        ),
+      );
+    },
+  );
+
+  it.each([
+    {
+      case: 'a grant whose first field is not its arn',
+      line: GRANT.replace(' arn="', ' client="127.0.0.1:1" arn="'),
+    },
+    { case: 'an arn with an escape in it', line: GRANT.replace('role/dev"', 'role/d\\"ev"') },
+    { case: 'an arn quoted to the end of the line', line: `${head} arn="arn:aws:iam::111122223333:role/dev` },
+    { case: 'an STS response', line: STS_RESPONSE },
+  ])('leaves $case to the full parse', ({ line }) => {
+    expect(canonicalGrant(line, { times: new TimeStrings() })).toBeUndefined();
+  });
+
+  it.each([
+    { asker: 'every field', options: { allFields: true } },
+    { asker: 'a list of fields', options: { fields: ['arn', 'username'] } },
+    {
+      asker: 'other fields of a grant',
+      options: {
+        fieldsByMessage: {
+          'access denied': [],
+          'STS response': [],
+          'access granted': ['username'],
+          other: [],
+        },
+      },
+    },
+  ])('leaves a grant to the full parse when the caller asks for $asker', ({ options }) => {
+    expect(canonicalGrant(GRANT, options)).toBeUndefined();
+    expect(parseLine(GRANT, options)?.msg).toBe('access granted');
   });
 });
