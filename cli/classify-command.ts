@@ -5,7 +5,12 @@ import { createTimelineDiagnoser } from '../lambda/engine/diagnose/diagnose-line
 import { LogTimeline } from '../lambda/engine/diagnose/log-timeline';
 import { DEFAULT_WINDOW, TimeWindow } from '../lambda/engine/diagnose/time-window';
 import { parseArn } from '../lambda/engine/parse/arn';
-import { isCanonicalGrant } from '../lambda/engine/parse/parse';
+import {
+  canonicalGrant,
+  isCanonicalGrant,
+  type ParseOptions,
+  TimeStrings,
+} from '../lambda/engine/parse/parse';
 import { remediate } from '../lambda/engine/remediate';
 import { renderChatbot, renderSlack } from '../lambda/engine/render';
 import type { ClusterContext, DiagnosisContext, Notification } from '../lambda/engine/types';
@@ -98,16 +103,29 @@ export const runClassify: CliCommand = async (argv, io) => {
       }
       return withCreator.context;
     };
-    // A batch's JSON records, written in one go.
-    const records: string[] = [];
+    // A batch's JSON records, as pieces written in one go.
+    const records: (string | number)[] = [];
+    const fileField = multipleFiles ? file : undefined;
+    // In JSON a grant as EKS writes it is known by its head and its ARN: no diagnosis to run.
+    const grantOptions: ParseOptions = { times: new TimeStrings() };
+    const grantMemo = new ClassifyMemo(false);
     // What classifying an STS response reads of a memo: nothing, but one per line would cost its making.
     const stsMemo = new ClassifyMemo(false);
     // Diagnoses a line; in JSON, adds its record to the batch's.
     const emit = (line: string, lineNumber: number): void => {
       // Outside JSON a grant is only counted, and its head says what it is: no need to diagnose it.
-      if (jsonRecords === undefined && isCanonicalGrant(line)) {
-        report?.addRecord('ACCESS_GRANTED');
-        return;
+      if (jsonRecords === undefined) {
+        if (isCanonicalGrant(line)) {
+          report?.addRecord('ACCESS_GRANTED');
+          return;
+        }
+      } else {
+        const grant = canonicalGrant(line, grantOptions);
+        if (grant !== undefined) {
+          const finding = findingOf(grant, 'ACCESS_GRANTED', undefined, grantMemo);
+          jsonRecords.append(records, finding, lineNumber, fileField, undefined);
+          return;
+        }
       }
       // An STS response is only joined, and known by its head: never diagnosed, and in JSON its
       // record (category, severity, time) needs no parse.
@@ -116,7 +134,7 @@ export const runClassify: CliCommand = async (argv, io) => {
         report?.addRecord('STS_RESPONSE');
         if (jsonRecords) {
           const finding = findingOf(stsResponse, 'STS_RESPONSE', undefined, stsMemo);
-          records.push(jsonRecords.record(finding, lineNumber, multipleFiles ? file : undefined, undefined));
+          jsonRecords.append(records, finding, lineNumber, fileField, undefined);
         }
         return;
       }
@@ -124,12 +142,11 @@ export const runClassify: CliCommand = async (argv, io) => {
       if (finding === undefined) return;
       report?.add(finding);
       const booked = book.add(finding, contextWithCreator());
-      if (jsonRecords)
-        records.push(jsonRecords.record(finding, lineNumber, multipleFiles ? file : undefined, booked));
+      jsonRecords?.append(records, finding, lineNumber, fileField, booked);
     };
     const flush = async () => {
       if (records.length === 0) return;
-      await out.write(`${records.join('\n')}\n`);
+      await out.write(records.join(''));
       records.length = 0;
     };
     let lineNumber = 0;

@@ -11,39 +11,92 @@ import { safeJson } from './safe-json';
  * records of the same problem carry only its ID. Past the CLI's cap on distinct problems, records
  * carry no `problem` and no fix.
  *
- * Written field by field rather than through one `JSON.stringify` of an object built per record: a
- * log has millions of records, and most of their values are our own IDs (written as they are) or
- * strings seen on the line before (a second's time, a principal's ARN), which are encoded once. Every
- * value that came from the log still goes through `safeJson`, controls and bidi characters escaped.
+ * Written as pieces that the caller joins once per batch, rather than through one `JSON.stringify` of
+ * an object built per record, or one string per record: a log has millions of records, and most of
+ * them (STS responses, grants) differ from the one before only in their line number and time. Their
+ * category, severity and principal are one piece, encoded once per principal, and their time and close
+ * another, once per second. Every value that came from the log still goes through `safeJson`, controls
+ * and bidi characters escaped.
  */
 export class JsonRecords {
   private lastTime = '';
   private lastTimeJson = '';
+  private lastTimeTail = '}\n';
+  private lastFile: string | undefined;
+  private lastFileOpen = '{"line":';
   /** The same few principals on most records. */
   private readonly principals = new EncodedStrings();
   /** A storm repeats one error text, word for word, on record after record. */
   private readonly errors = new EncodedStrings();
+  /** `,"category":…,"severity":…,"principal":…` of records without a sub-cause, by category and principal. */
+  private readonly middles = new Map<string, Map<string | undefined, string>>();
 
-  record(
+  /** Appends the record, and its line break, to `out` (to be joined with ''). */
+  append(
+    out: (string | number)[],
     finding: Finding,
     line: number,
     file: string | undefined,
     booked: BookedProblem | 'untracked' | undefined,
-  ): string {
+  ): void {
     const problem = typeof booked === 'object' ? booked : undefined;
+    out.push(this.open(file), line, this.middle(finding));
+    if (problem === undefined && finding.error === undefined) {
+      out.push(this.timeTail(finding.time));
+      return;
+    }
     const first = problem !== undefined && !problem.fixWritten;
     if (first) problem.fixWritten = true;
-    // Category, sub-cause and severity are IDs of the public contract, problem IDs `p-` and hex.
-    let text = file === undefined ? '{' : `{"file":${safeJson(file)},`;
-    text += `"line":${line},"category":"${finding.category}"`;
-    if (finding.subCause) text += `,"subCause":"${finding.subCause}"`;
-    text += `,"severity":"${finding.severity}"`;
-    if (finding.principal) text += `,"principal":${this.principals.of(finding.principal.arn)}`;
-    if (finding.time) text += `,"time":${this.time(finding.time)}`;
+    let text = finding.time ? `,"time":${this.time(finding.time)}` : '';
+    // Problem IDs are `p-` and hex.
     if (problem) text += `,"problem":"${problem.id}"`;
     if (finding.error) text += `,"error":${this.errors.of(finding.error)}`;
     if (first) text += `,"fix":${safeJson(remediate(problem.problem.finding, problem.problem.context))}`;
-    return `${text}}`;
+    out.push(text, '}\n');
+  }
+
+  /** `{"line":`, after the file's name when there are several files. */
+  private open(file: string | undefined): string {
+    if (file !== this.lastFile) {
+      this.lastFile = file;
+      this.lastFileOpen = file === undefined ? '{"line":' : `{"file":${safeJson(file)},"line":`;
+    }
+    return this.lastFileOpen;
+  }
+
+  /** Category, sub-cause and severity are IDs of the public contract, written as they are. */
+  private middle(finding: Finding): string {
+    const arn = finding.principal?.arn;
+    if (finding.subCause !== undefined) return this.middleText(finding, arn);
+    let byPrincipal = this.middles.get(finding.category);
+    if (byPrincipal === undefined) {
+      byPrincipal = new Map();
+      this.middles.set(finding.category, byPrincipal);
+    }
+    let middle = byPrincipal.get(arn);
+    if (middle === undefined) {
+      middle = this.middleText(finding, arn);
+      // A flood of distinct principals is encoded each time rather than kept.
+      if (arn !== undefined && arn.length > MAX_KEPT_TEXT) return middle;
+      if (byPrincipal.size >= MAX_REMEMBERED_STRINGS) byPrincipal.clear();
+      byPrincipal.set(arn === undefined ? arn : detach(arn), middle);
+    }
+    return middle;
+  }
+
+  private middleText(finding: Finding, arn: string | undefined): string {
+    let text = `,"category":"${finding.category}"`;
+    if (finding.subCause) text += `,"subCause":"${finding.subCause}"`;
+    text += `,"severity":"${finding.severity}"`;
+    if (arn !== undefined) text += `,"principal":${this.principals.of(arn)}`;
+    return text;
+  }
+
+  /** `,"time":…}` and the line break: the close of a record with nothing after its time. */
+  private timeTail(time: string | undefined): string {
+    if (!time) return '}\n';
+    if (time !== this.lastTime) this.time(time);
+    return this.lastTimeTail;
   }
 
   /** A busy log has many records a second, each naming the same time. */
@@ -51,6 +104,7 @@ export class JsonRecords {
     if (time !== this.lastTime) {
       this.lastTime = time;
       this.lastTimeJson = safeJson(time);
+      this.lastTimeTail = `,"time":${this.lastTimeJson}}\n`;
     }
     return this.lastTimeJson;
   }
