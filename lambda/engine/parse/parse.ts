@@ -51,6 +51,8 @@ function isCanonicalHead(line: string, head: CommonHead): boolean {
   return (
     line.length <= MAX_LINE_LENGTH &&
     line.charCodeAt(TIME_END) === QUOTE &&
+    // One character tells most other heads apart (grant, STS response, denial) before any comparison.
+    line.charCodeAt(TIME_END + 1 + head.msgOffset) === head.msgFirst &&
     isAt(line, 0, TIME_OPEN) &&
     head.literal.isAt(line, TIME_END + 1)
   );
@@ -416,10 +418,20 @@ interface CommonHead {
   readonly level: string;
   readonly msg: string;
   readonly literal: Literal;
+  /** Where the message starts in `literal`, and its first character. */
+  readonly msgOffset: number;
+  readonly msgFirst: number;
 }
 
 function commonHead(level: string, msg: string): CommonHead {
-  return { level, msg, literal: new Literal(` level=${level} msg="${msg}"`) };
+  const before = ` level=${level} msg="`;
+  return {
+    level,
+    msg,
+    literal: new Literal(`${before}${msg}"`),
+    msgOffset: before.length,
+    msgFirst: msg.charCodeAt(0),
+  };
 }
 
 const GRANT_HEAD = commonHead('info', 'access granted');

@@ -8,7 +8,7 @@ const text = fc.string({ maxLength: 60 });
 const constant = fc.string({ maxLength: 30 });
 
 describe('isAt: startsWith at a position', () => {
-  it('answers as String.prototype.startsWith, for constants shorter and longer than a piece', () => {
+  it('answers as String.prototype.startsWith, for short constants (compared as copies) and long ones (as views)', () => {
     fc.assert(
       fc.property(text, constant, fc.nat(70), (line, expected, at) => {
         expect(isAt(viewOf(line), at, expected)).toBe(line.startsWith(expected, at));
@@ -18,7 +18,7 @@ describe('isAt: startsWith at a position', () => {
   });
 });
 
-describe('Literal: a constant split once', () => {
+describe('Literal: a constant looked for on every line', () => {
   it('isAt answers as String.prototype.startsWith', () => {
     fc.assert(
       fc.property(text, constant, fc.nat(70), (line, expected, at) => {
@@ -37,7 +37,7 @@ describe('Literal: a constant split once', () => {
     );
   });
 
-  it('finds a long constant standing in a line, and rejects one differing in its last piece', () => {
+  it('finds a long constant standing in a line, and rejects one differing in its last character', () => {
     const line = viewOf('time="x" level=info msg="input token was not properly formatted: token"');
     expect(new Literal('input token was not properly formatted: ').isAt(line, 25)).toBe(true);
     expect(new Literal('input token was not properly formatted; ').isAt(line, 25)).toBe(false);
