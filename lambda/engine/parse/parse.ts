@@ -286,8 +286,74 @@ function parseAfterHead(
   else if (leading !== undefined) head.fields = oneField(wanted[0] as string, leading);
   else if (head.msg === DENIAL && options?.denials !== undefined)
     head.fields = denialFields(line, start, wanted, options.denials);
+  else if (head.msg === STS_HEAD.msg)
+    head.fields = stsResponseFields(line, start, wanted) ?? scanWanted(line, start, wanted);
   else head.fields = scanWanted(line, start, wanted);
   return head;
+}
+
+/** The keys of an `STS response` after its head, in the order EKS writes them (alphabetical, reference §2). */
+const STS_RESPONSE_KEYS = [
+  'accesskeyid',
+  'accountid',
+  'arn',
+  'client',
+  'method',
+  'path',
+  'session',
+  'stsendpoint',
+  'userid',
+] as const;
+
+/**
+ * `scanWanted` of an `STS response` as EKS writes it, read in order: each ` key=value` one of
+ * STS_RESPONSE_KEYS after the one before (any may be missing, as on older versions), one space
+ * apart, a quoted value without escapes and closed before a space or the end. Undefined at anything
+ * else, and the scan decides. Every denial joined to its request reads one of these lines: this
+ * skips the scan's search among every key the authenticator writes.
+ */
+function stsResponseFields(
+  line: string,
+  start: number,
+  wanted: readonly string[],
+): Record<string, string> | undefined {
+  const fields: Record<string, string> = {};
+  let missing = wanted.length;
+  let nextKey = 0;
+  let i = start;
+  while (missing > 0 && i < line.length) {
+    if (line.charCodeAt(i) !== SPACE) return undefined;
+    const equals = line.indexOf('=', i + 1);
+    if (equals === -1) return undefined;
+    let k = nextKey;
+    while (k < STS_RESPONSE_KEYS.length) {
+      const candidate = STS_RESPONSE_KEYS[k] as string;
+      if (candidate.length === equals - i - 1 && isAt(line, i + 1, candidate)) break;
+      k++;
+    }
+    const key = STS_RESPONSE_KEYS[k];
+    if (key === undefined) return undefined;
+    nextKey = k + 1;
+    let value: string;
+    if (line.charCodeAt(equals + 1) === QUOTE) {
+      const close = line.indexOf('"', equals + 2);
+      if (close === -1 || (close + 1 < line.length && line.charCodeAt(close + 1) !== SPACE)) return undefined;
+      value = line.slice(equals + 2, close);
+      if (value.includes('\\')) return undefined;
+      i = close + 1;
+    } else {
+      const space = line.indexOf(' ', equals + 1);
+      i = space === -1 ? line.length : space;
+      value = line.slice(equals + 1, i);
+    }
+    // Each key after the one before: none repeats, so the first of a field is the one read.
+    if (wanted.includes(key)) {
+      if (key === 'client') clientEqualsRead = equals;
+      setField(fields, key, value);
+      missing--;
+    }
+  }
+  return fields;
 }
 
 /**

@@ -182,3 +182,70 @@ describe('a grant read from its head and its leading ARN (canonicalGrant)', () =
     expect(parseLine(GRANT, options)?.msg).toBe('access granted');
   });
 });
+
+describe('the fields of an STS response as EKS writes it, read in its order', () => {
+  const head = STS_RESPONSE.slice(0, STS_RESPONSE.indexOf(' accesskeyid='));
+  /**
+   * The same line with a second space after its head: the general scan reads it alike (it skips
+   * spaces), the ordered read never.
+   */
+  const scanned = (line: string) => {
+    const headEnd = line.indexOf('"', line.indexOf(' msg="') + 6) + 1;
+    return `${line.slice(0, headEnd)} ${line.slice(headEnd)}`;
+  };
+  const asked = [
+    { asker: 'the join', fields: ['accesskeyid', 'accountid', 'arn', 'client', 'session', 'userid'] },
+    { asker: 'the first pass', fields: ['client'] },
+    { asker: 'a reader of grants', fields: ['arn', 'groups', 'uid', 'username'] },
+  ];
+  const token = fc.oneof(
+    fc.constantFrom(
+      'accesskeyid',
+      'accountid',
+      'arn',
+      'client',
+      'method',
+      'path',
+      'session',
+      'stsendpoint',
+      'userid',
+    ),
+    fc.constantFrom('error', 'username', 'Client', ''),
+  );
+  const value = fc.oneof(
+    fc.stringMatching(/^[\w:/.@=+-]{0,20}$/),
+    fc.stringMatching(/^"[\w:/. @"\\=-]{0,20}"?$/),
+    fc.string({ maxLength: 12 }),
+  );
+  const rest = fc
+    .array(fc.tuple(token, value, fc.constantFrom(' ', ' ', ' ', '  ', '\t')), { maxLength: 10 })
+    .map((tokens) => tokens.map(([key, text, gap]) => `${gap}${key}=${text}`).join(''));
+
+  it.each(asked)(
+    'reads every STS response of the bench mix, for $asker, as the general scan does',
+    ({ fields }) => {
+      const lines = [...mixedLogLines(3_000, 7)].filter(isCanonicalStsResponse);
+      expect(lines.length).toBeGreaterThan(1_000);
+      for (const line of lines) {
+        const record = parseLine(line, { fields });
+        expect(record?.fields).toEqual(parseLine(scanned(line), { fields })?.fields);
+        expect(Object.keys(record?.fields ?? {})).toEqual(
+          Object.keys(parseLine(scanned(line), { fields })?.fields ?? {}),
+        );
+      }
+    },
+  );
+
+  it.each(asked)(
+    'gives what the general scan gives, for $asker, whatever the fields after the head',
+    ({ fields }) => {
+      fc.assert(
+        fc.property(rest, (tail) => {
+          const line = `${head}${tail}`;
+          expect(parseLine(line, { fields })?.fields).toEqual(parseLine(scanned(line), { fields })?.fields);
+        }),
+        { numRuns: 3_000 },
+      );
+    },
+  );
+});
