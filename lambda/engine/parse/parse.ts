@@ -293,7 +293,7 @@ function parseAfterHead(
 }
 
 /** The keys of an `STS response` after its head, in the order EKS writes them (alphabetical, reference §2). */
-const STS_RESPONSE_KEYS = [
+export const STS_RESPONSE_KEYS = [
   'accesskeyid',
   'accountid',
   'arn',

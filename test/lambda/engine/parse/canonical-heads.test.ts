@@ -8,6 +8,7 @@ import {
   isCanonicalGrant,
   isCanonicalStsResponse,
   parseLine,
+  STS_RESPONSE_KEYS,
   TimeStrings,
 } from '../../../../lambda/engine/parse/parse';
 import { DENIAL_FIXTURES, deniedLine } from '../fixtures/denial-errors';
@@ -199,17 +200,7 @@ describe('the fields of an STS response as EKS writes it, read in its order', ()
     { asker: 'a reader of grants', fields: ['arn', 'groups', 'uid', 'username'] },
   ];
   const token = fc.oneof(
-    fc.constantFrom(
-      'accesskeyid',
-      'accountid',
-      'arn',
-      'client',
-      'method',
-      'path',
-      'session',
-      'stsendpoint',
-      'userid',
-    ),
+    fc.constantFrom(...STS_RESPONSE_KEYS),
     fc.constantFrom('error', 'username', 'Client', ''),
   );
   const value = fc.oneof(
