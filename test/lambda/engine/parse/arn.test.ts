@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ArnCache, isInstanceId, parseArn } from '../../../../lambda/engine/parse/arn';
 
@@ -115,5 +116,48 @@ describe('the ARN cache of one log', () => {
     // Assess
     expect(stillShared).toBe(true);
     expect(cache.parse(role(0))).toBe(oncall);
+  });
+
+  it('leaves its ring of recent ARNs aside while ARNs come in turn from thousands of principals, and takes it back when a few return', () => {
+    // Prepare
+    const cache = new ArnCache(8_192);
+
+    // Act: an org-wide cluster's principals in turn (the ring answers none), then the same three.
+    for (let i = 0; i < 3 * 1_024; i++) cache.parse(role(i));
+    const asideDuringTheCrowd = !cache.consultsRecent;
+    for (let i = 0; i < 12 * 1_024; i++) cache.parse(role(i % 3));
+
+    // Assess
+    expect(asideDuringTheCrowd).toBe(true);
+    expect(cache.consultsRecent).toBe(true);
+  });
+
+  it('answers what parseArn answers whether its ring is consulted or aside, and after each switch', () => {
+    // Phases of a crowd (many principals in turn) and of a few: the ring goes aside and comes back.
+    const phase = fc.tuple(
+      fc.boolean(),
+      fc.integer({ min: 500, max: 4_000 }),
+      fc.integer({ min: 0, max: 1e6 }),
+    );
+    let aside = 0;
+    let back = 0;
+    fc.assert(
+      fc.property(fc.array(phase, { minLength: 2, maxLength: 8 }), (phases) => {
+        const cache = new ArnCache(256);
+        let consulted = cache.consultsRecent;
+        for (const [crowd, length, seed] of phases) {
+          for (let i = 0; i < length; i++) {
+            const text = crowd ? role(seed + i) : i % 97 === 0 ? 'garbage' : role(i % 3);
+            expect(cache.parse(text)).toEqual(parseArn(text));
+            if (consulted && !cache.consultsRecent) aside++;
+            if (!consulted && cache.consultsRecent) back++;
+            consulted = cache.consultsRecent;
+          }
+        }
+      }),
+      { numRuns: 20 },
+    );
+    // The phases did move the ring aside and back: the answers above were checked on both sides.
+    expect([aside > 0, back > 0]).toEqual([true, true]);
   });
 });
