@@ -57,7 +57,8 @@ export class ArnCache {
   private readonly recentParsed: (ParsedArn | undefined)[] = new Array(RECENT).fill(undefined);
   private nextRecent = 0;
   // With thousands of principals in turn the ring answers almost nothing, and its comparisons and
-  // updates cost about a tenth of a pass over the bench's 50,000-role log: it pays only while it hits.
+  // updates were about 5 % of the engine's instructions on the bench's 50,000-role log (callgrind):
+  // it is consulted only while it hits.
   private ringConsulted = true;
   private windowLookups = 0;
   private windowHits = 0;

@@ -3,7 +3,7 @@
  * and on those V8's `startsWith` measured 2–3 times slower than slicing the same length and comparing
  * the slice with the constant: a slice of 13 characters or more is itself a view (no copy), a
  * shorter one a small copy, and either compares in one step. One slice for the whole constant: in
- * pieces (a copy each), the comparisons of every line's head cost about 3 % more instructions of a
+ * pieces (a copy each), the comparisons of every line's head cost about 2 % more instructions of a
  * whole run of the CLI (callgrind, 100,000 lines, `node --predictable`).
  */
 
