@@ -16,6 +16,8 @@ export class StsResponseJoin {
   private readonly times: (string | undefined)[];
   private readonly lines: string[];
   private next = 0;
+  /** How many slots hold a line: a stream of denials alone (the Lambda's) has nothing to search. */
+  private filled = 0;
 
   /** `capacity`: how many recent STS lines to keep; a denial follows its own within a few lines. */
   constructor(private readonly capacity = 256) {
@@ -34,6 +36,7 @@ export class StsResponseJoin {
       this.times[this.next] = record.time;
       this.lines[this.next] = line;
       this.next = (this.next + 1) % this.capacity;
+      if (this.filled < this.capacity) this.filled++;
       return record;
     }
     const client = record.fields.client;
@@ -51,7 +54,7 @@ export class StsResponseJoin {
     fields: ParseOptions,
   ): AuthenticatorRecord | undefined {
     // Cheap test first (no string built for it); the parse below confirms it is the `client` field.
-    for (let age = 1; age <= this.capacity; age++) {
+    for (let age = 1; age <= this.filled; age++) {
       const slot = (this.next - age + this.capacity) % this.capacity;
       const stsTime = this.times[slot];
       // Logs are in time order: once the ring reaches an earlier second, the request's line is gone.

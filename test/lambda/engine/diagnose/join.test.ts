@@ -67,6 +67,60 @@ describe('joining an STS response with its denial', () => {
   });
 });
 
+describe('the ring of recent STS responses', () => {
+  const sts = (second: number, port: number) =>
+    STS_LINE.replace('10:00:00Z', `10:00:0${second}Z`).replace('40001', String(40000 + port));
+  const denied = (second: number, port: number) =>
+    DENIED_LINE.replace('10:00:00Z', `10:00:0${second}Z`).replace('40001', String(40000 + port));
+  const joined = (join: StsResponseJoin, line: string) =>
+    join.accept(parsedLine(line), line).fields.session !== undefined;
+
+  it('finds its oldest line, before it is full and once it has wrapped round', () => {
+    const join = new StsResponseJoin(4);
+    for (const port of [1, 2, 3]) join.accept(parsedLine(sts(0, port)), sts(0, port));
+    const beforeFull = joined(join, denied(0, 1));
+    for (const port of [4, 5, 6, 7]) join.accept(parsedLine(sts(0, port)), sts(0, port));
+
+    expect([beforeFull, joined(join, denied(0, 4)), joined(join, denied(0, 3))]).toEqual([true, true, false]);
+  });
+
+  it('answers as the last `capacity` STS lines searched newest first, to the first earlier second', () => {
+    const event = fc.record({
+      sts: fc.boolean(),
+      second: fc.integer({ min: 0, max: 3 }),
+      port: fc.integer({ min: 1, max: 4 }),
+    });
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 6 }), fc.array(event, { maxLength: 40 }), (capacity, events) => {
+        const join = new StsResponseJoin(capacity);
+        // The model: what the ring holds, oldest first; a consumed line answers no one again.
+        const held: { second: number; port: number; consumed: boolean }[] = [];
+        for (const { sts: isSts, second, port } of events) {
+          if (isSts) {
+            join.accept(parsedLine(sts(second, port)), sts(second, port));
+            held.push({ second, port, consumed: false });
+            if (held.length > capacity) held.shift();
+            continue;
+          }
+          let expected = false;
+          for (let i = held.length - 1; i >= 0; i--) {
+            const line = held[i] as (typeof held)[number];
+            if (line.consumed) continue;
+            if (line.second < second) break;
+            if (line.second === second && line.port === port) {
+              line.consumed = true;
+              expected = true;
+              break;
+            }
+          }
+          expect(joined(join, denied(second, port))).toBe(expected);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
 describe('learning from earlier lines of the same log', () => {
   const granted = (arn: string, username: string, time = '2026-11-24T09:00:00Z') =>
     `time="${time}" level=info msg="access granted" arn="${arn}" client="127.0.0.1:1" groups="[system:masters]" method=POST path=/authenticate uid="aws-iam-authenticator:111122223333:AROAX" username=${username}`;
