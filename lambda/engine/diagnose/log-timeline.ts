@@ -97,18 +97,15 @@ export class LogTimeline {
 
   /** The first pass: what this line teaches (never throws; lines without a record teach nothing). */
   learn(line: string): void {
-    if (isCanonicalStsResponse(line)) {
-      const record = canonicalStsResponse(line, this.learnedTimes);
-      this.learningJoin.accept(record, line);
-      this.keepStsFacts(record, line);
-      return;
-    }
     const grant = canonicalGrant(line, this.parseOptions);
     if (grant !== undefined) {
       this.learnGrant(grant, line, this.learnedEpochs.epochOf(grant.time));
       return;
     }
-    const record = parseLine(line, this.parseOptions);
+    // An STS response as EKS writes it is known by its head: the join reads it only if a denial asks.
+    const record = isCanonicalStsResponse(line)
+      ? canonicalStsResponse(line, this.learnedTimes)
+      : parseLine(line, this.parseOptions);
     if (record === undefined) return;
     if (record.msg === 'STS response') {
       this.learningJoin.accept(record, line);
@@ -192,10 +189,7 @@ export class LogTimeline {
    */
   joinedStsResponse(line: string): AuthenticatorRecord | undefined {
     if (!isCanonicalStsResponse(line)) return undefined;
-    const record = canonicalStsResponse(line, this.diagnosedTimes);
-    this.diagnosingJoin.accept(record, line);
-    this.keepStsFacts(record, line);
-    return record;
+    return this.join(canonicalStsResponse(line, this.diagnosedTimes), line);
   }
 
   /** The context a denial of `arn` at `time` is diagnosed with: the caller's facts, then the log's at that time. */
