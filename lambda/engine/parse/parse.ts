@@ -348,7 +348,6 @@ function stsResponseFields(
     }
     // Each key after the one before: none repeats, so the first of a field is the one read.
     if (wanted.includes(key)) {
-      if (key === 'client') clientEqualsRead = equals;
       setField(fields, key, value);
       missing--;
     }
@@ -623,7 +622,7 @@ const NO_FIELDS: Readonly<Record<string, string>> = Object.freeze({});
 /** `time="2026-11-24T10:00:00Z"`: where the closing quote of a time without fractions stands. */
 const TIME_END = 26;
 /** Where a canonical grant's fields start: the space after its head. */
-const GRANT_FIELDS_AT = TIME_END + 1 + ` level=${GRANT_HEAD.level} msg="${GRANT_HEAD.msg}"`.length;
+const GRANT_FIELDS_AT = TIME_END + 1 + GRANT_HEAD.literal.length;
 
 /**
  * The time of a canonical line as a string of its own: two copies of under 13 characters each (V8
