@@ -108,9 +108,8 @@ export const runClassify: CliCommand = async (argv, io) => {
     const fileField = multipleFiles ? file : undefined;
     // In JSON a grant as EKS writes it is known by its head and its ARN: no diagnosis to run.
     const grantOptions: ParseOptions = { times: new TimeStrings() };
-    const grantMemo = new ClassifyMemo(false);
-    // What classifying an STS response reads of a memo: nothing, but one per line would cost its making.
-    const stsMemo = new ClassifyMemo(false);
+    // What the records of grants and STS responses read of a memo: a grant's principal, one per ARN.
+    const recordMemo = new ClassifyMemo(false);
     // Diagnoses a line; in JSON, adds its record to the batch's.
     const emit = (line: string, lineNumber: number): void => {
       // Outside JSON a grant is only counted, and its head says what it is: no need to diagnose it.
@@ -122,7 +121,7 @@ export const runClassify: CliCommand = async (argv, io) => {
       } else {
         const grant = canonicalGrant(line, grantOptions);
         if (grant !== undefined) {
-          const finding = findingOf(grant, 'ACCESS_GRANTED', undefined, grantMemo);
+          const finding = findingOf(grant, 'ACCESS_GRANTED', undefined, recordMemo);
           jsonRecords.append(records, finding, lineNumber, fileField, undefined);
           return;
         }
@@ -133,7 +132,7 @@ export const runClassify: CliCommand = async (argv, io) => {
       if (stsResponse !== undefined) {
         report?.addRecord('STS_RESPONSE');
         if (jsonRecords) {
-          const finding = findingOf(stsResponse, 'STS_RESPONSE', undefined, stsMemo);
+          const finding = findingOf(stsResponse, 'STS_RESPONSE', undefined, recordMemo);
           jsonRecords.append(records, finding, lineNumber, fileField, undefined);
         }
         return;
