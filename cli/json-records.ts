@@ -1,6 +1,6 @@
-import { detach, MAX_KEPT_TEXT } from '../lambda/engine/parse/detach';
 import { remediate } from '../lambda/engine/remediate';
 import type { Finding } from '../lambda/engine/types';
+import { KeptTexts } from './kept-texts';
 import type { BookedProblem } from './problem-book';
 import { safeJson } from './safe-json';
 
@@ -24,12 +24,12 @@ export class JsonRecords {
   private lastTimeTail = '}\n';
   private lastFile: string | undefined;
   private lastFileOpen = '{"line":';
-  /** The same few principals on most records. */
-  private readonly principals = new EncodedStrings();
+  /** The same few principals on most records, as `safeJson` encodes them. */
+  private readonly principals = new KeptTexts(MAX_REMEMBERED_STRINGS, safeJson);
   /** A storm repeats one error text, word for word, on record after record. */
-  private readonly errors = new EncodedStrings();
+  private readonly errors = new KeptTexts(MAX_REMEMBERED_STRINGS, safeJson);
   /** `,"category":…,"severity":…,"principal":…` of records without a sub-cause, by category and principal. */
-  private readonly middles = new Map<string, Map<string | undefined, string>>();
+  private readonly middles = new Map<string, Middles>();
 
   /** Appends the record, and its line break, to `out` (to be joined with ''). */
   append(
@@ -66,28 +66,32 @@ export class JsonRecords {
 
   /** Category, sub-cause and severity are IDs of the public contract, written as they are. */
   private middle(finding: Finding): string {
+    const { category, subCause, severity } = finding;
     const arn = finding.principal?.arn;
-    if (finding.subCause !== undefined) return this.middleText(finding, arn);
-    let byPrincipal = this.middles.get(finding.category);
-    if (byPrincipal === undefined) {
-      byPrincipal = new Map();
-      this.middles.set(finding.category, byPrincipal);
+    if (subCause !== undefined) return this.middleText(category, subCause, severity, arn);
+    // Without a sub-cause, a finding's severity is its category's: the category decides the rest.
+    let middles = this.middles.get(category);
+    if (middles === undefined) {
+      middles = {
+        withoutPrincipal: this.middleText(category, undefined, severity, undefined),
+        byPrincipal: new KeptTexts(MAX_REMEMBERED_STRINGS, (principal) =>
+          this.middleText(category, undefined, severity, principal),
+        ),
+      };
+      this.middles.set(category, middles);
     }
-    let middle = byPrincipal.get(arn);
-    if (middle === undefined) {
-      middle = this.middleText(finding, arn);
-      // A flood of distinct principals is encoded each time rather than kept.
-      if (arn !== undefined && arn.length > MAX_KEPT_TEXT) return middle;
-      if (byPrincipal.size >= MAX_REMEMBERED_STRINGS) byPrincipal.clear();
-      byPrincipal.set(arn === undefined ? arn : detach(arn), middle);
-    }
-    return middle;
+    return arn === undefined ? middles.withoutPrincipal : middles.byPrincipal.of(arn);
   }
 
-  private middleText(finding: Finding, arn: string | undefined): string {
-    let text = `,"category":"${finding.category}"`;
-    if (finding.subCause) text += `,"subCause":"${finding.subCause}"`;
-    text += `,"severity":"${finding.severity}"`;
+  private middleText(
+    category: string,
+    subCause: string | undefined,
+    severity: string,
+    arn: string | undefined,
+  ): string {
+    let text = `,"category":"${category}"`;
+    if (subCause) text += `,"subCause":"${subCause}"`;
+    text += `,"severity":"${severity}"`;
     if (arn !== undefined) text += `,"principal":${this.principals.of(arn)}`;
     return text;
   }
@@ -110,22 +114,11 @@ export class JsonRecords {
   }
 }
 
-/** Log strings as `safeJson` encodes them, each encoded once; bounded, so a log of a million distinct values stays flat. */
-class EncodedStrings {
-  private readonly encoded = new Map<string, string>();
-
-  of(text: string): string {
-    let json = this.encoded.get(text);
-    if (json === undefined) {
-      // Long values (a forged 256 KB error) are encoded each time rather than kept.
-      if (text.length > MAX_KEPT_TEXT) return safeJson(text);
-      if (this.encoded.size >= MAX_REMEMBERED_STRINGS) this.encoded.clear();
-      json = safeJson(text);
-      // Kept beyond the line: detached, so no chunk of the file stays alive for it.
-      this.encoded.set(detach(text), json);
-    }
-    return json;
-  }
+/** The middles of one category's records: without a principal, and by principal. */
+interface Middles {
+  readonly withoutPrincipal: string;
+  readonly byPrincipal: KeptTexts<string>;
 }
 
+/** Log strings kept encoded, and middles kept per category: bounded, so a log of a million distinct values stays flat. */
 const MAX_REMEMBERED_STRINGS = 4_096;
