@@ -1,5 +1,14 @@
 import { ClassifyMemo, findingOf } from '../classify/classify';
-import { DenialShapes, type ParseOptions, parseLine, TimeStrings } from '../parse/parse';
+import {
+  canonicalGrant,
+  canonicalStsResponse,
+  DenialShapes,
+  isCanonicalStsResponse,
+  keepsNoStsResponseFields,
+  type ParseOptions,
+  parseLine,
+  TimeStrings,
+} from '../parse/parse';
 import type { DiagnosisContext, Finding } from '../types';
 import { StsResponseJoin } from './join';
 import { LogMemory } from './log-memory';
@@ -31,9 +40,24 @@ export function createLineDiagnoser(
   const join = new StsResponseJoin();
   // This stream's own caches: one string per second, one parse per denial shape, one principal per ARN.
   const denials = remembersRepeats ? new DenialShapes() : undefined;
-  const parseOptions: ParseOptions = { ...options, times: new TimeStrings(), denials };
+  const times = new TimeStrings();
+  const parseOptions: ParseOptions = { ...options, times, denials };
   const memo = new ClassifyMemo(remembersRepeats);
+  const stsResponsesUnread = keepsNoStsResponseFields(parseOptions);
   return (line) => {
+    // Most lines of a busy log are STS responses and grants as EKS writes them: known by their head
+    // and read as parseLine reads them, without its steps, the join's or the category's.
+    if (stsResponsesUnread && isCanonicalStsResponse(line)) {
+      const record = canonicalStsResponse(line, times);
+      join.accept(record, line);
+      return findingOf(record, 'STS_RESPONSE', context, memo);
+    }
+    const grant = canonicalGrant(line, parseOptions);
+    if (grant !== undefined) {
+      const finding = findingOf(grant, 'ACCESS_GRANTED', context, memo);
+      memory.learnGrant(finding, line);
+      return finding;
+    }
     const parsed = parseLine(line, parseOptions);
     if (parsed === undefined) return undefined;
     const record = join.accept(parsed, line);

@@ -133,11 +133,13 @@ export class LogMemory {
 
   learn(finding: Finding, line: string): void {
     const effect = CATEGORY_ENTRIES.get(finding.category)?.effect;
-    if (effect !== undefined) {
-      this.learnEffect(effect, finding);
-      return;
-    }
-    if (finding.category !== 'ACCESS_GRANTED' || !finding.principal || !finding.time) return;
+    if (effect !== undefined) this.learnEffect(effect, finding);
+    else if (finding.category === 'ACCESS_GRANTED') this.learnGrant(finding, line);
+  }
+
+  /** `learn` of a grant (an ACCESS_GRANTED finding), for a caller that knows it has one. */
+  learnGrant(finding: Finding, line: string): void {
+    if (!finding.principal || !finding.time) return;
     const time = this.times.epochOf(finding.time);
     if (Number.isNaN(time)) return;
     const creatorLine = mayBeCreatorGrant(line) ? detach(line) : undefined;

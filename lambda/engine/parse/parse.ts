@@ -67,6 +67,14 @@ export function canonicalStsResponse(line: string, times: TimeStrings): Authenti
 }
 
 /**
+ * Whether `options` keep no field of an `STS response` (the classifier's default): then, for a line
+ * `isCanonicalStsResponse` accepts, `canonicalStsResponse` gives what `parseLine` would.
+ */
+export function keepsNoStsResponseFields(options: ParseOptions): boolean {
+  return options.allFields !== true && fieldsFor(STS_HEAD.msg, options).length === 0;
+}
+
+/**
  * The record of a grant as EKS writes it, read from its head and a leading plainly quoted `arn`
  * (`isCanonicalGrant`, then ` arn="…" `): what `parseLine(line, options)` gives when `options` asks
  * for a grant's `arn` alone (the classifier's fields, and the timeline's). Otherwise undefined, and
