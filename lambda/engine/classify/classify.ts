@@ -49,6 +49,8 @@ export class ClassifyMemo {
 
   /** `detailsOf(category, record)`, remembered for denials not joined to an EC2 batch failure. */
   detailsOf(category: Category, record: AuthenticatorRecord): Readonly<Record<string, string>> {
+    // Only a denial's reading is kept: any other record is read at once, without a look at its fields.
+    if (record.msg !== DENIAL_MESSAGE) return detailsOf(category, record);
     const reading = record.fields.ec2error === undefined ? this.keptReading(record) : undefined;
     if (reading === undefined || reading.category !== category) return detailsOf(category, record);
     // Kept beyond the line: a copy, so no slice of a file's chunk stays alive for it.
@@ -67,8 +69,9 @@ export class ClassifyMemo {
    * when this memo keeps nothing.
    */
   private keptReading(record: AuthenticatorRecord): DenialReading | undefined {
+    if (!this.remembersDenials || record.msg !== DENIAL_MESSAGE) return undefined;
     const error = record.fields.error;
-    if (!this.remembersDenials || record.msg !== DENIAL_MESSAGE || error === undefined) return undefined;
+    if (error === undefined) return undefined;
     if (error.length > MAX_KEPT_TEXT) return undefined;
     let reading = this.denials.get(error);
     if (reading === undefined) {
