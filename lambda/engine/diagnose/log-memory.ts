@@ -7,6 +7,7 @@ import { parseLine } from '../parse/parse';
 import { isAt, Literal } from '../parse/text-at';
 import type { AuthenticatorRecord, ClusterContext, DiagnosisContext, Finding } from '../types';
 import { Ec2Failures } from './ec2-failures';
+import { GrantHistory, type LastGrant } from './grant-history';
 
 const CREATOR_FIELD = new Literal(' username=kubernetes-admin');
 const LETTER_N = 110;
@@ -38,24 +39,14 @@ export function provesCreator(line: string, cluster: ClusterContext | undefined)
   return !cluster?.accountId || parseArn(record.fields.arn ?? '')?.accountId === cluster.accountId;
 }
 
-interface Grant {
-  /** Epoch milliseconds: a number keeps nothing of the line alive. */
-  time: number;
-  /**
-   * A copy of the grant line when it may be a `kubernetes-admin` grant, read in full only if the same
-   * principal is denied later. Copied, because a line read from a file is a slice of a large chunk
-   * that it would keep alive.
-   */
-  line: string | undefined;
-}
-
 /**
  * What earlier lines of the same log tell about later ones, for the CLI and a Lambda batch:
  * - a principal granted access earlier and now not mapped had its mapping removed;
  * - if that grant was as `kubernetes-admin`, the principal is the cluster creator (CONFIG_MAP-era
  *   signal, reference §5);
  * - an aws-auth parse error explains a flood of IDENTITY_NOT_MAPPED after it.
- * Bounded: the grant history forgets the principals first granted longest ago past `capacity`.
+ * Bounded: the grant history forgets the principals first granted longest ago past `capacity`
+ * (see GrantHistory).
  */
 export class LogMemory {
   private creatorArn: string | undefined;
@@ -63,14 +54,7 @@ export class LogMemory {
   private awsAuthBrokenBy: 'parse-error' | 'deleted' | undefined;
   private accessEntriesBrokenSince: string | undefined;
   private mode: AuthenticationMode | undefined;
-  private readonly lastGrant = new Map<string, Grant>();
-  /**
-   * The keys of `lastGrant` in the order first seen, as a ring: evicting the oldest is one array read
-   * and one delete. (`keys().next()` after deletes at the front walks the deleted slots V8 keeps until
-   * the next rehash: measured as most of the time of a log with 50,000 principals.)
-   */
-  private readonly grantOrder: string[] = [];
-  private oldestGrant = 0;
+  private readonly grants: GrantHistory;
   private cached: DiagnosisContext | undefined;
   private readonly times = new TimeCache();
   private readonly isoTimes = new IsoTimeCache();
@@ -78,8 +62,10 @@ export class LogMemory {
 
   constructor(
     private readonly base: DiagnosisContext = {},
-    private readonly capacity = 50_000,
-  ) {}
+    capacity = 50_000,
+  ) {
+    this.grants = new GrantHistory(capacity);
+  }
 
   /**
    * `record` with the EC2 error of a batch failure these lines showed within a minute of it, before or
@@ -92,7 +78,7 @@ export class LogMemory {
 
   /** The context to classify a denial of `arn` with: the caller's facts first, then what was learned. */
   contextFor(arn: string | undefined): DiagnosisContext {
-    const grant = arn === undefined ? undefined : this.lastGrant.get(arn);
+    const grant = arn === undefined ? undefined : this.grants.lastOf(arn);
     if (
       arn !== undefined &&
       grant !== undefined &&
@@ -142,26 +128,10 @@ export class LogMemory {
     if (!finding.principal || !finding.time) return;
     const time = this.times.epochOf(finding.time);
     if (Number.isNaN(time)) return;
+    // A copy: a line read from a file is a slice of a large chunk that it would keep alive.
     const creatorLine = mayBeCreatorGrant(line) ? detach(line) : undefined;
     // Keyed as logged: the authenticator writes one canonical spelling of each ARN.
-    const arn = finding.principal.arn;
-    const known = this.lastGrant.get(arn);
-    if (known !== undefined) {
-      known.time = time;
-      known.line = creatorLine;
-      return;
-    }
-    // A Map keeps the key it was first given: detach it once, on first sight.
-    const key = detach(arn);
-    this.lastGrant.set(key, { time, line: creatorLine });
-    if (this.grantOrder.length < this.capacity) {
-      this.grantOrder.push(key);
-      return;
-    }
-    // Full: the principal first granted longest ago makes room for this one.
-    this.lastGrant.delete(this.grantOrder[this.oldestGrant] as string);
-    this.grantOrder[this.oldestGrant] = key;
-    this.oldestGrant = (this.oldestGrant + 1) % this.capacity;
+    this.grants.granted(finding.principal.arn, time, creatorLine);
   }
 
   /**
@@ -193,7 +163,7 @@ export class LogMemory {
   }
 
   /** In API mode, and for principals of other (AWS-owned) accounts, the username proves nothing. */
-  private isCreatorGrant(grant: Grant): boolean {
+  private isCreatorGrant(grant: LastGrant): boolean {
     return grant.line !== undefined && provesCreator(grant.line, this.base.cluster);
   }
 }

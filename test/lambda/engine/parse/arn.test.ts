@@ -101,20 +101,26 @@ describe('the ARN cache of one log', () => {
     expect(again).toBe(first);
   });
 
-  it('keeps a principal seen on every line while a flood of distinct ARNs passes through', () => {
+  it('keeps a principal seen on every line while a flood of distinct ARNs passes through, and evicts nothing for it', () => {
     // Prepare: a cache far smaller than the flood, though larger than the ring in front of it.
     const cache = new ArnCache(64);
     const oncall = cache.parse(role(0));
 
     // Act: the flood is far larger than the cache; the on-call role keeps coming back between.
-    let stillShared = true;
-    for (let i = 1; i <= 1_000; i++) {
-      cache.parse(role(i));
-      if (i % 5 === 0) stillShared &&= cache.parse(role(0)) === oncall;
+    let rightDuringTheFlood = true;
+    let mapAsideDuringTheFlood = false;
+    for (let i = 1; i <= 3_000; i++) {
+      rightDuringTheFlood &&= cache.parse(role(i))?.canonical === role(i);
+      if (i % 5 === 0) rightDuringTheFlood &&= cache.parse(role(0))?.canonical === role(0);
+      mapAsideDuringTheFlood ||= !cache.consultsMap;
     }
+    // The flood ends; the dozen principals of every line are back on their own (more than the ring holds).
+    for (let i = 0; i < 12 * 1_024; i++) cache.parse(role(i % 12));
 
-    // Assess
-    expect(stillShared).toBe(true);
+    // Assess: the map stood aside while it answered too little, so the flood took no entry from it.
+    expect(rightDuringTheFlood).toBe(true);
+    expect(mapAsideDuringTheFlood).toBe(true);
+    expect(cache.consultsMap).toBe(true);
     expect(cache.parse(role(0))).toBe(oncall);
   });
 
@@ -132,7 +138,7 @@ describe('the ARN cache of one log', () => {
     expect(cache.consultsRecent).toBe(true);
   });
 
-  it('answers what parseArn answers whether its ring is consulted or aside, and after each switch', () => {
+  it('answers what parseArn answers whether its ring and its map are consulted or aside, and after each switch', () => {
     // Phases of a crowd (many principals in turn) and of a few: the ring goes aside and comes back.
     const phase = fc.tuple(
       fc.boolean(),
@@ -141,10 +147,13 @@ describe('the ARN cache of one log', () => {
     );
     let aside = 0;
     let back = 0;
+    let mapAside = 0;
+    let mapBack = 0;
     fc.assert(
       fc.property(fc.array(phase, { minLength: 2, maxLength: 8 }), (phases) => {
         const cache = new ArnCache(256);
         let consulted = cache.consultsRecent;
+        let mapConsulted = cache.consultsMap;
         for (const [crowd, length, seed] of phases) {
           for (let i = 0; i < length; i++) {
             const text = crowd ? role(seed + i) : i % 97 === 0 ? 'garbage' : role(i % 3);
@@ -152,12 +161,15 @@ describe('the ARN cache of one log', () => {
             if (consulted && !cache.consultsRecent) aside++;
             if (!consulted && cache.consultsRecent) back++;
             consulted = cache.consultsRecent;
+            if (mapConsulted && !cache.consultsMap) mapAside++;
+            if (!mapConsulted && cache.consultsMap) mapBack++;
+            mapConsulted = cache.consultsMap;
           }
         }
       }),
       { numRuns: 20 },
     );
-    // The phases did move the ring aside and back: the answers above were checked on both sides.
-    expect([aside > 0, back > 0]).toEqual([true, true]);
+    // The phases did move the ring and the map aside and back: the answers were checked on both sides.
+    expect([aside > 0, back > 0, mapAside > 0, mapBack > 0]).toEqual([true, true, true, true]);
   });
 });
