@@ -401,25 +401,41 @@ interface DenialShape {
 
 /**
  * The fields of a stream's denials, by their shape (see LineShapes): everything after the head apart
- * from the `client` value. A storm repeats one denial with a new time and port, and its `error=` (an
- * STS body with a dozen escapes, a template error) is the costliest value of a log to read; a repeat
- * costs a comparison of the two parts instead. Bounded: 1,024 shapes, none of a denial longer than
- * MAX_KEPT_TEXT after its head (a forged long line is scanned each time).
+ * from the `client` value and, when the denial starts with it, the `arn` value. A storm repeats one
+ * denial with a new time and port, and its `error=` (an STS body with a dozen escapes, a template
+ * error) is the costliest value of a log to read; a repeat costs a comparison of the two parts
+ * instead. The ARN is cut out too because an org-wide cluster's mapping failures are one denial from
+ * thousands of principals: with the ARN in their shape each was new, and a new shape is scanned and
+ * copied (about a tenth of the engine's instructions on the bench's 50,000-role log). Bounded: 1,024
+ * shapes of each kind, none of a denial longer than MAX_KEPT_TEXT after its head (a forged long line
+ * is scanned each time).
  */
 export class DenialShapes {
+  /** Shapes of the text after the head. */
   readonly shapes = new LineShapes<DenialShape>(1_024);
+  /** Shapes of the text after a leading `arn="…"`, which is read as the line's ARN. */
+  readonly afterArn = new LineShapes<DenialShape>(1_024);
+
+  /** How many shapes are held, of both kinds. */
+  get size(): number {
+    return this.shapes.size + this.afterArn.size;
+  }
 }
 
 /** Where `scanWanted` last read a `client` key's `=`: tells the denial memo which `client="` the scan read. */
 let clientEqualsRead = -1;
 
+const ARN_OPEN = ' arn="';
+
 /**
  * `scanWanted` of a denial, through its shape. Two lines of one shape differ only inside the first
- * `client="…"` value (which holds no quote by how it is found, and no backslash by the check below),
- * and a scan reads that value as a whole and nothing else of it, so both scan alike except for the
- * client. A shape is remembered only when the scan read that very value as `client`: a line where
- * the first `client="` is not the field (inside another value, or after an earlier bare `client=`) is
- * always scanned.
+ * `client="…"` value (which holds no quote by how it is found, and no backslash by the check below)
+ * and, for the shapes after an ARN, inside a leading `arn="…"` value (the same holds of it). A scan
+ * reads each such value as a whole and nothing else of it, so both scan alike except for those
+ * values. A shape is remembered only when the scan read those very values as `client` and `arn`: a
+ * line where the first `client="` is not the field (inside another value, or after an earlier bare
+ * `client=`) is always scanned, and an `arn` the caller does not want is no part of a remembered
+ * shape. (The scan keeps the first value of a key, so a leading `arn` is always the one read.)
  */
 function denialFields(
   line: string,
@@ -427,24 +443,39 @@ function denialFields(
   wanted: readonly string[],
   denials: DenialShapes,
 ): Readonly<Record<string, string>> {
-  const clientAt = line.indexOf(CLIENT_OPEN, start);
+  const arnEnd = isAt(line, start, ARN_OPEN) ? line.indexOf('"', start + ARN_OPEN.length) : -1;
+  const shapeAt = arnEnd === -1 ? start : arnEnd + 1;
+  const clientAt = line.indexOf(CLIENT_OPEN, shapeAt);
   const valueAt = clientAt + CLIENT_OPEN.length;
   const valueEnd = clientAt === -1 ? -1 : line.indexOf('"', valueAt);
   if (valueEnd === -1) return scanWanted(line, start, wanted);
-  const lengths = LineShapes.lengthsOf(line, start, clientAt, valueEnd);
+  const lengths = LineShapes.lengthsOf(line, shapeAt, clientAt, valueEnd);
   const client = line.slice(valueAt, valueEnd);
-  if (lengths === -1 || line.length - start > MAX_KEPT_TEXT || client.includes('\\'))
+  const arn = arnEnd === -1 ? undefined : line.slice(start + ARN_OPEN.length, arnEnd);
+  if (
+    lengths === -1 ||
+    line.length - start > MAX_KEPT_TEXT ||
+    client.includes('\\') ||
+    arn?.includes('\\') === true
+  )
     return scanWanted(line, start, wanted);
-  const known = denials.shapes.get(lengths, line, start, clientAt, valueEnd);
+  const shapes = arn === undefined ? denials.shapes : denials.afterArn;
+  const known = shapes.get(lengths, line, shapeAt, clientAt, valueEnd);
   if (known !== undefined && known.wanted === wanted) {
     const fields: Record<string, string> = Object.assign({}, known.fields);
     fields.client = client;
+    if (arn !== undefined) fields.arn = arn;
     return fields;
   }
   clientEqualsRead = -1;
   const fields = scanWanted(line, start, wanted);
-  if (known === undefined && clientEqualsRead === clientAt + CLIENT_EQUALS && fields.client === client) {
-    denials.shapes.add(lengths, line, start, clientAt, valueEnd, { wanted, fields: detachValues(fields) });
+  if (
+    known === undefined &&
+    clientEqualsRead === clientAt + CLIENT_EQUALS &&
+    fields.client === client &&
+    (arn === undefined || fields.arn === arn)
+  ) {
+    shapes.add(lengths, line, shapeAt, clientAt, valueEnd, { wanted, fields: detachValues(fields) });
   }
   return fields;
 }
