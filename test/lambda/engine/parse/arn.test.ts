@@ -138,6 +138,27 @@ describe('the ARN cache of one log', () => {
     expect(cache.consultsRecent).toBe(true);
   });
 
+  it('tries its map again less and less often while the crowd lasts, and takes it back when it ends', () => {
+    // Prepare
+    const cache = new ArnCache(4_096);
+    let tries = 0;
+    let consulted = cache.consultsMap;
+
+    // Act: 200 windows of an org-wide cluster's principals in turn, then a dozen principals again.
+    for (let i = 0; i < 200 * 1_024; i++) {
+      cache.parse(role(i));
+      if (!consulted && cache.consultsMap) tries++;
+      consulted = cache.consultsMap;
+    }
+    const asideAtTheEnd = !cache.consultsMap;
+    for (let i = 0; i < 80 * 1_024; i++) cache.parse(role(i % 12));
+
+    // Assess: tries after rests of 8, 16, 32, 64 and 64 windows (a try every 9 windows would be 22).
+    expect(tries).toBe(5);
+    expect(asideAtTheEnd).toBe(true);
+    expect(cache.consultsMap).toBe(true);
+  });
+
   it('answers what parseArn answers whether its ring and its map are consulted or aside, and after each switch', () => {
     // Phases of a crowd (many principals in turn) and of a few: the ring goes aside and comes back.
     const phase = fc.tuple(
