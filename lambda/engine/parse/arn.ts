@@ -234,7 +234,8 @@ function parseArnText(text: string): ParsedArn | undefined {
   }
   const slash = resource.indexOf('/');
   // A role or user without a path has one slash (`lastIndexOf` is a call into the runtime).
-  const lastSlash = slash === -1 || resource.indexOf('/', slash + 1) === -1 ? slash : resource.lastIndexOf('/');
+  const lastSlash =
+    slash === -1 || resource.indexOf('/', slash + 1) === -1 ? slash : resource.lastIndexOf('/');
   const kind = resource.slice(0, slash);
   const name = resource.slice(lastSlash + 1);
   if (slash === -1 || name.length === 0 || (kind !== 'user' && kind !== 'role')) return undefined;
