@@ -434,8 +434,8 @@ const ARN_OPEN = ' arn="';
  * reads each such value as a whole and nothing else of it, so both scan alike except for those
  * values. A shape is remembered only when the scan read those very values as `client` and `arn`: a
  * line where the first `client="` is not the field (inside another value, or after an earlier bare
- * `client=`) is always scanned, and an `arn` the caller does not want is no part of a remembered
- * shape. (The scan keeps the first value of a key, so a leading `arn` is always the one read.)
+ * `client=`) is always scanned. An `arn` the caller does not want is left in the shape. (The scan
+ * keeps the first value of a key, so a leading `arn` it wants is always the one read.)
  */
 function denialFields(
   line: string,
@@ -443,7 +443,9 @@ function denialFields(
   wanted: readonly string[],
   denials: DenialShapes,
 ): Readonly<Record<string, string>> {
-  const arnEnd = isAt(line, start, ARN_OPEN) ? line.indexOf('"', start + ARN_OPEN.length) : -1;
+  // Only an ARN the caller wants is cut out: any other stays in the shape, as the rest of the line does.
+  const cutsArn = wanted.includes('arn') && isAt(line, start, ARN_OPEN);
+  const arnEnd = cutsArn ? line.indexOf('"', start + ARN_OPEN.length) : -1;
   const shapeAt = arnEnd === -1 ? start : arnEnd + 1;
   const clientAt = line.indexOf(CLIENT_OPEN, shapeAt);
   const valueAt = clientAt + CLIENT_OPEN.length;

@@ -86,6 +86,20 @@ describe("a stream's denials read through their shape", () => {
     expect(options.denials.size).toBe(1);
   });
 
+  it('keep the ARN in the shape when the caller does not want it, so its repeats still share one', () => {
+    // Prepare
+    const options = { fields: ['client', 'error'], denials: new DenialShapes() };
+    const line = (port: number) =>
+      `${HEAD} arn="arn:aws:iam::111122223333:role/dev" client="127.0.0.1:${port}" error="identity is not mapped"`;
+
+    // Act
+    const records = [1, 2, 3].map((port) => spelled(line(port), options));
+
+    // Assess
+    expect(records).toEqual([1, 2, 3].map((port) => spelled(line(port), { fields: ['client', 'error'] })));
+    expect(options.denials.size).toBe(1);
+  });
+
   it('read an ARN holding an escape as the line alone does, even after a line of the same shape', () => {
     const options = { denials: new DenialShapes() };
     const line = (arn: string) => `${HEAD} arn="${arn}" client="127.0.0.1:1" error="identity is not mapped"`;
