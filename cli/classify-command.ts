@@ -1,5 +1,4 @@
 import { AUTHENTICATION_MODES, SEVERITIES, type Severity } from '../lambda/engine/categories';
-import { ClassifyMemo, findingOf } from '../lambda/engine/classify/classify';
 import { problemNotification } from '../lambda/engine/diagnose/alert';
 import { createTimelineDiagnoser } from '../lambda/engine/diagnose/diagnose-lines';
 import { LogTimeline } from '../lambda/engine/diagnose/log-timeline';
@@ -16,6 +15,7 @@ import { renderChatbot, renderSlack } from '../lambda/engine/render';
 import type { ClusterContext, DiagnosisContext, Notification } from '../lambda/engine/types';
 import { checkedAccount, checkedChoice, checkedCluster, checkedRegion, parseCommandArgs } from './args';
 import { readAwsAuthFile } from './aws-auth-file';
+import { ByteBatch } from './byte-batch';
 import { type CliCommand, EXIT_CODES, UsageError } from './io';
 import { JsonRecords } from './json-records';
 import { OutputWriter } from './output-writer';
@@ -103,13 +103,11 @@ export const runClassify: CliCommand = async (argv, io) => {
       }
       return withCreator.context;
     };
-    // A batch's JSON records, as pieces written in one go.
-    const records: (string | number)[] = [];
+    // A batch's JSON records, written in one go.
+    const records = new ByteBatch();
     const fileField = multipleFiles ? file : undefined;
     // In JSON a grant as EKS writes it is known by its head and its ARN: no diagnosis to run.
     const grantOptions: ParseOptions = { times: new TimeStrings() };
-    // What the records of grants and STS responses read of a memo: a grant's principal, one per ARN.
-    const recordMemo = new ClassifyMemo(false);
     // Diagnoses a line; in JSON, adds its record to the batch's.
     const emit = (line: string, lineNumber: number): void => {
       // Outside JSON a grant is only counted, and its head says what it is: no need to diagnose it.
@@ -121,8 +119,7 @@ export const runClassify: CliCommand = async (argv, io) => {
       } else {
         const grant = canonicalGrant(line, grantOptions);
         if (grant !== undefined) {
-          const finding = findingOf(grant, 'ACCESS_GRANTED', undefined, recordMemo);
-          jsonRecords.append(records, finding, lineNumber, fileField, undefined);
+          jsonRecords.appendKnown(records, 'ACCESS_GRANTED', grant, lineNumber, fileField);
           return;
         }
       }
@@ -131,10 +128,7 @@ export const runClassify: CliCommand = async (argv, io) => {
       const stsResponse = timeline.joinedStsResponse(line);
       if (stsResponse !== undefined) {
         report?.addRecord('STS_RESPONSE');
-        if (jsonRecords) {
-          const finding = findingOf(stsResponse, 'STS_RESPONSE', undefined, recordMemo);
-          jsonRecords.append(records, finding, lineNumber, fileField, undefined);
-        }
+        jsonRecords?.appendKnown(records, 'STS_RESPONSE', stsResponse, lineNumber, fileField);
         return;
       }
       const finding = diagnose(line);
@@ -145,8 +139,7 @@ export const runClassify: CliCommand = async (argv, io) => {
     };
     const flush = async () => {
       if (records.length === 0) return;
-      await out.write(records.join(''));
-      records.length = 0;
+      await out.write(records.take());
     };
     let lineNumber = 0;
     if (file !== '-') {

@@ -1,5 +1,7 @@
+import { findingOf } from '../lambda/engine/classify/classify';
 import { remediate } from '../lambda/engine/remediate';
-import type { Finding } from '../lambda/engine/types';
+import type { AuthenticatorRecord, Finding } from '../lambda/engine/types';
+import type { ByteBatch } from './byte-batch';
 import { KeptTexts } from './kept-texts';
 import type { BookedProblem } from './problem-book';
 import { safeJson } from './safe-json';
@@ -11,8 +13,8 @@ import { safeJson } from './safe-json';
  * records of the same problem carry only its ID. Past the CLI's cap on distinct problems, records
  * carry no `problem` and no fix.
  *
- * Written as pieces that the caller joins once per batch, rather than through one `JSON.stringify` of
- * an object built per record, or one string per record: a log has millions of records, and most of
+ * Written as encoded pieces into the caller's batch of bytes, rather than through one `JSON.stringify`
+ * of an object built per record, or one string per record: a log has millions of records, and most of
  * them (STS responses, grants) differ from the one before only in their line number and time. Their
  * category, severity and principal are one piece, encoded once per principal, and their time and close
  * another, once per second. Every value that came from the log still goes through `safeJson`, controls
@@ -21,28 +23,65 @@ import { safeJson } from './safe-json';
 export class JsonRecords {
   private lastTime = '';
   private lastTimeJson = '';
-  private lastTimeTail = '}\n';
+  private lastTimeTail = CLOSE;
   private lastFile: string | undefined;
-  private lastFileOpen = '{"line":';
+  private lastFileOpen = OPEN;
   /** The same few principals on most records, as `safeJson` encodes them. */
   private readonly principals = new KeptTexts(MAX_REMEMBERED_STRINGS, safeJson);
   /** A storm repeats one error text, word for word, on record after record. */
   private readonly errors = new KeptTexts(MAX_REMEMBERED_STRINGS, safeJson);
-  /** `,"category":…,"severity":…,"principal":…` of records without a sub-cause, by category and principal. */
+  /** `,"category":…,"severity":…,"principal":…` of records without a sub-cause, by category and principal, encoded. */
   private readonly middles = new Map<string, Middles>();
 
-  /** Appends the record, and its line break, to `out` (to be joined with ''). */
+  /** The middles of grants and STS responses, by the ARN the line names (none for an STS response). */
+  private readonly known = new Map<KnownCategory, Middles>();
+
+  /**
+   * Appends the record of a grant or an STS response as their heads give them (`canonicalGrant`,
+   * `joinedStsResponse`: no field but a grant's ARN), exactly as `append` would write its finding,
+   * without classifying it: seven lines in ten of a busy log. Their finding depends on the category
+   * and that ARN alone, so it is worked out once per ARN, by `findingOf` itself.
+   */
+  appendKnown(
+    out: ByteBatch,
+    category: KnownCategory,
+    record: AuthenticatorRecord,
+    line: number,
+    file: string | undefined,
+  ): void {
+    let middles = this.known.get(category);
+    if (middles === undefined) {
+      const middleOf = (arn: string | undefined) =>
+        this.middle(findingOf({ msg: '', fields: arn === undefined ? {} : { arn } }, category));
+      middles = {
+        withoutPrincipal: middleOf(undefined),
+        byPrincipal: new KeptTexts(MAX_REMEMBERED_STRINGS, middleOf),
+      };
+      this.known.set(category, middles);
+    }
+    const arn = record.fields.arn;
+    out.bytes(this.open(file));
+    out.decimal(line);
+    out.bytes(arn === undefined ? middles.withoutPrincipal : middles.byPrincipal.of(arn));
+    out.bytes(this.timeTail(record.time));
+  }
+
+  /** Appends the record, and its line break, to `out`. */
   append(
-    out: (string | number)[],
+    out: ByteBatch,
     finding: Finding,
     line: number,
     file: string | undefined,
     booked: BookedProblem | 'untracked' | undefined,
   ): void {
     const problem = typeof booked === 'object' ? booked : undefined;
-    out.push(this.open(file), line, this.middle(finding));
+    out.bytes(this.open(file));
+    out.decimal(line);
+    if (finding.subCause !== undefined) {
+      out.text(this.middleText(finding.category, finding.subCause, finding.severity, finding.principal?.arn));
+    } else out.bytes(this.middle(finding));
     if (problem === undefined && finding.error === undefined) {
-      out.push(this.timeTail(finding.time));
+      out.bytes(this.timeTail(finding.time));
       return;
     }
     const first = problem !== undefined && !problem.fixWritten;
@@ -52,30 +91,29 @@ export class JsonRecords {
     if (problem) text += `,"problem":"${problem.id}"`;
     if (finding.error) text += `,"error":${this.errors.of(finding.error)}`;
     if (first) text += `,"fix":${safeJson(remediate(problem.problem.finding, problem.problem.context))}`;
-    out.push(text, '}\n');
+    out.text(text);
+    out.bytes(CLOSE);
   }
 
   /** `{"line":`, after the file's name when there are several files. */
-  private open(file: string | undefined): string {
+  private open(file: string | undefined): Uint8Array {
     if (file !== this.lastFile) {
       this.lastFile = file;
-      this.lastFileOpen = file === undefined ? '{"line":' : `{"file":${safeJson(file)},"line":`;
+      this.lastFileOpen = file === undefined ? OPEN : Buffer.from(`{"file":${safeJson(file)},"line":`);
     }
     return this.lastFileOpen;
   }
 
-  /** Category, sub-cause and severity are IDs of the public contract, written as they are. */
-  private middle(finding: Finding): string {
-    const { category, subCause, severity } = finding;
+  /** The middle of a record without a sub-cause, whose severity is its category's: the category decides the rest. */
+  private middle(finding: Finding): Uint8Array {
+    const { category, severity } = finding;
     const arn = finding.principal?.arn;
-    if (subCause !== undefined) return this.middleText(category, subCause, severity, arn);
-    // Without a sub-cause, a finding's severity is its category's: the category decides the rest.
     let middles = this.middles.get(category);
     if (middles === undefined) {
       middles = {
-        withoutPrincipal: this.middleText(category, undefined, severity, undefined),
+        withoutPrincipal: Buffer.from(this.middleText(category, undefined, severity, undefined)),
         byPrincipal: new KeptTexts(MAX_REMEMBERED_STRINGS, (principal) =>
-          this.middleText(category, undefined, severity, principal),
+          Buffer.from(this.middleText(category, undefined, severity, principal)),
         ),
       };
       this.middles.set(category, middles);
@@ -83,6 +121,7 @@ export class JsonRecords {
     return arn === undefined ? middles.withoutPrincipal : middles.byPrincipal.of(arn);
   }
 
+  /** Category, sub-cause and severity are IDs of the public contract, written as they are. */
   private middleText(
     category: string,
     subCause: string | undefined,
@@ -97,8 +136,8 @@ export class JsonRecords {
   }
 
   /** `,"time":…}` and the line break: the close of a record with nothing after its time. */
-  private timeTail(time: string | undefined): string {
-    if (!time) return '}\n';
+  private timeTail(time: string | undefined): Uint8Array {
+    if (!time) return CLOSE;
     if (time !== this.lastTime) this.time(time);
     return this.lastTimeTail;
   }
@@ -108,17 +147,23 @@ export class JsonRecords {
     if (time !== this.lastTime) {
       this.lastTime = time;
       this.lastTimeJson = safeJson(time);
-      this.lastTimeTail = `,"time":${this.lastTimeJson}}\n`;
+      this.lastTimeTail = Buffer.from(`,"time":${this.lastTimeJson}}\n`);
     }
     return this.lastTimeJson;
   }
 }
 
+/** The records `appendKnown` writes. */
+type KnownCategory = 'ACCESS_GRANTED' | 'STS_RESPONSE';
+
 /** The middles of one category's records: without a principal, and by principal. */
 interface Middles {
-  readonly withoutPrincipal: string;
-  readonly byPrincipal: KeptTexts<string>;
+  readonly withoutPrincipal: Uint8Array;
+  readonly byPrincipal: KeptTexts<Uint8Array>;
 }
+
+const OPEN = Buffer.from('{"line":');
+const CLOSE = Buffer.from('}\n');
 
 /** Log strings kept encoded, and middles kept per category: bounded, so a log of a million distinct values stays flat. */
 const MAX_REMEMBERED_STRINGS = 4_096;

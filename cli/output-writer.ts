@@ -39,9 +39,9 @@ export class OutputWriter {
     await this.write(`${text}\n`);
   }
 
-  async write(text: string): Promise<void> {
+  async write(chunk: string | Uint8Array): Promise<void> {
     this.throwIfFailed();
-    if (this.stream.write(text)) return;
+    if (this.stream.write(chunk)) return;
     await new Promise<void>((resolve, reject) => {
       const done = (error?: Error) => {
         this.stream.off('drain', onDrain);
