@@ -39,6 +39,7 @@ Options:
   --summary             text: the header and the summary only
   --min-severity SEV    text: leave out causes below SEV (critical, high, medium, low, info)
   --no-fix              text: causes and facts without the steps
+  --full                text: every step of every cause, however long the report gets
   --fail-on SEV         exit 3 when a problem at or above SEV is found (for CI), in every format
   --cluster NAME        the cluster's name, filled into the fix's commands
   --region REGION       the cluster's region, e.g. eu-west-1
@@ -279,7 +280,7 @@ async function parseClassifyArgs(argv: readonly string[]): Promise<ClassifyOptio
     awsAuthArns: values['aws-auth'] === undefined ? undefined : await readAwsAuthFile(values['aws-auth']),
     creatorArn: creatorOf(values.creator),
   };
-  const report = { summaryOnly: values.summary, minSeverity, noFix: values['no-fix'] };
+  const report = { summaryOnly: values.summary, minSeverity, noFix: values['no-fix'], full: values.full };
   return { format, context: { cluster }, files: positionals, report, failOn };
 }
 
@@ -307,6 +308,7 @@ function parseCliArgs(argv: readonly string[]) {
     summary: { type: 'boolean' },
     'min-severity': { type: 'string' },
     'no-fix': { type: 'boolean' },
+    full: { type: 'boolean' },
     'fail-on': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });

@@ -134,6 +134,17 @@ describe('classify --format text', () => {
     expect(lines.at(-1)).toBe('  13 STS_RESPONSE, 2 ACCESS_GRANTED');
   });
 
+  it('takes the --full its report points to, and then shows every step whole', async () => {
+    const args = ['classify', ...DEMO, '--auth-mode', 'API_AND_CONFIG_MAP', EXAMPLE];
+    const brief = await runCli(args);
+    const full = await runCli([...args, '--full']);
+
+    expect(brief.stdout).toMatch(/\[\d+ more: --full\]/);
+    expect([full.code, full.stderr]).toEqual([0, '']);
+    expect(full.stdout).not.toMatch(/more: --full|a query: --full/);
+    expect(full.stdout.split('\n').length).toBeGreaterThan(brief.stdout.split('\n').length);
+  });
+
   it('exits 3 with --fail-on when a problem at or above that severity is found, in every format', async () => {
     for (const format of ['text', 'json', 'problems', 'slack', 'chatbot']) {
       const high = await runCli(['classify', '--format', format, '--fail-on', 'high'], `${DENIED}\n`);
